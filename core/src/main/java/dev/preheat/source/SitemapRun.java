@@ -80,9 +80,10 @@ final class SitemapRun {
         readDocument(xml, name, depth);
       }
     } catch (XMLStreamException e) {
-      reportFailure(name, opened, lineOf(e.getLocation()), "malformed XML: " + message(e));
+      reportFailure(name, opened, e, lineOf(e.getLocation()), "malformed XML: " + message(e));
     } catch (IOException | UncheckedIOException e) {
-      reportFailure(name, opened, SourceProblem.UNKNOWN_LINE, "read failed: " + e.getMessage());
+      reportFailure(
+          name, opened, e, SourceProblem.UNKNOWN_LINE, "read failed: " + e.getMessage());
     } finally {
       reading.pop();
       if (xml != null) {
@@ -96,8 +97,9 @@ final class SitemapRun {
   }
 
   private void reportFailure(
-      String name, Inputs.@Nullable Opened opened, long line, String message) {
-    LimitExceededException exceeded = opened == null ? null : opened.exceeded();
+      String name, Inputs.@Nullable Opened opened, Exception cause, long line, String message) {
+    LimitExceededException exceeded =
+        opened == null ? Inputs.limitExceeded(cause) : opened.exceeded();
     if (exceeded != null) {
       truncated = true;
       problem(name, SourceProblem.UNKNOWN_LINE, exceeded.getMessage() + "");
@@ -443,7 +445,8 @@ final class SitemapRun {
   private static String message(XMLStreamException e) {
     String message = String.valueOf(e.getMessage());
     int at = message.indexOf("Message: ");
-    return at >= 0 ? message.substring(at + "Message: ".length()).strip() : message;
+    String text = at >= 0 ? message.substring(at + "Message: ".length()).strip() : message;
+    return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
   }
 
   private static String quote(Text text) {

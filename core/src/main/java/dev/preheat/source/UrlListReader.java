@@ -158,7 +158,8 @@ public final class UrlListReader {
           readLines(lines);
         }
       } catch (IOException e) {
-        LimitExceededException exceeded = opened == null ? null : opened.exceeded();
+        LimitExceededException exceeded =
+            opened == null ? Inputs.limitExceeded(e) : opened.exceeded();
         long line = lines == null ? SourceProblem.UNKNOWN_LINE : lines.lineNumber() + 1;
         if (exceeded != null) {
           truncated = true;

@@ -36,6 +36,23 @@ public final class Inputs {
   }
 
   /**
+   * Finds the cap violation among {@code failure} and its causes, for failures that happened
+   * before {@link #open} returned its counters.
+   *
+   * @param failure what was thrown
+   * @return the violation, or null if the failure was something else
+   */
+  public static @org.jspecify.annotations.Nullable LimitExceededException limitExceeded(
+      Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof LimitExceededException) {
+        return (LimitExceededException) t;
+      }
+    }
+    return null;
+  }
+
+  /**
    * Wraps {@code raw}: caps the raw bytes at {@code maxRawBytes}, detects gzip by its magic bytes
    * ({@code 1f 8b}) and, if present, decompresses, then caps the decompressed bytes at {@code
    * maxDecompressedBytes}. The caller closes {@link Opened#stream()}, which closes {@code raw}.

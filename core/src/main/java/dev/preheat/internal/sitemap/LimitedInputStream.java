@@ -52,9 +52,12 @@ public final class LimitedInputStream extends FilterInputStream {
   @Override
   public int read() throws IOException {
     failIfExceeded();
+    if (count >= limit) {
+      return probeEnd();
+    }
     int b = super.read();
     if (b >= 0) {
-      add(1);
+      count++;
     }
     return b;
   }
@@ -62,11 +65,16 @@ public final class LimitedInputStream extends FilterInputStream {
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     failIfExceeded();
-    // Never read more than one byte past the cap: enough to know it was exceeded.
-    long allowed = limit - count + 1;
-    int n = super.read(b, off, (int) Math.min(len, allowed));
+    if (len == 0) {
+      return 0;
+    }
+    if (count >= limit) {
+      return probeEnd();
+    }
+    // Hand over every byte up to the cap, so content before it is still parsed.
+    int n = super.read(b, off, (int) Math.min(len, limit - count));
     if (n > 0) {
-      add(n);
+      count += n;
     }
     return n;
   }
@@ -74,11 +82,35 @@ public final class LimitedInputStream extends FilterInputStream {
   @Override
   public long skip(long n) throws IOException {
     failIfExceeded();
-    long skipped = super.skip(Math.min(n, limit - count + 1));
+    if (n <= 0) {
+      return 0;
+    }
+    if (count >= limit) {
+      probeEnd();
+      return 0;
+    }
+    long skipped = super.skip(Math.min(n, limit - count));
     if (skipped > 0) {
-      add(skipped);
+      count += skipped;
     }
     return skipped;
+  }
+
+  /** At the cap: the end of input is fine, one more byte is one too many. */
+  private int probeEnd() throws IOException {
+    if (super.read() < 0) {
+      return -1;
+    }
+    count++;
+    exceeded = new LimitExceededException(description + " (cap " + formatBytes(limit) + ")");
+    throw exceeded;
+  }
+
+  @Override
+  public int available() throws IOException {
+    // Callers such as BufferedInputStream keep reading while bytes are "available"; at the cap
+    // none are, so they return what they have instead of running into the cap mid-read.
+    return (int) Math.min(super.available(), limit - count);
   }
 
   @Override
@@ -95,14 +127,6 @@ public final class LimitedInputStream extends FilterInputStream {
   @Override
   public synchronized void reset() throws IOException {
     throw new IOException("mark/reset not supported");
-  }
-
-  private void add(long n) throws LimitExceededException {
-    count += n;
-    if (count > limit) {
-      exceeded = new LimitExceededException(description + " (cap " + formatBytes(limit) + ")");
-      throw exceeded;
-    }
   }
 
   private void failIfExceeded() throws LimitExceededException {
