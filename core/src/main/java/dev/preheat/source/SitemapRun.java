@@ -74,7 +74,7 @@ final class SitemapRun {
     try (InputStream closeRaw = raw) {
       opened =
           Inputs.open(
-              closeRaw, name, config.maxCompressedBytesPerFile, config.maxDecompressedBytesPerFile);
+              closeRaw, config.maxCompressedBytesPerFile, config.maxDecompressedBytesPerFile);
       try (InputStream in = opened.stream()) {
         xml = factory.createXMLStreamReader(in);
         readDocument(xml, name, depth);

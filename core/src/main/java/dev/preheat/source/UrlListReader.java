@@ -152,7 +152,7 @@ public final class UrlListReader {
       Inputs.@Nullable Opened opened = null;
       BoundedLineReader lines = null;
       try {
-        opened = Inputs.open(raw, source, maxCompressedBytesPerFile, maxDecompressedBytesPerFile);
+        opened = Inputs.open(raw, maxCompressedBytesPerFile, maxDecompressedBytesPerFile);
         try (Reader reader = new InputStreamReader(opened.stream(), StandardCharsets.UTF_8)) {
           lines = new BoundedLineReader(reader, maxLineLength);
           readLines(lines);

@@ -156,7 +156,7 @@ class UrlListReaderTest {
 
     assertThat(result.urls()).containsExactly("/before");
     assertThat(result.truncated()).isTrue();
-    assertThat(result.problems()).singleElement().extracting(SourceProblem::message).asString()
+    assertThat(result.problems()).singleElement().asString()
         .contains("bomb.txt.gz", "maxDecompressedBytesPerFile", "1048576 bytes (1 MiB)");
   }
 

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /** Opens a source stream with size caps and transparent gzip detection. */
 public final class Inputs {
@@ -29,7 +30,7 @@ public final class Inputs {
       boolean gzip) {
 
     /** The cap violation that stopped reading, or null if none did. */
-    public @org.jspecify.annotations.Nullable LimitExceededException exceeded() {
+    public @Nullable LimitExceededException exceeded() {
       LimitExceededException e = compressed.exceeded();
       return e != null ? e : decompressed.exceeded();
     }
@@ -42,7 +43,7 @@ public final class Inputs {
    * @param failure what was thrown
    * @return the violation, or null if the failure was something else
    */
-  public static @org.jspecify.annotations.Nullable LimitExceededException limitExceeded(
+  public static @Nullable LimitExceededException limitExceeded(
       Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof LimitExceededException) {
@@ -58,21 +59,19 @@ public final class Inputs {
    * maxDecompressedBytes}. The caller closes {@link Opened#stream()}, which closes {@code raw}.
    *
    * @param raw the input as stored
-   * @param source names the input in error messages
    * @param maxRawBytes cap on bytes read from {@code raw}
    * @param maxDecompressedBytes cap on bytes after decompression (for plain input, the same bytes)
    * @return the opened stream and its counters
    * @throws IOException if the gzip header is corrupt or reading the magic bytes fails
    */
   public static Opened open(
-      InputStream raw, String source, long maxRawBytes, long maxDecompressedBytes)
+      InputStream raw, long maxRawBytes, long maxDecompressedBytes)
       throws IOException {
     LimitedInputStream compressed =
         new LimitedInputStream(
             raw,
             maxRawBytes,
-            source + ": file size exceeds maxCompressedBytesPerFile; the rest of the file was not"
-                + " read, raise the cap if the file is legitimate");
+            "file size exceeds maxCompressedBytesPerFile");
     BufferedInputStream buffered = new BufferedInputStream(compressed, BUFFER_SIZE);
     buffered.mark(2);
     int b1 = buffered.read();
@@ -84,8 +83,7 @@ public final class Inputs {
         new LimitedInputStream(
             content,
             maxDecompressedBytes,
-            source + ": decompressed size exceeds maxDecompressedBytesPerFile; the rest of the"
-                + " file was not read, raise the cap if the file is legitimate");
+            "decompressed size exceeds maxDecompressedBytesPerFile");
     return new Opened(decompressed, compressed, decompressed, gzip);
   }
 }

@@ -26,8 +26,8 @@ public final class LimitedInputStream extends FilterInputStream {
    *
    * @param in the stream to count
    * @param limit the largest number of bytes that may be read, at least 0
-   * @param description names the file and the cap for the error message, e.g. {@code "sitemap
-   *     a.xml.gz: decompressed size exceeds maxDecompressedBytesPerFile"}
+   * @param description what exceeded which cap, for the error message, e.g. {@code "decompressed
+   *     size exceeds maxDecompressedBytesPerFile"}
    * @throws IllegalArgumentException if {@code limit < 0}
    */
   public LimitedInputStream(InputStream in, long limit, String description) {
@@ -102,7 +102,12 @@ public final class LimitedInputStream extends FilterInputStream {
       return -1;
     }
     count++;
-    exceeded = new LimitExceededException(description + " (cap " + formatBytes(limit) + ")");
+    exceeded =
+        new LimitExceededException(
+            description
+                + " of "
+                + formatBytes(limit)
+                + "; the rest of the file was not read. Raise the cap if the file is legitimate");
     throw exceeded;
   }
 
