@@ -12,15 +12,18 @@ import dev.preheat.warm.WarmResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * What warming relies on from a real cache, checked through {@link OkHttpTransport} and {@link
  * CacheStatusReader#standard()}: a warm GET fills the cache, a conditional GET revalidates, and
- * each {@code Accept-Encoding} variant is its own entry. Subclasses start the cache.
+ * each {@code Accept-Encoding} variant is its own entry. Subclasses start the cache; one cache and
+ * origin serve the whole class (each test uses its own paths).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CachingProxyContract {
 
   private TestOrigin origin;
@@ -33,7 +36,7 @@ abstract class CachingProxyContract {
   /** The status header the cache under test sets. */
   abstract String statusHeader();
 
-  @BeforeEach
+  @BeforeAll
   void startServers() {
     origin = TestOrigin.start();
     try {
@@ -45,7 +48,7 @@ abstract class CachingProxyContract {
     transport = OkHttpTransport.create();
   }
 
-  @AfterEach
+  @AfterAll
   void stopServers() {
     if (transport != null) {
       transport.close();

@@ -57,8 +57,14 @@ public abstract class ServerProcess implements AutoCloseable {
    * naming {@code debianPackage}.
    */
   public static Path requireBinary(String binary, String debianPackage) {
+    return requireBinary(binary, debianPackage, System::getenv);
+  }
+
+  /** {@link #requireBinary(String, String)} reading environment variables from {@code env}. */
+  static Path requireBinary(String binary, String debianPackage,
+      java.util.function.UnaryOperator<String> env) {
     List<String> dirs = new ArrayList<>();
-    String path = System.getenv("PATH");
+    String path = env.apply("PATH");
     if (path != null) {
       dirs.addAll(List.of(path.split(File.pathSeparator)));
     }
@@ -74,7 +80,7 @@ public abstract class ServerProcess implements AutoCloseable {
     }
     String message = binary + " not found on PATH or in " + EXTRA_DIRS
         + "; install it with: apt-get install -y " + debianPackage;
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    if ("true".equalsIgnoreCase(env.apply("CI"))) {
       return Assertions.fail(message + " (CI=true: missing binaries fail the build)");
     }
     Assumptions.abort(message + " (test skipped; set CI=true to make this a failure)");
