@@ -53,7 +53,8 @@ public interface CacheStatusReader {
    * {@code ttl} is negative); {@code fwd=uri-miss|vary-miss|miss|partial} is {@code MISS};
    * {@code fwd=stale} is {@code EXPIRED}, or {@code REVALIDATED} with {@code fwd-status=304};
    * {@code fwd=bypass|method|request} is {@code BYPASS}; any other {@code fwd} is {@code MISS}
-   * (it was forwarded). A member with neither {@code hit} nor {@code fwd}, or a value that is
+   * (it was forwarded); a member that claims both {@code hit} and {@code fwd} is read by its
+   * {@code fwd}, since the request did reach upstream. A member with neither {@code hit} nor {@code fwd}, or a value that is
    * not a valid structured-field list, is {@code UNKNOWN}.
    *
    * @return the shared {@code Cache-Status} reader
