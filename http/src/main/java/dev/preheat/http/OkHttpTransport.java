@@ -1,0 +1,527 @@
+package dev.preheat.http;
+
+import dev.preheat.http.internal.HeaderChecks;
+import dev.preheat.http.internal.Pins;
+import dev.preheat.http.internal.WarmExchange;
+import dev.preheat.spi.Transport;
+import dev.preheat.warm.WarmRequest;
+import dev.preheat.warm.WarmResponse;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import okhttp3.ConnectionPool;
+import okhttp3.CookieJar;
+import okhttp3.Dispatcher;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Transport} on a real OkHttp client, built for warming: it sends exactly the headers of
+ * the warm request's variant and reports what came back.
+ *
+ * <ul>
+ *   <li><b>Exact variant.</b> OkHttp's transparent gzip is switched off: the request carries the
+ *       variant's {@code Accept-Encoding} as given, or none when the variant has none, and the
+ *       body is never decoded, so {@link WarmResponse#bodyBytes()} is the (possibly compressed)
+ *       size on the wire after transfer decoding. No cookie jar, no HTTP cache, no silent retries
+ *       (the warmer's own retry policy decides). Transport-wide {@linkplain Builder#header default
+ *       headers} (e.g. {@code User-Agent}) are added only where the request has no header of that
+ *       name.
+ *   <li><b>Bodies</b> are streamed in 8 KiB slices and discarded, never buffered whole.
+ *   <li><b>Redirects</b> are reported, not followed, unless {@link Builder#followRedirects(int)}
+ *       is set; then the final response is reported and timings span all hops.
+ *   <li><b>Timings.</b> Time to first byte runs from the moment the call starts executing
+ *       (connection set-up included, dispatcher queueing excluded) until the response headers
+ *       have been read; total runs until the end of the body.
+ *   <li><b>PoP pinning.</b> {@link Builder#connectTo} connects a host to a chosen IP and port
+ *       while the URL, {@code Host} and TLS SNI keep the hostname.
+ *   <li><b>Concurrency.</b> One dispatcher and one connection pool per transport, both sized from
+ *       {@link Builder#maxConcurrency(int)} (also per host: OkHttp's default of 5 per host is far
+ *       too low for warming one CDN hostname).
+ * </ul>
+ *
+ * <p>Thread-safe; share one instance. {@link #send} fails (through its future) with {@link
+ * IllegalArgumentException} for a header name or value that could inject headers (CR, LF, other
+ * control characters) and with {@link IllegalStateException} after {@link #close()}.
+ */
+public final class OkHttpTransport implements Transport {
+
+  /** Default for {@link Builder#maxConcurrency(int)}: concurrent requests, in total and per host. */
+  public static final int DEFAULT_MAX_CONCURRENCY = 64;
+
+  /** Default for {@link Builder#connectTimeout(Duration)}. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Default for {@link Builder#readTimeout(Duration)}: the longest silence while reading. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Default for {@link Builder#callTimeout(Duration)}: one whole exchange, body included. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Default for {@link Builder#keepAlive(Duration)}: how long idle pooled connections live. */
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(5);
+
+  /** The {@code User-Agent} sent unless the request or {@link Builder#userAgent} sets one. */
+  public static final String DEFAULT_USER_AGENT = "Preheat (cache warmer)";
+
+  /** The most redirects {@link Builder#followRedirects(int)} accepts. */
+  public static final int MAX_REDIRECT_LIMIT = 20;
+
+  /** Methods OkHttp only sends with a body; an empty one is supplied. */
+  private static final Set<String> METHODS_WITH_BODY =
+      Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT", "QUERY");
+
+  private final OkHttpClient client;
+  private final ExecutorService executor;
+  private final Map<String, String> defaultHeaders;
+  private final int maxConcurrency;
+  private final int maxRedirects;
+  private final HttpVersion httpVersion;
+  private final Pins pins;
+  private final LongSupplier ticker;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OkHttpTransport(Builder b) {
+    this.maxConcurrency = b.maxConcurrency != null ? b.maxConcurrency : DEFAULT_MAX_CONCURRENCY;
+    this.maxRedirects = b.maxRedirects != null ? b.maxRedirects : 0;
+    this.httpVersion = b.httpVersion != null ? b.httpVersion : HttpVersion.HTTP_2;
+    this.pins = new Pins(b.pins);
+    this.ticker = b.ticker;
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("User-Agent", b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT);
+    headers.putAll(b.headers);
+    this.defaultHeaders = java.util.Collections.unmodifiableMap(headers);
+
+    AtomicInteger threads = new AtomicInteger();
+    // Unbounded like OkHttp's own executor: the dispatcher bounds concurrency, not the pool.
+    this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "preheat-http-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    Dispatcher dispatcher = new Dispatcher(executor);
+    dispatcher.setMaxRequests(maxConcurrency);
+    dispatcher.setMaxRequestsPerHost(maxConcurrency);
+    Duration keepAlive = b.keepAlive != null ? b.keepAlive : DEFAULT_KEEP_ALIVE;
+
+    OkHttpClient.Builder client = new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(
+            new ConnectionPool(maxConcurrency, keepAlive.toMillis(), TimeUnit.MILLISECONDS))
+        .connectTimeout(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT))
+        .readTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
+        .writeTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
+        .callTimeout(orDefault(b.callTimeout, DEFAULT_CALL_TIMEOUT))
+        .protocols(protocols(httpVersion))
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .cookieJar(CookieJar.NO_COOKIES)
+        .cache(null)
+        .addInterceptor(WarmExchange.APPLICATION_INTERCEPTOR)
+        .addNetworkInterceptor(WarmExchange.NETWORK_INTERCEPTOR);
+    if (!pins.isEmpty()) {
+      // A proxy would resolve the host itself and defeat the pin.
+      client.dns(pins.dns()).socketFactory(pins.socketFactory()).proxy(Proxy.NO_PROXY);
+    }
+    this.client = client.build();
+  }
+
+  private static Duration orDefault(@Nullable Duration value, Duration fallback) {
+    return value != null ? value : fallback;
+  }
+
+  private static List<Protocol> protocols(HttpVersion version) {
+    switch (version) {
+      case HTTP_1_1:
+        return List.of(Protocol.HTTP_1_1);
+      case H2C_PRIOR_KNOWLEDGE:
+        return List.of(Protocol.H2_PRIOR_KNOWLEDGE);
+      default:
+        return List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
+    }
+  }
+
+  /**
+   * A transport with every default; see the {@code DEFAULT_*} constants.
+   *
+   * @return a new transport; close it when done
+   */
+  public static OkHttpTransport create() {
+    return builder().build();
+  }
+
+  /**
+   * A builder for a transport.
+   *
+   * @return a new builder with nothing set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Sends {@code request} asynchronously, per the {@link Transport} contract: the future completes
+   * after the body was read to its end, or exceptionally with the I/O failure ({@link
+   * java.net.SocketTimeoutException} for a read timeout, {@link java.io.InterruptedIOException}
+   * for the call timeout, {@link java.net.ProtocolException} for too many redirects, an {@link
+   * java.io.IOException} for a reset connection or truncated body). Cancelling the future cancels
+   * the OkHttp call and releases its connection. Never throws; every failure goes through the
+   * future.
+   *
+   * @param request the warm request; its headers are sent as given (see the class comment)
+   * @return the future response
+   */
+  @Override
+  public CompletableFuture<WarmResponse> send(WarmRequest request) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "OkHttpTransport is closed; cannot send " + request.method() + " " + request.url()
+              + "; build a new transport"));
+    }
+    try {
+      boolean variantHasAcceptEncoding = request.headers().keySet().stream()
+          .anyMatch(name -> name.equalsIgnoreCase("Accept-Encoding"));
+      WarmExchange exchange =
+          new WarmExchange(client, maxRedirects, variantHasAcceptEncoding, ticker);
+      exchange.start(toOkHttp(request, exchange));
+      return exchange.future();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private Request toOkHttp(WarmRequest request, WarmExchange exchange) {
+    String where = request.method() + " " + request.url();
+    if (!HeaderChecks.isToken(request.method())) {
+      throw new IllegalArgumentException(
+          "request method '" + request.method() + "' of " + request.url()
+              + " is not an HTTP token");
+    }
+    HttpUrl url = HttpUrl.get(request.url());
+    Headers.Builder headers = new Headers.Builder();
+    Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    request.headers().forEach((name, value) -> {
+      HeaderChecks.check(name, value, where);
+      headers.addUnsafeNonAscii(name, value);
+      seen.put(name, value);
+    });
+    defaultHeaders.forEach((name, value) -> {
+      if (!seen.containsKey(name)) {
+        headers.addUnsafeNonAscii(name, value);
+      }
+    });
+    if (exchange.needsPlaceholderAcceptEncoding()) {
+      headers.add("Accept-Encoding", WarmExchange.placeholderAcceptEncoding());
+    }
+    String method = request.method().toUpperCase(Locale.ROOT);
+    RequestBody body = METHODS_WITH_BODY.contains(method) ? RequestBody.create(new byte[0]) : null;
+    return new Request.Builder()
+        .url(url)
+        .headers(headers.build())
+        .method(request.method(), body)
+        .tag(WarmExchange.class, exchange)
+        .build();
+  }
+
+  /**
+   * Cancels calls in flight, shuts down the dispatcher's threads and evicts every pooled
+   * connection. Idempotent; never throws. Later {@link #send} calls fail.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    client.dispatcher().cancelAll();
+    executor.shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** The configured concurrency limit (total and per host). */
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  @Override
+  public String toString() {
+    return "OkHttpTransport{maxConcurrency=" + maxConcurrency
+        + ", httpVersion=" + httpVersion
+        + ", connectTimeout=" + client.connectTimeoutMillis() + "ms"
+        + ", readTimeout=" + client.readTimeoutMillis() + "ms"
+        + ", callTimeout=" + client.callTimeoutMillis() + "ms"
+        + ", maxRedirects=" + maxRedirects
+        + ", connectTo=" + pins
+        + ", headers=" + defaultHeaders.keySet()
+        + (closed.get() ? ", closed" : "") + "}";
+  }
+
+  /**
+   * Builds an {@link OkHttpTransport}. Every setting is optional and may be set once; a second
+   * call, or an invalid value, fails at once with a message naming the setting. Not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable Integer maxConcurrency;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration readTimeout;
+    private @Nullable Duration callTimeout;
+    private @Nullable Duration keepAlive;
+    private @Nullable HttpVersion httpVersion;
+    private @Nullable Integer maxRedirects;
+    private @Nullable String userAgent;
+    private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, InetSocketAddress> pins =
+        new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private LongSupplier ticker = System::nanoTime;
+
+    private Builder() {}
+
+    /**
+     * Caps concurrent requests, in total and per host; the connection pool keeps up to as many
+     * idle connections. Default {@link #DEFAULT_MAX_CONCURRENCY}.
+     *
+     * @param maxConcurrency the cap, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxConcurrency(int maxConcurrency) {
+      requireUnset(this.maxConcurrency, "maxConcurrency");
+      if (maxConcurrency < 1) {
+        throw new IllegalArgumentException("maxConcurrency must be > 0 but was " + maxConcurrency);
+      }
+      this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    /**
+     * Sets the TCP (and TLS) connect timeout. Default {@link #DEFAULT_CONNECT_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder connectTimeout(Duration timeout) {
+      requireUnset(connectTimeout, "connectTimeout");
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the longest silence tolerated while reading (and writing) one exchange; a stall past
+     * it fails the request with {@link java.net.SocketTimeoutException}. Default {@link
+     * #DEFAULT_READ_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder readTimeout(Duration timeout) {
+      requireUnset(readTimeout, "readTimeout");
+      this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the limit for one whole exchange, from connecting to the end of the body (a slow but
+     * never silent body is cut off here). Default {@link #DEFAULT_CALL_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder callTimeout(Duration timeout) {
+      requireUnset(callTimeout, "callTimeout");
+      this.callTimeout = positive(timeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long an idle pooled connection is kept. Default {@link #DEFAULT_KEEP_ALIVE}.
+     *
+     * @param keepAlive a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder keepAlive(Duration keepAlive) {
+      requireUnset(this.keepAlive, "keepAlive");
+      this.keepAlive = positive(keepAlive, "keepAlive");
+      return this;
+    }
+
+    /**
+     * Chooses the HTTP versions spoken. Default {@link HttpVersion#HTTP_2}.
+     *
+     * @param version the versions
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder httpVersion(HttpVersion version) {
+      requireUnset(httpVersion, "httpVersion");
+      this.httpVersion = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /**
+     * Follows up to {@code maxRedirects} redirects (301, 302, 303, 307, 308) and reports the
+     * final response; one more fails the request with {@link java.net.ProtocolException}.
+     * {@code Authorization} and {@code Cookie} are dropped when a redirect changes host. By
+     * default redirects are not followed: the 3xx response itself is reported.
+     *
+     * @param maxRedirects 0 (do not follow) up to {@link #MAX_REDIRECT_LIMIT}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder followRedirects(int maxRedirects) {
+      requireUnset(this.maxRedirects, "followRedirects");
+      if (maxRedirects < 0 || maxRedirects > MAX_REDIRECT_LIMIT) {
+        throw new IllegalArgumentException(
+            "followRedirects must be in 0.." + MAX_REDIRECT_LIMIT + " but was " + maxRedirects);
+      }
+      this.maxRedirects = maxRedirects;
+      return this;
+    }
+
+    /**
+     * Sets the default {@code User-Agent}. Default {@link #DEFAULT_USER_AGENT}; a request's own
+     * {@code User-Agent} still wins.
+     *
+     * @param userAgent the value
+     * @return this builder
+     * @throws IllegalArgumentException if the value contains CR, LF or another control character
+     * @throws IllegalStateException if already set
+     */
+    public Builder userAgent(String userAgent) {
+      requireUnset(this.userAgent, "userAgent");
+      HeaderChecks.check("User-Agent", Objects.requireNonNull(userAgent, "userAgent"),
+          "the transport's userAgent");
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /**
+     * Adds a header sent with every request that does not set a header of the same name (e.g. a
+     * warm-traffic marker such as {@code X-Preheat: 1}).
+     *
+     * @param name the header name
+     * @param value the value
+     * @return this builder
+     * @throws IllegalArgumentException if the name is not a token, the value contains CR, LF or
+     *     another control character, the name is {@code User-Agent} (use {@link #userAgent}),
+     *     or {@code Accept-Encoding}, {@code Host} or {@code Cookie}, which belong to the
+     *     request's variant and cache key
+     * @throws IllegalStateException if a header of that name was already added
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      HeaderChecks.check(name, value, "the transport's default headers");
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.equals("user-agent")) {
+        throw new IllegalArgumentException("set the User-Agent with userAgent(...), not header()");
+      }
+      if (lower.equals("accept-encoding") || lower.equals("host") || lower.equals("cookie")) {
+        throw new IllegalArgumentException(
+            name + " is part of the variant (the cache key) and cannot be a transport default;"
+                + " set it on the WarmRequest");
+      }
+      if (headers.containsKey(name)) {
+        throw new IllegalStateException(
+            "header " + name + " was already set to " + headers.get(name));
+      }
+      headers.put(name, value);
+      return this;
+    }
+
+    /**
+     * Pins {@code host}: connections for it go to {@code address} (IP and port, even when the
+     * port differs from the URL's) while the URL, {@code Host} header and TLS SNI and
+     * certificate checks keep the hostname. Use it to warm one shield, region or cache node
+     * directly. Pinned transports connect directly, without a proxy.
+     *
+     * @param host the hostname as it appears in URLs (matched ignoring case)
+     * @param address a resolved address, e.g. {@code new InetSocketAddress("10.0.0.7", 8080)}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code host} is empty or {@code address} is unresolved
+     * @throws IllegalStateException if {@code host} is already pinned
+     */
+    public Builder connectTo(String host, InetSocketAddress address) {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(address, "address");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("connectTo host must not be empty");
+      }
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException(
+            "connectTo address for " + host + " must be a resolved IP address but was " + address
+                + "; resolve it first or pass an IP literal");
+      }
+      if (pins.containsKey(host)) {
+        throw new IllegalStateException(
+            "connectTo for host " + host + " was already set to " + pins.get(host));
+      }
+      pins.put(host, address);
+      return this;
+    }
+
+    /** Test hook: the monotonic nanosecond source for timings. */
+    Builder ticker(LongSupplier ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Builds the transport; this builder may be discarded afterwards.
+     *
+     * @return a new transport, which owns threads and connections until {@link #close()}
+     */
+    public OkHttpTransport build() {
+      return new OkHttpTransport(this);
+    }
+
+    private static void requireUnset(@Nullable Object current, String setting) {
+      if (current != null) {
+        throw new IllegalStateException(setting + " was already set to " + current);
+      }
+    }
+
+    private static Duration positive(Duration d, String setting) {
+      Objects.requireNonNull(d, setting);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(setting + " must be > 0 but was " + d);
+      }
+      return d;
+    }
+  }
+}

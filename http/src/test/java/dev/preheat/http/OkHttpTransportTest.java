@@ -1,0 +1,408 @@
+package dev.preheat.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.preheat.warm.WarmRequest;
+import dev.preheat.warm.WarmResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.Protocol;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OkHttpTransportTest {
+
+  /** Generous: only reached when a test is broken, never waited for on success. */
+  private static final long WAIT_SECONDS = 10;
+
+  @StartStop private final MockWebServer server = new MockWebServer();
+
+  private OkHttpTransport transport = OkHttpTransport.create();
+
+  @AfterEach
+  void closeTransport() {
+    transport.close();
+  }
+
+  private URI uri(String path) {
+    return server.url(path).uri();
+  }
+
+  private static WarmResponse await(CompletableFuture<WarmResponse> future) throws Exception {
+    return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failureOf(CompletableFuture<WarmResponse> future) {
+    try {
+      future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError("expected the request to fail, got " + e, e);
+    }
+    throw new AssertionError("expected the request to fail but it succeeded");
+  }
+
+  private RecordedRequest taken() throws InterruptedException {
+    RecordedRequest recorded = server.takeRequest(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(recorded).as("request reached the server").isNotNull();
+    return recorded;
+  }
+
+  static byte[] gzip(String text) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void sendsNoAcceptEncodingWhenTheVariantHasNoneAndNoCookiesEver() throws Exception {
+    server.enqueue(new MockResponse.Builder().addHeader("Set-Cookie", "session=abc; Path=/")
+        .body("one").build());
+    server.enqueue(new MockResponse.Builder().body("two").build());
+
+    await(transport.send(WarmRequest.get(uri("/a"), Map.of())));
+    await(transport.send(WarmRequest.get(uri("/a"), Map.of())));
+
+    RecordedRequest first = taken();
+    RecordedRequest second = taken();
+    assertThat(first.getHeaders().get("Accept-Encoding")).isNull();
+    assertThat(first.getHeaders().get("User-Agent")).isEqualTo(OkHttpTransport.DEFAULT_USER_AGENT);
+    assertThat(second.getHeaders().get("Cookie")).as("no cookie jar").isNull();
+    assertThat(second.getHeaders().get("Accept-Encoding")).isNull();
+  }
+
+  @ParameterizedTest(name = "Accept-Encoding: {0}")
+  @CsvSource({"gzip", "'br, gzip'", "'gzip, deflate, br, zstd'", "identity"})
+  void sendsTheVariantsAcceptEncodingVerbatim(String acceptEncoding) throws Exception {
+    server.enqueue(new MockResponse.Builder().body("ok").build());
+
+    await(transport.send(WarmRequest.get(uri("/v"), Map.of("Accept-Encoding", acceptEncoding))));
+
+    assertThat(taken().getHeaders().values("Accept-Encoding")).containsExactly(acceptEncoding);
+  }
+
+  @Test
+  void gzipBodyIsCountedCompressedAndNotDecoded() throws Exception {
+    String text = "hello cache ".repeat(2_000);
+    byte[] compressed = gzip(text);
+    server.enqueue(new MockResponse.Builder()
+        .addHeader("Content-Encoding", "gzip")
+        .addHeader("Vary", "Accept-Encoding")
+        .body(new Buffer().write(compressed))
+        .build());
+
+    WarmResponse response =
+        await(transport.send(WarmRequest.get(uri("/g"), Map.of("Accept-Encoding", "gzip"))));
+
+    assertThat(response.bodyBytes()).isEqualTo(compressed.length).isLessThan(text.length());
+    assertThat(response.header("Content-Encoding")).isEqualTo("gzip");
+    assertThat(response.header("Content-Length")).isEqualTo(String.valueOf(compressed.length));
+  }
+
+  @Test
+  void unsolicitedGzipIsStillNotDecoded() throws Exception {
+    byte[] compressed = gzip("x".repeat(10_000));
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Encoding", "gzip")
+        .body(new Buffer().write(compressed)).build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/g"), Map.of())));
+
+    assertThat(response.bodyBytes()).isEqualTo(compressed.length);
+    assertThat(response.header("Content-Encoding")).isEqualTo("gzip");
+  }
+
+  @Test
+  void chunkedBodyIsCountedAfterTransferDecoding() throws Exception {
+    server.enqueue(new MockResponse.Builder().chunkedBody("y".repeat(100_000), 1_000).build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/c"), Map.of())));
+
+    assertThat(response.bodyBytes()).isEqualTo(100_000);
+    assertThat(response.header("Transfer-Encoding")).isEqualTo("chunked");
+    assertThat(response.protocol()).isEqualTo("http/1.1");
+  }
+
+  @Test
+  void requestHeadersWinOverTransportDefaults() throws Exception {
+    transport.close();
+    transport = OkHttpTransport.builder()
+        .userAgent("ShopWarmer/2")
+        .header("X-Preheat", "1")
+        .header("X-Region", "eu")
+        .build();
+    server.enqueue(new MockResponse.Builder().build());
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("user-agent", "Mozilla/5.0 (variant)");
+    headers.put("X-Region", "us");
+    headers.put("Cookie", "cohort=b.sig");
+
+    await(transport.send(WarmRequest.get(uri("/h"), headers)));
+
+    RecordedRequest recorded = taken();
+    assertThat(recorded.getHeaders().values("User-Agent")).containsExactly("Mozilla/5.0 (variant)");
+    assertThat(recorded.getHeaders().values("X-Region")).containsExactly("us");
+    assertThat(recorded.getHeaders().values("X-Preheat")).containsExactly("1");
+    assertThat(recorded.getHeaders().values("Cookie")).containsExactly("cohort=b.sig");
+  }
+
+  @ParameterizedTest(name = "{0} with Retry-After {1}")
+  @CsvSource({"429, 120", "503, 30", "503, 'Wed, 21 Oct 2026 07:28:00 GMT'"})
+  void reportsThrottlingStatusAndRetryAfterAsIs(int status, String retryAfter) throws Exception {
+    server.enqueue(new MockResponse.Builder().code(status).addHeader("Retry-After", retryAfter)
+        .body("slow down").build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/busy"), Map.of())));
+
+    assertThat(response.status()).isEqualTo(status);
+    assertThat(response.header("retry-after")).isEqualTo(retryAfter);
+    assertThat(response.bodyBytes()).isEqualTo(9);
+    assertThat(server.getRequestCount()).as("no silent retry").isEqualTo(1);
+  }
+
+  @Test
+  void connectionResetMidBodyFailsTheFuture() {
+    server.enqueue(new MockResponse.Builder().body("z".repeat(200_000))
+        .onResponseBody(new SocketEffect.CloseSocket(true, true, true)).build());
+
+    Throwable failure = failureOf(transport.send(WarmRequest.get(uri("/reset"), Map.of())));
+
+    assertThat(failure).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void stallPastTheReadTimeoutFailsWithATimeout() {
+    transport.close();
+    transport = OkHttpTransport.builder().readTimeout(Duration.ofMillis(200)).build();
+    server.enqueue(new MockResponse.Builder().body("never finishes")
+        .onResponseBody(SocketEffect.Stall.INSTANCE).build());
+
+    Throwable failure = failureOf(transport.send(WarmRequest.get(uri("/stall"), Map.of())));
+
+    assertThat(failure).isInstanceOf(SocketTimeoutException.class);
+  }
+
+  @Test
+  void slowBodyWithinTheTimeoutsIsReadCompletely() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("s".repeat(16 * 1024))
+        .throttleBody(4 * 1024, 20, TimeUnit.MILLISECONDS).build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/slow"), Map.of())));
+
+    assertThat(response.bodyBytes()).isEqualTo(16 * 1024);
+    assertThat(response.timeToFirstByte()).isLessThanOrEqualTo(response.total());
+  }
+
+  @Test
+  void redirectsAreRecordedNotFollowedByDefault() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(301).addHeader("Location", "/new").build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/old"), Map.of())));
+
+    assertThat(response.status()).isEqualTo(301);
+    assertThat(response.header("Location")).isEqualTo("/new");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void redirectsAreFollowedUpToTheLimit() throws Exception {
+    transport.close();
+    transport = OkHttpTransport.builder().followRedirects(2).build();
+    server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/b").build());
+    server.enqueue(new MockResponse.Builder().code(307).addHeader("Location", "/c").build());
+    server.enqueue(new MockResponse.Builder().body("final").build());
+
+    WarmResponse response = await(transport.send(
+        WarmRequest.get(uri("/a"), Map.of("Accept-Encoding", "br"))));
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.bodyBytes()).isEqualTo(5);
+    assertThat(taken().getTarget()).isEqualTo("/a");
+    RecordedRequest b = taken();
+    assertThat(b.getTarget()).isEqualTo("/b");
+    assertThat(b.getHeaders().values("Accept-Encoding")).containsExactly("br");
+    assertThat(taken().getTarget()).isEqualTo("/c");
+  }
+
+  @Test
+  void oneRedirectTooManyFailsNamingTheLimit() {
+    transport.close();
+    transport = OkHttpTransport.builder().followRedirects(1).build();
+    server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/b").build());
+    server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/c").build());
+
+    Throwable failure = failureOf(transport.send(WarmRequest.get(uri("/a"), Map.of())));
+
+    assertThat(failure).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("limit of 1").hasMessageContaining("/c");
+  }
+
+  @Test
+  void popPinningConnectsToTheChosenAddressAndPortKeepingTheHost() throws Exception {
+    transport.close();
+    InetSocketAddress node = new InetSocketAddress(server.getSocketAddress().getAddress(),
+        server.getPort());
+    transport = OkHttpTransport.builder().connectTo("www.shop.invalid", node).build();
+    server.enqueue(new MockResponse.Builder().body("pinned").build());
+
+    // Neither the host resolves nor does anything listen on port 81: only the pin can succeed.
+    WarmResponse response = await(transport.send(
+        WarmRequest.get(URI.create("http://WWW.shop.invalid:81/p?q=1"), Map.of())));
+
+    assertThat(response.status()).isEqualTo(200);
+    RecordedRequest recorded = taken();
+    assertThat(recorded.getHeaders().get("Host")).isEqualTo("www.shop.invalid:81");
+    assertThat(recorded.getTarget()).isEqualTo("/p?q=1");
+  }
+
+  @Test
+  void unpinnedHostsStillResolveNormally() throws Exception {
+    transport.close();
+    transport = OkHttpTransport.builder()
+        .connectTo("other.invalid", new InetSocketAddress("127.0.0.1", 1)).build();
+    server.enqueue(new MockResponse.Builder().body("direct").build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/d"), Map.of())));
+
+    assertThat(response.bodyBytes()).isEqualTo(6);
+  }
+
+  @Test
+  void cancellingTheFutureCancelsTheCallAndFreesItsSlot() throws Exception {
+    transport.close();
+    transport = OkHttpTransport.builder().maxConcurrency(1).build();
+    server.enqueue(new MockResponse.Builder().body("stuck")
+        .onResponseStart(SocketEffect.Stall.INSTANCE).build());
+    server.enqueue(new MockResponse.Builder().body("next").build());
+
+    CompletableFuture<WarmResponse> stuck = transport.send(WarmRequest.get(uri("/1"), Map.of()));
+    taken();
+    assertThat(stuck.cancel(true)).isTrue();
+
+    // With one slot, the second request only runs once the cancelled call let go of it.
+    WarmResponse next = await(transport.send(WarmRequest.get(uri("/2"), Map.of())));
+    assertThat(next.bodyBytes()).isEqualTo(4);
+    assertThatThrownBy(stuck::join).isInstanceOf(CancellationException.class);
+  }
+
+  @Test
+  void raisesOkHttpsPerHostLimitToTheConfiguredConcurrency() throws Exception {
+    transport.close();
+    int parallel = 12;
+    transport = OkHttpTransport.builder().maxConcurrency(parallel).build();
+    CountDownLatch allArrived = new CountDownLatch(parallel);
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+        allArrived.countDown();
+        // Only answers 200 when all requests were in flight at once on this one host.
+        boolean together = allArrived.await(WAIT_SECONDS, TimeUnit.SECONDS);
+        return new MockResponse.Builder().code(together ? 200 : 500).build();
+      }
+    });
+    Deque<CompletableFuture<WarmResponse>> futures = new ArrayDeque<>();
+    for (int i = 0; i < parallel; i++) {
+      futures.add(transport.send(WarmRequest.get(uri("/p" + i), Map.of())));
+    }
+    for (CompletableFuture<WarmResponse> f : futures) {
+      assertThat(await(f).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void h2cPriorKnowledge() throws Exception {
+    transport.close();
+    transport = OkHttpTransport.builder().httpVersion(HttpVersion.H2C_PRIOR_KNOWLEDGE).build();
+    server.setProtocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
+    server.enqueue(new MockResponse.Builder().body("over h2c").build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/h2"), Map.of())));
+
+    assertThat(response.protocol()).isEqualTo("h2c");
+    assertThat(response.bodyBytes()).isEqualTo(8);
+    assertThat(taken().getHeaders().get("Accept-Encoding")).isNull();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock = """
+          CR LF injection   | X-Tag      | a<CR><LF>X-Evil: 1 | CR at index 1
+          bare LF           | X-Tag      | a<LF>b             | LF at index 1
+          bare CR           | X-Tag      | ab<CR>             | CR at index 2
+          NUL               | X-Tag      | a<NUL>b            | 0x00 at index 1
+          bad name          | X<LF>Tag   | ok                 | header name
+          """)
+  void headerInjectionIsRejectedBeforeSending(String name, String header, String value,
+      String message) {
+    Throwable failure = failureOf(transport.send(
+        WarmRequest.get(uri("/x"), Map.of(controls(header), controls(value)))));
+
+    assertThat(failure).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message).hasMessageContaining("/x");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  private static String controls(String s) {
+    return s.replace("<CR>", "\r").replace("<LF>", "\n").replace("<NUL>", "\0");
+  }
+
+  @Test
+  void closeIsIdempotentCancelsInFlightCallsAndRejectsLaterSends() throws Exception {
+    server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE)
+        .build());
+    CompletableFuture<WarmResponse> inFlight = transport.send(WarmRequest.get(uri("/1"), Map.of()));
+    taken();
+
+    transport.close();
+    transport.close();
+
+    assertThat(failureOf(inFlight)).isInstanceOf(IOException.class);
+    assertThat(transport.isClosed()).isTrue();
+    assertThat(failureOf(transport.send(WarmRequest.get(uri("/2"), Map.of()))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void timingsComeFromTheTicker() throws Exception {
+    transport.close();
+    long[] ticks = {1_000, 4_000, 11_000};
+    int[] next = {0};
+    transport = OkHttpTransport.builder().ticker(() -> ticks[Math.min(next[0]++, 2)]).build();
+    server.enqueue(new MockResponse.Builder().body("t").build());
+
+    WarmResponse response = await(transport.send(WarmRequest.get(uri("/t"), Map.of())));
+
+    assertThat(response.timeToFirstByte()).isEqualTo(Duration.ofNanos(3_000));
+    assertThat(response.total()).isEqualTo(Duration.ofNanos(10_000));
+  }
+}
