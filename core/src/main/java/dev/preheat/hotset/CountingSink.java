@@ -150,7 +150,7 @@ final class CountingSink implements TrafficSink {
   private void switchToBounded() {
     switchedAtDistinct = exact.size();
     int capacity =
-        Math.max(HotsetSelector.MIN_SKETCH_CAPACITY, (int) Math.min(
+        Math.max(HotsetSelector.MIN_SKETCH_CAPACITY, Math.min(
             HeavyHitters.MAX_CAPACITY, exact.size() / windows));
     sketches = toSketches(exact, config.weight, windows, capacity);
     distinct = new DistinctCounter();
