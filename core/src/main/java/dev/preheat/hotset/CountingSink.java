@@ -49,6 +49,7 @@ final class CountingSink implements TrafficSink {
   CountingSink(HotsetSelector config, MemoryPool pool) {
     this.config = config;
     this.pool = pool;
+    pool.register();
     this.windows = config.windowCount;
     this.windowed = config.windowLength != null;
     this.windowEnd = windowed ? config.windowEnd.toEpochMilli() : 0;
@@ -104,7 +105,7 @@ final class CountingSink implements TrafficSink {
       if (c == null) {
         long cost = 2L * url.length() + perEntryOverhead;
         if (usedBytes + cost > reservedBytes) {
-          long grant = pool.reserve(usedBytes + cost - reservedBytes);
+          long grant = pool.reserve(usedBytes + cost - reservedBytes, reservedBytes);
           if (grant == 0) {
             switchToBounded();
             countBounded(url, window, count, bytes);
@@ -148,18 +149,29 @@ final class CountingSink implements TrafficSink {
   }
 
   private void switchToBounded() {
-    switchedAtDistinct = exact.size();
-    int capacity =
-        Math.max(HotsetSelector.MIN_SKETCH_CAPACITY, Math.min(
-            HeavyHitters.MAX_CAPACITY, exact.size() / windows));
-    sketches = toSketches(exact, config.weight, windows, capacity);
+    HashMap<String, long[]> counts = exact;
+    switchedAtDistinct = counts.size();
+    // a sink holding more than today's fair share (others registered later) shrinks to it
+    long share = pool.fairShare();
+    // a sink that saw few URLs (created late, budget already held by others) estimates its
+    // entry size from a typical 64-character URL
+    long avgEntry = counts.size() >= 64
+        ? Math.max(1, usedBytes / counts.size()) : perEntryOverhead + 2 * 64;
+    long entries = share / avgEntry;
+    int capacity = (int) Math.max(HotsetSelector.MIN_SKETCH_CAPACITY,
+        Math.min(HeavyHitters.MAX_CAPACITY, entries / windows));
+    if (reservedBytes > share) {
+      pool.release(reservedBytes - share);
+      reservedBytes = share;
+    }
+    exact = null;
+    sketches = toSketches(counts, config.weight, windows, capacity);
     distinct = new DistinctCounter();
-    for (Map.Entry<String, long[]> e : exact.entrySet()) {
+    for (Map.Entry<String, long[]> e : counts.entrySet()) {
       if (e.getValue()[0] > 0) {
         distinct.add(e.getKey());
       }
     }
-    exact = null;
   }
 
   /** One exact-start sketch per window holding the heaviest {@code capacity} URLs of the map. */

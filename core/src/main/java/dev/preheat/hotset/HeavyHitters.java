@@ -20,7 +20,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>every estimate is an upper bound: {@code trueWeight <= estimate <= trueWeight + error},
- *       and each item's {@code error <= }{@link #errorBound()} {@code <= N/k};
+ *       and each item's {@code error <= }{@link #errorBound()}, which is {@code <= N/k} for one
+ *       stream and for merges of summaries that all have capacity k (Agarwal et al.);
  *   <li>every item whose true weight exceeds {@link #errorBound()} (so every item above N/k) is
  *       tracked.
  * </ul>
@@ -206,7 +207,8 @@ public final class HeavyHitters {
   /**
    * The maximum overestimate of any estimate, and the largest true weight an untracked item can
    * have; 0 while nothing was evicted (then all estimates are exact). At most {@code
-   * totalWeight() / capacity()}.
+   * totalWeight() / capacity()} for one stream or merges of equal-capacity summaries; merging
+   * smaller summaries into a larger capacity keeps the (sound) bound of the smaller ones.
    */
   public long errorBound() {
     return floor;

@@ -20,8 +20,10 @@ final class Selection {
   /** One URL's demand in one window. */
   record Candidate(String url, long count, long bytes, long weight, long error) {}
 
-  private static final Comparator<Candidate> RANKING =
-      Comparator.comparingLong(Candidate::weight).reversed().thenComparing(Candidate::url);
+  private static final Comparator<Candidate> RANKING = (a, b) -> {
+    int byWeight = Long.compare(b.weight(), a.weight());
+    return byWeight != 0 ? byWeight : a.url().compareTo(b.url());
+  };
 
   private final HotsetSelector config;
   private final List<CountingSink> sinks;
