@@ -32,6 +32,7 @@ final class Selection {
   /** Ranked candidates per window, heaviest first. */
   private final List<List<Candidate>> ranked = new ArrayList<>();
   private final long[] totals;
+  /** The latest window's candidates by URL, for blend lists; built only when lists are used. */
   private final Map<String, Candidate> latest = new HashMap<>();
   private CountingMode mode = CountingMode.EXACT;
   private int sketchCapacity;
@@ -246,9 +247,16 @@ final class Selection {
     for (List<Candidate> list : ranked) {
       list.sort(RANKING);
     }
-    for (Candidate c : ranked.get(0)) {
-      latest.put(c.url(), c);
+  }
+
+  /** The latest window's candidate for {@code url}; the index is built on first use. */
+  private @Nullable Candidate latest(String url) {
+    if (latest.isEmpty()) {
+      for (Candidate c : ranked.get(0)) {
+        latest.put(c.url(), c);
+      }
     }
+    return latest.get(url);
   }
 
   /** The top set of one window: the selection rule without sustain and new-entry caps. */
@@ -394,7 +402,7 @@ final class Selection {
   private void addList(LinkedHashMap<String, Built> out, BlendList list) {
     for (String raw : list.urls()) {
       String key = sameSiteKey(raw);
-      Built b = out.computeIfAbsent(key, k -> new Built(k, latest.get(k)));
+      Built b = out.computeIfAbsent(key, k -> new Built(k, latest(k)));
       if (!b.provenance.contains(list.name())) {
         b.provenance.add(list.name());
       }

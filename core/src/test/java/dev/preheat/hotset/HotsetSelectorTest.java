@@ -229,6 +229,19 @@ class HotsetSelectorTest {
   }
 
   @Test
+  void windowsAndSustainWorkTheSameInBoundedMode() {
+    Hotset hs = HotsetSelector.builder().window(DAY, END).top(3).sustain(2, 3)
+        .memoryBudget(1).build().select(threeDays());
+    assertThat(hs.countingMode()).isEqualTo(CountingMode.BOUNDED);
+    assertThat(hs.urls()).containsExactly("/steady", "/also-steady", "/faded");
+    assertThat(hs.entries().get(0).count()).isEqualTo(50);
+    assertThat(hs.entries().get(0).bytes()).isEqualTo(5_000);
+    assertThat(hs.clamps()).extracting(Clamp::kind)
+        .containsExactly(Clamp.Kind.MEMORY_BUDGET, Clamp.Kind.SUSTAIN);
+    assertThat(hs.sketchCapacity()).isEqualTo(HotsetSelector.MIN_SKETCH_CAPACITY);
+  }
+
+  @Test
   void newEntryCapLimitsEntriesMissingFromThePreviousTopSet() {
     Hotset hs = HotsetSelector.builder().window(DAY, END).top(3).maxNewEntries(0).build()
         .select(threeDays());
