@@ -47,6 +47,10 @@ public final class HeaderNormalizer {
   /** The header name the device class enters the key under when no other name is given. */
   public static final String DEFAULT_DEVICE_CLASS_HEADER = "x-device-class";
 
+  /** Headers carrying per-user credentials, never allowed into a key or a warm request. */
+  static final Set<String> CREDENTIAL_HEADERS =
+      Set.of("cookie", "authorization", "proxy-authorization", "set-cookie");
+
   static final String ACCEPT_ENCODING = "accept-encoding";
   static final String ACCEPT_LANGUAGE = "accept-language";
   private static final String IDENTITY = "identity";
@@ -280,7 +284,9 @@ public final class HeaderNormalizer {
      *
      * @param names header names, case-insensitive
      * @return this builder
-     * @throws IllegalArgumentException if a name is not an RFC 9110 token
+     * @throws IllegalArgumentException if a name is not an RFC 9110 token, or is {@code cookie},
+     *     {@code authorization}, {@code proxy-authorization} or {@code set-cookie} (per-user
+     *     credentials; see {@link CohortCookie})
      * @throws IllegalStateException if the key headers were already set
      */
     public Builder keyHeaders(String... names) {
@@ -289,7 +295,14 @@ public final class HeaderNormalizer {
       }
       Set<String> set = new LinkedHashSet<>();
       for (String name : names) {
-        set.add(HeaderValidation.requireValidName(Objects.requireNonNull(name, "header name")).toLowerCase(Locale.ROOT));
+        String lower =
+            HeaderValidation.requireValidName(Objects.requireNonNull(name, "header name")).toLowerCase(Locale.ROOT);
+        if (CREDENTIAL_HEADERS.contains(lower)) {
+          throw new IllegalArgumentException(
+              name + " cannot be a key header: per-user credentials must never reach a warm request;"
+                  + " use CohortCookie to let one signed cohort cookie through");
+        }
+        set.add(lower);
       }
       keyHeaders = set;
       return this;

@@ -31,6 +31,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An input that is already canonical is returned as the same {@code String} instance, so the
  * common case of canonical log targets allocates nothing.
+ *
+ * <p>A target starting with {@code //} is an origin-form path ({@code //a/b}), not a host: combine
+ * a canonical target with a base URL by concatenation, never with {@link java.net.URI#resolve},
+ * which would read {@code //evil.example/} as another host.
  */
 @FunctionalInterface
 public interface UrlCanonicalizer {

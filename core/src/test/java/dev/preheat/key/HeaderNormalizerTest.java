@@ -185,6 +185,15 @@ class HeaderNormalizerTest {
         .hasMessageContaining("RFC 9110 token");
   }
 
+  @ParameterizedTest
+  @CsvSource({"Cookie", "authorization", "Proxy-Authorization", "set-cookie"})
+  void neverLetsCredentialsIntoTheKey(String header) {
+    assertThatThrownBy(() -> HeaderNormalizer.builder().keyHeaders("accept-encoding", header))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(header + " cannot be a key header")
+        .hasMessageContaining("CohortCookie");
+  }
+
   @Test
   void identityIsAlwaysSupported() {
     assertThat(HeaderNormalizer.builder().supportedEncodings("gzip").build().toString())
