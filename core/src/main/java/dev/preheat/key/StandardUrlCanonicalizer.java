@@ -68,7 +68,63 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
       validateCharacters(url);
       return canonicalTarget(url, 0);
     }
-    return canonicalAbsolute(url);
+    return isCanonicalAbsolute(url) ? url : canonicalAbsolute(url);
+  }
+
+  /** Whether {@code url} is an absolute URL already in canonical form; allocates nothing. */
+  private boolean isCanonicalAbsolute(String url) {
+    int i;
+    boolean https;
+    if (url.startsWith("https://")) {
+      i = 8;
+      https = true;
+    } else if (url.startsWith("http://")) {
+      i = 7;
+      https = false;
+    } else {
+      return false;
+    }
+    int len = url.length();
+    int hostStart = i;
+    boolean ipv6 = i < len && url.charAt(i) == '[';
+    if (ipv6) {
+      i++;
+    }
+    while (i < len) {
+      char c = url.charAt(i);
+      boolean hostChar =
+          ipv6
+              ? (c >= 'a' && c <= 'f') || (c >= '0' && c <= '9') || c == ':' || c == '.'
+              : (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+      if (!hostChar) {
+        break;
+      }
+      i++;
+    }
+    if (ipv6) {
+      if (i >= len || url.charAt(i) != ']' || i == hostStart + 1) {
+        return false;
+      }
+      i++;
+    }
+    if (i == hostStart) {
+      return false;
+    }
+    if (i < len && url.charAt(i) == ':') {
+      int portStart = ++i;
+      int port = 0;
+      while (i < len && url.charAt(i) >= '0' && url.charAt(i) <= '9' && i - portStart < 5) {
+        port = port * 10 + (url.charAt(i++) - '0');
+      }
+      int digits = i - portStart;
+      if (digits == 0
+          || (digits > 1 && url.charAt(portStart) == '0')
+          || port > 65535
+          || port == (https ? 443 : 80)) {
+        return false;
+      }
+    }
+    return i < len && url.charAt(i) == '/' && isCanonicalTarget(url, i);
   }
 
   private String canonicalAbsolute(String url) {
@@ -99,12 +155,6 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
       // An absolute URL with an empty path has the path "/" (RFC 9110 section 4.2.3).
       target = canonicalTarget("/" + url.substring(authEnd), 0);
     } else if (isCanonicalTarget(url, authEnd)) {
-      int prefixLength = scheme.length() + 3 + authority.length();
-      if (prefixLength == authEnd
-          && url.startsWith(scheme, 0)
-          && url.startsWith(authority, authStart)) {
-        return url;
-      }
       target = url.substring(authEnd);
     } else {
       target = canonicalTarget(url, authEnd);
@@ -235,26 +285,33 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
     if (from == len || queryPolicy.mode() == QueryPolicy.Mode.DROP_QUERY) {
       return false;
     }
+    boolean checkNames = sort || queryPolicy.mode() != QueryPolicy.Mode.KEEP_ALL;
     int prevName = -1;
     int prevNameEnd = -1;
-    int start = from;
-    while (start <= len) {
-      int amp = url.indexOf('&', start);
-      int end = amp < 0 ? len : amp;
-      if (end == start) {
-        return false;
+    int pairStart = from;
+    int nameEnd = -1;
+    for (int i = from; i <= len; i++) {
+      char c = i < len ? url.charAt(i) : '&';
+      if (c == '=' && nameEnd < 0) {
+        nameEnd = i;
+      } else if (c == '&') {
+        if (i == pairStart) {
+          return false;
+        }
+        if (checkNames) {
+          int end = nameEnd < 0 ? i : nameEnd;
+          if (!queryPolicy.keeps(url, pairStart, end)) {
+            return false;
+          }
+          if (sort && prevName >= 0 && compareRegions(url, prevName, prevNameEnd, pairStart, end) > 0) {
+            return false;
+          }
+          prevName = pairStart;
+          prevNameEnd = end;
+        }
+        pairStart = i + 1;
+        nameEnd = -1;
       }
-      int eq = url.indexOf('=', start);
-      int nameEnd = eq >= 0 && eq < end ? eq : end;
-      if (!queryPolicy.keeps(url, start, nameEnd)) {
-        return false;
-      }
-      if (sort && prevName >= 0 && compareRegions(url, prevName, prevNameEnd, start, nameEnd) > 0) {
-        return false;
-      }
-      prevName = start;
-      prevNameEnd = nameEnd;
-      start = end + 1;
     }
     return true;
   }
