@@ -1,0 +1,79 @@
+package dev.preheat.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code preheat} command. Exit codes: 0 done, 2 bad usage or unreadable input, 1 an
+ * unexpected internal error (a bug: please report it with the message).
+ */
+@Command(
+    name = "preheat",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Warms HTTP/CDN caches with what real users request.",
+    subcommands = {HotsetCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  /** Exit code for success. */
+  static final int OK = 0;
+  /** Exit code for an unexpected internal error. */
+  static final int INTERNAL_ERROR = 1;
+  /** Exit code for bad usage or unreadable input. */
+  static final int USAGE = 2;
+
+  /** Runs the command line and exits with its exit code. */
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, false), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code (for tests). */
+  static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(e -> e instanceof UsageError ? USAGE : INTERNAL_ERROR);
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof UsageError) {
+        cmd.getErr().println("preheat " + cmd.getCommandName() + ": " + e.getMessage());
+        return USAGE;
+      }
+      cmd.getErr().println("preheat " + cmd.getCommandName() + ": internal error: " + e);
+      StackTraceElement[] trace = e.getStackTrace();
+      for (int i = 0; i < Math.min(8, trace.length); i++) {
+        cmd.getErr().println("    at " + trace[i]);
+      }
+      return INTERNAL_ERROR;
+    });
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** Bad usage or unreadable input: reported as one line, exit code 2. */
+  static final class UsageError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"preheat " + version()};
+    }
+  }
+
+  /** The version from the jar manifest, or {@code dev} when run from classes. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}
