@@ -33,7 +33,8 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExitCodeExceptionMapper(e -> e instanceof UsageError ? USAGE : INTERNAL_ERROR);
+    cli.setExitCodeExceptionMapper(e ->
+        e instanceof UsageError || e instanceof CommandLine.ParameterException ? USAGE : INTERNAL_ERROR);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof UsageError) {
         cmd.getErr().println("preheat " + cmd.getCommandName() + ": " + e.getMessage());
