@@ -70,7 +70,7 @@ public final class LogReader {
   static final long DEFAULT_CHUNK_BYTES = 8L * 1024 * 1024;
 
   /** Distinct request targets a worker caches before its cache is cleared. */
-  static final int URL_CACHE_ENTRIES = 1 << 17;
+  static final int URL_CACHE_ENTRIES = 1 << 19;
 
   /** Request-target bytes a worker caches before its cache is cleared. */
   static final long URL_CACHE_KEY_BYTES = 16L * 1024 * 1024;

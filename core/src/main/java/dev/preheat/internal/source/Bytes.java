@@ -65,14 +65,50 @@ final class Bytes {
     return -1;
   }
 
-  /** Index of the first {@code c} in {@code b[from, to)}, or -1. */
+  /** Index of the first {@code c} in {@code b[from, to)}, or -1; eight bytes per step. */
   static int indexOf(byte[] b, int from, int to, byte c) {
-    for (int i = from; i < to; i++) {
+    long pattern = ONES * (c & 0xff);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ pattern;
+      long t = (x - ONES) & ~x & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
       if (b[i] == c) {
         return i;
       }
     }
     return -1;
+  }
+
+  /** Index of the first {@code c1} or {@code c2} in {@code b[from, to)}, or -1. */
+  static int indexOfEither(byte[] b, int from, int to, byte c1, byte c2) {
+    long p1 = ONES * (c1 & 0xff);
+    long p2 = ONES * (c2 & 0xff);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      long x = w ^ p1;
+      long y = w ^ p2;
+      long t = ((x - ONES) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS);
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c1 || b[i] == c2) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Reads eight bytes little-endian; {@code off + 8} must be within the array. */
+  static long word(byte[] b, int off) {
+    return (long) LONGS.get(b, off);
   }
 
   /** Whether {@code b[off, end)} equals the single byte {@code c}. */
@@ -82,7 +118,18 @@ final class Bytes {
 
   /** Index of the first control character (below 0x20, or DEL) in the range, or -1. */
   static int indexOfControl(byte[] b, int off, int end) {
-    for (int i = off; i < end; i++) {
+    int i = off;
+    for (; i + 8 <= end; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      // A byte below 0x20 borrows in (w - 0x20..); bytes >= 0x80 are excluded by ~w.
+      long low = (w - ONES * 0x20) & ~w & HIGHS;
+      long x = w ^ (ONES * 0x7f);
+      long del = (x - ONES) & ~x & HIGHS;
+      if ((low | del) != 0) {
+        break;
+      }
+    }
+    for (; i < end; i++) {
       int c = b[i] & 0xff;
       if (c < 0x20 || c == 0x7f) {
         return i;
@@ -133,6 +180,9 @@ final class Bytes {
   /** The method for {@code b[off, end)}, interned for the common ones; null if not a token. */
   static @Nullable String method(byte[] b, int off, int end) {
     int len = end - off;
+    if (len == 3 && b[off] == 'G' && b[off + 1] == 'E' && b[off + 2] == 'T') {
+      return "GET";
+    }
     for (int i = 0; i < METHOD_BYTES.length; i++) {
       byte[] m = METHOD_BYTES[i];
       if (m.length == len && Arrays.equals(m, 0, len, b, off, end)) {

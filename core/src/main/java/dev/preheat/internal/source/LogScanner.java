@@ -302,6 +302,7 @@ public final class LogScanner {
     final LineParser parser = parsers.get();
     final ParsedLine line = new ParsedLine();
     final TargetCache cache = new TargetCache(cacheEntries, cacheKeyBytes);
+    final UserAgentFilter.@Nullable Memo agents = filter == null ? null : filter.newMemo();
     final byte[] buf = new byte[Math.max(READ_BUFFER_BYTES, maxLineLength + 2)];
     final TrafficSink sink;
     final boolean timestampsOnly;
@@ -448,7 +449,8 @@ public final class LogScanner {
         return;
       }
       byte[] ua = pl.userAgent;
-      if (filter != null && ua != null && filter.matches(ua, pl.userAgentOff, pl.userAgentLen)) {
+      UserAgentFilter.Memo memo = agents;
+      if (memo != null && ua != null && memo.matches(ua, pl.userAgentOff, pl.userAgentLen)) {
         r.filtered++;
         return;
       }

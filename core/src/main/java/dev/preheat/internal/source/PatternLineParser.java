@@ -347,17 +347,33 @@ public final class PatternLineParser implements LineParser {
   private static int find(byte[] b, int from, int end, byte[] lit, boolean quoted) {
     byte first = lit[0];
     int last = end - lit.length;
-    for (int i = from; i <= last; i++) {
-      byte c = b[i];
-      if (c == first) {
-        if (lit.length == 1 || java.util.Arrays.equals(lit, 1, lit.length, b, i + 1, i + lit.length)) {
-          return i;
-        }
-      } else if (c == '\\' && quoted) {
-        i++;
+    int i = from;
+    while (i <= last) {
+      int j = quoted
+          ? Bytes.indexOfEither(b, i, last + 1, first, (byte) '\\')
+          : Bytes.indexOf(b, i, last + 1, first);
+      if (j < 0) {
+        return -1;
       }
+      if (quoted && b[j] == '\\' && first != '\\') {
+        i = j + 2;
+        continue;
+      }
+      if (restMatches(lit, b, j)) {
+        return j;
+      }
+      i = j + 1;
     }
     return -1;
+  }
+
+  private static boolean restMatches(byte[] lit, byte[] b, int at) {
+    for (int k = 1; k < lit.length; k++) {
+      if (b[at + k] != lit[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Splits {@code METHOD SP target [SP protocol]} into the method and the target. */
