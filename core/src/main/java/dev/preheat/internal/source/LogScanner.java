@@ -3,6 +3,7 @@ package dev.preheat.internal.source;
 import dev.preheat.key.UrlCanonicalizer;
 import dev.preheat.source.TrafficRecord;
 import dev.preheat.source.TrafficSink;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,9 @@ public final class LogScanner {
 
   /** Bytes read from a file per call; larger means fewer system calls. */
   static final int READ_BUFFER_BYTES = 1 << 20;
+
+  /** The least read past a chunk's end, enough for the tail of a typical last line. */
+  static final int MIN_READ_BYTES = 8 * 1024;
 
   /** Characters of a malformed line kept as its excerpt. */
   static final int EXCERPT_BYTES = 120;
@@ -121,8 +125,12 @@ public final class LogScanner {
     int used = Math.min(workers, Math.max(1, tasks.size()));
     if (used <= 1) {
       Worker w = new Worker(sinks.get(), false);
-      for (Task t : tasks) {
-        t.result = w.run(t, null);
+      try {
+        for (Task t : tasks) {
+          t.result = w.run(t, null);
+        }
+      } finally {
+        w.close();
       }
     } else {
       List<TrafficSink> perWorker = new ArrayList<>();
@@ -143,8 +151,16 @@ public final class LogScanner {
    */
   public @Nullable Long latest(List<Path> files) throws IOException {
     Worker w = new Worker(r -> { }, true);
+    try {
+      return latest(w, plan(files, false));
+    } finally {
+      w.close();
+    }
+  }
+
+  private @Nullable Long latest(Worker w, List<Task> wholeFiles) throws IOException {
     long latest = Long.MIN_VALUE;
-    for (Task whole : plan(files, false)) {
+    for (Task whole : wholeFiles) {
       long found = Long.MIN_VALUE;
       if (whole.gzip || !w.parser.splittable()) {
         found = w.run(whole, null).latest;
@@ -221,7 +237,7 @@ public final class LogScanner {
     for (int i = 0; i < sinks.size(); i++) {
       Worker w = new Worker(sinks.get(i), false);
       Thread t = new Thread(() -> {
-        try {
+        try (Closeable closing = w::close) {
           int k;
           while (failure.get() == null && (k = next.getAndIncrement()) < order.size()) {
             Task task = order.get(k);
@@ -309,6 +325,8 @@ public final class LogScanner {
     TaskResult result = new TaskResult();
     String source = "";
     boolean firstChunk;
+    @Nullable FileChannel channel;
+    @Nullable Path channelPath;
 
     Worker(TrafficSink sink, boolean timestampsOnly) {
       this.sink = sink;
@@ -335,7 +353,8 @@ public final class LogScanner {
         }
         return result;
       }
-      try (FileChannel ch = FileChannel.open(task.path, StandardOpenOption.READ)) {
+      try {
+        FileChannel ch = channel(task.path);
         long[] position = {task.start == 0 ? 0 : task.start - 1};
         Input in = (b, off, len) -> {
           int n = ch.read(ByteBuffer.wrap(b, off, len), position[0]);
@@ -349,6 +368,26 @@ public final class LogScanner {
         throw new IOException("cannot read access log " + task.path + ": " + e.getMessage(), e);
       }
       return result;
+    }
+
+    /** The open channel for {@code path}, reused while a worker takes chunks of one file. */
+    private FileChannel channel(Path path) throws IOException {
+      if (channel != null && path.equals(channelPath)) {
+        return channel;
+      }
+      close();
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+      channelPath = path;
+      return channel;
+    }
+
+    void close() throws IOException {
+      FileChannel open = channel;
+      channel = null;
+      channelPath = null;
+      if (open != null) {
+        open.close();
+      }
     }
 
     /**
@@ -404,7 +443,10 @@ public final class LogScanner {
         if (failure != null && failure.get() != null) {
           return;
         }
-        int n = in.read(b, len, b.length - len);
+        // Read little past the chunk end: only the tail of its last line is needed from there.
+        long toEnd = end - (base + len);
+        int want = (int) Math.min(b.length - len, Math.max(MIN_READ_BYTES, toEnd + MIN_READ_BYTES));
+        int n = in.read(b, len, want);
         if (n < 0) {
           eof = true;
         } else {
