@@ -235,8 +235,13 @@ public final class PatternLineParser implements LineParser {
       int valueEnd;
       int next;
       if (lit.length == 0) {
+        // The last variable runs to the end of the line; outside quotes a space means the line
+        // has more fields than the format.
         valueEnd = end;
         next = end;
+        if (!allowTrailing && !quoted[v] && Bytes.indexOf(b, pos, end, (byte) ' ') >= 0) {
+          return out.malformed("expected the line to end after $" + names[v]);
+        }
       } else {
         valueEnd = find(b, pos, end, lit, quoted[v]);
         if (valueEnd < 0) {
