@@ -3,7 +3,6 @@ package dev.preheat.internal.source;
 import dev.preheat.key.UrlCanonicalizer;
 import dev.preheat.source.TrafficRecord;
 import dev.preheat.source.TrafficSink;
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -237,7 +236,7 @@ public final class LogScanner {
     for (int i = 0; i < sinks.size(); i++) {
       Worker w = new Worker(sinks.get(i), false);
       Thread t = new Thread(() -> {
-        try (Closeable closing = w::close) {
+        try {
           int k;
           while (failure.get() == null && (k = next.getAndIncrement()) < order.size()) {
             Task task = order.get(k);
@@ -245,6 +244,12 @@ public final class LogScanner {
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
+        } finally {
+          try {
+            w.close();
+          } catch (IOException e) {
+            failure.compareAndSet(null, e);
+          }
         }
       }, "preheat-log-reader-" + i);
       t.setDaemon(true);
