@@ -403,14 +403,15 @@ public final class PatternLineParser implements LineParser {
       }
       out.method = m;
     }
-    int targetEnd = end;
-    int lastSp = end - 1;
-    while (lastSp > sp && b[lastSp] != ' ') {
-      lastSp--;
-    }
-    if (lastSp > sp && end - lastSp > 5 && b[lastSp + 1] == 'H' && b[lastSp + 2] == 'T'
-        && b[lastSp + 3] == 'T' && b[lastSp + 4] == 'P' && b[lastSp + 5] == '/') {
-      targetEnd = lastSp;
+    // A target has no spaces, so it ends at the next one; what follows must be the protocol.
+    int targetEnd = Bytes.indexOf(b, sp + 1, end, (byte) ' ');
+    if (targetEnd < 0) {
+      targetEnd = end; // HTTP/0.9: no protocol
+    } else if (end - targetEnd < 6 || b[targetEnd + 1] != 'H' || b[targetEnd + 2] != 'T'
+        || b[targetEnd + 3] != 'T' || b[targetEnd + 4] != 'P' || b[targetEnd + 5] != '/'
+        || Bytes.indexOf(b, targetEnd + 1, end, (byte) ' ') >= 0) {
+      out.malformed("request target contains a space");
+      return false;
     }
     return target(b, sp + 1, targetEnd, out);
   }
