@@ -45,6 +45,14 @@ class CountsFormatTest {
   }
 
   @Test
+  void byteOrderMarkBeforeTheHeaderIsIgnored() throws IOException {
+    LogFixtures.Collected c = LogFixtures.read(LogFormat.counts(), "\uFEFFurl,count\n/a,3\n", dir);
+
+    assertThat(c.only().count()).isEqualTo(3);
+    assertThat(c.stats.malformedLines()).isZero();
+  }
+
+  @Test
   void countsHaveNoTimestamp() throws IOException {
     Path csv = LogFixtures.write(dir, "counts.csv", "/a,5\n");
 

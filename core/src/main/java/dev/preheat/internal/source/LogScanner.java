@@ -478,12 +478,17 @@ public final class LogScanner {
       if (e > s && b[e - 1] == '\r') {
         e--;
       }
+      boolean firstLine = firstChunk && lineNo == 1;
+      if (firstLine && e - s >= 3 && b[s] == (byte) 0xEF && b[s + 1] == (byte) 0xBB
+          && b[s + 2] == (byte) 0xBF) {
+        s += 3; // A UTF-8 byte order mark, as spreadsheet and warehouse exports write.
+      }
       if (e == s) {
         return;
       }
       ParsedLine pl = line;
       pl.reset();
-      int outcome = parser.parse(b, s, e, firstChunk && lineNo == 1, pl);
+      int outcome = parser.parse(b, s, e, firstLine, pl);
       if (outcome == LineParser.SKIP) {
         return;
       }
