@@ -105,7 +105,7 @@ public final class LogReader {
         maxSamples, chunkBytes, URL_CACHE_ENTRIES, URL_CACHE_KEY_BYTES);
   }
 
-  /** A builder; {@link Builder#format} and {@link Builder#canonicalizer} are required. */
+  /** A builder; {@link Builder#format} is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -220,7 +220,8 @@ public final class LogReader {
     }
 
     /**
-     * The canonicalizer every request target goes through (required). Targets it rejects with
+     * The canonicalizer every request target goes through (default
+     * {@link UrlCanonicalizer#defaults()}). Targets it rejects with
      * {@link IllegalArgumentException} count as malformed lines. Its result for a target is
      * cached per worker, so it must be a pure function.
      *
@@ -340,17 +341,15 @@ public final class LogReader {
     /**
      * Builds the reader.
      *
-     * @throws IllegalStateException if the format or the canonicalizer was not set
+     * @throws IllegalStateException if the format was not set
      */
     public LogReader build() {
       if (format == null) {
         throw new IllegalStateException(
             "format is required, e.g. .format(LogFormat.combined()) or LogFormat.parse(\"combined\")");
       }
-      if (canonicalizer == null) {
-        throw new IllegalStateException("canonicalizer is required: .canonicalizer(UrlCanonicalizer)");
-      }
-      return new LogReader(this, format, canonicalizer);
+      return new LogReader(this, format,
+          canonicalizer == null ? UrlCanonicalizer.defaults() : canonicalizer);
     }
 
     private static void requireUnset(boolean unset, String name, @Nullable Object current) {

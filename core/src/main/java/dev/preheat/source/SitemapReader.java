@@ -73,7 +73,7 @@ public final class SitemapReader {
   final int maxProblems;
 
   private SitemapReader(Builder b) {
-    this.canonicalizer = Objects.requireNonNull(b.canonicalizer);
+    this.canonicalizer = b.canonicalizer == null ? UrlCanonicalizer.defaults() : b.canonicalizer;
     this.resolver = b.resolver;
     this.maxDepth = orDefault(b.maxDepth, DEFAULT_MAX_DEPTH);
     this.maxCompressedBytesPerFile =
@@ -95,7 +95,7 @@ public final class SitemapReader {
     return value == null ? defaultValue : value;
   }
 
-  /** A new builder; {@link Builder#canonicalizer(UrlCanonicalizer)} is required. */
+  /** A new builder; the canonicalizer defaults to {@link UrlCanonicalizer#defaults()}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -192,7 +192,7 @@ public final class SitemapReader {
     private Builder() {}
 
     /**
-     * Sets the canonicalizer applied to every {@code <loc>}; required. A loc it rejects with
+     * Sets the canonicalizer applied to every {@code <loc>}; default {@link UrlCanonicalizer#defaults()}. A loc it rejects with
      * {@link IllegalArgumentException} is reported and skipped.
      *
      * @return this builder
@@ -345,13 +345,8 @@ public final class SitemapReader {
      * Builds the reader.
      *
      * @return a new immutable reader
-     * @throws IllegalStateException if no canonicalizer was set
      */
     public SitemapReader build() {
-      if (canonicalizer == null) {
-        throw new IllegalStateException(
-            "canonicalizer is required: call canonicalizer(...) before build()");
-      }
       return new SitemapReader(this);
     }
 

@@ -62,7 +62,7 @@ public final class UrlListReader {
   private final int maxProblems;
 
   private UrlListReader(Builder b) {
-    this.canonicalizer = Objects.requireNonNull(b.canonicalizer);
+    this.canonicalizer = b.canonicalizer == null ? UrlCanonicalizer.defaults() : b.canonicalizer;
     this.maxLineLength = b.maxLineLength == null ? DEFAULT_MAX_LINE_LENGTH : b.maxLineLength;
     this.maxCompressedBytesPerFile =
         b.maxCompressedBytesPerFile == null
@@ -76,7 +76,7 @@ public final class UrlListReader {
     this.maxProblems = b.maxProblems == null ? DEFAULT_MAX_PROBLEMS : b.maxProblems;
   }
 
-  /** A new builder; {@link Builder#canonicalizer(UrlCanonicalizer)} is required. */
+  /** A new builder; the canonicalizer defaults to {@link UrlCanonicalizer#defaults()}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -364,13 +364,8 @@ public final class UrlListReader {
      * Builds the reader.
      *
      * @return a new immutable reader
-     * @throws IllegalStateException if no canonicalizer was set
      */
     public UrlListReader build() {
-      if (canonicalizer == null) {
-        throw new IllegalStateException(
-            "canonicalizer is required: call canonicalizer(...) before build()");
-      }
       return new UrlListReader(this);
     }
   }

@@ -207,11 +207,11 @@ class LogReaderTest {
   }
 
   @Test
-  void builderRequiresFormatAndCanonicalizer() {
+  void builderRequiresFormatAndDefaultsTheCanonicalizer() {
     assertThatThrownBy(() -> LogReader.builder().canonicalizer(u -> u).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("format is required");
-    assertThatThrownBy(() -> LogReader.builder().format(LogFormat.combined()).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("canonicalizer is required");
+    assertThat(LogReader.builder().format(LogFormat.combined()).build().canonicalizer()
+        .canonicalize("/a/../b?utm_source=x")).isEqualTo("/b");
   }
 
   @Test

@@ -515,10 +515,12 @@ class SitemapReaderTest {
   }
 
   @Test
-  void builderRequiresCanonicalizer() {
-    assertThatThrownBy(() -> SitemapReader.builder().build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("canonicalizer is required");
+  void builderDefaultsToTheStandardCanonicalizer() throws Exception {
+    SitemapResult r = SitemapReader.builder().build().read(
+        new java.io.ByteArrayInputStream(("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+            + "<url><loc>HTTPS://Example.COM:443/a/./b?utm_source=x</loc></url></urlset>")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "s.xml");
+    assertThat(r.entries()).extracting(SitemapEntry::url).containsExactly("https://example.com/a/b");
   }
 
   @Test
