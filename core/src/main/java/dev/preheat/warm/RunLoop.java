@@ -218,6 +218,12 @@ final class RunLoop implements WarmRun {
   }
 
   private void dispatch(List<Task> toSend) {
+    do {
+      dispatchQueued(toSend);
+    } while (checkFinished());
+  }
+
+  private void dispatchQueued(List<Task> toSend) {
     if (phase == Phase.DONE) {
       return;
     }
@@ -272,7 +278,6 @@ final class RunLoop implements WarmRun {
       prepare(t, now);
       toSend.add(t);
     }
-    checkFinished();
   }
 
   /** Returns true (and stops the run) when sending {@code t} would exceed a budget. */
@@ -353,7 +358,15 @@ final class RunLoop implements WarmRun {
     if (cancelNow) {
       f.cancel(true);
     }
-    f.whenComplete((r, e) -> onComplete(t, r, e));
+    f.whenComplete((r, e) -> {
+      try {
+        onComplete(t, r, e);
+      } catch (RuntimeException | Error bug) {
+        // whenComplete would swallow it and the run would never end; make it loud instead.
+        LOG.error("warm engine failed handling {}", w.redactor.redact(t.target.key()), bug);
+        throw bug;
+      }
+    });
   }
 
   private Map<String, String> warmHeaders(WarmTarget target) {
@@ -907,13 +920,15 @@ final class RunLoop implements WarmRun {
     });
   }
 
-  private void checkFinished() {
-    if (!queue.isEmpty() || !inflight.isEmpty() || !waitingRetries.isEmpty()) {
-      return;
+  /** Ends the warm phase or the run when nothing is left; true when verification was queued. */
+  private boolean checkFinished() {
+    if (phase == Phase.DONE || !queue.isEmpty() || !inflight.isEmpty()
+        || !waitingRetries.isEmpty()) {
+      return false;
     }
     for (Host h : hosts.values()) {
       if (!h.parked.isEmpty()) {
-        return;
+        return false;
       }
     }
     if (phase == Phase.WARM) {
@@ -926,10 +941,11 @@ final class RunLoop implements WarmRun {
           WarmTarget target = good.get((int) ((long) i * n / sample));
           queue.add(new Task(target, host(target.host()), true));
         }
-        return;
+        return true;
       }
     }
     finish();
+    return false;
   }
 
   private void finish() {
@@ -1033,6 +1049,10 @@ final class RunLoop implements WarmRun {
 
   @Override
   public String toString() {
-    return "WarmRun[plan=" + shortHash() + ", phase=" + phase + "]";
+    synchronized (this) {
+      return "WarmRun[plan=" + shortHash() + ", phase=" + phase + ", queued=" + queue.size()
+          + ", inFlight=" + inflight.size() + ", retrying=" + waitingRetries.size()
+          + ", unfinished=" + unfinished + "]";
+    }
   }
 }
