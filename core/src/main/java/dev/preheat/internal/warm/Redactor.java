@@ -40,6 +40,6 @@ public final class Redactor {
       }
       i = stop + 1;
     }
-    return b.toString();
+    return b.append(text, end, text.length()).toString();
   }
 }

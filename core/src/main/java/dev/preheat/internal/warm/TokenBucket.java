@@ -8,6 +8,10 @@ package dev.preheat.internal.warm;
  */
 public final class TokenBucket {
 
+  // Refilling in small steps accumulates rounding error; a token that is one part in 10^9 short
+  // counts as whole so a bucket never hands out fewer tokens than its rate.
+  private static final double EPSILON = 1e-9;
+
   private final double perNano;
   private final double burst;
   private double tokens;
@@ -44,8 +48,8 @@ public final class TokenBucket {
   /** Takes a token if one is available at {@code now}. */
   public boolean tryAcquire(long now) {
     refill(now);
-    if (tokens >= 1) {
-      tokens -= 1;
+    if (tokens >= 1 - EPSILON) {
+      tokens = Math.max(0, tokens - 1);
       return true;
     }
     return false;
@@ -54,7 +58,7 @@ public final class TokenBucket {
   /** Nanoseconds from {@code now} until a token is available (0 if one is). */
   public long nanosUntilAvailable(long now) {
     refill(now);
-    if (tokens >= 1) {
+    if (tokens >= 1 - EPSILON) {
       return 0;
     }
     return (long) Math.ceil((1 - tokens) / perNano);
