@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,8 +69,7 @@ public final class FileValidatorStore implements ValidatorStore {
             + " is not a preheat validator file (no \"format\":\"" + FORMAT
             + "\"); point the store at another path or delete the file");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("entries").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : root.path("entries").properties()) {
         JsonNode v = e.getValue();
         store.entries.put(e.getKey(), new Validators(text(v, "etag"), text(v, "lastModified"),
             text(v, "uncacheable")));
