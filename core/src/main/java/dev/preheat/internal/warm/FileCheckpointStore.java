@@ -1,0 +1,139 @@
+package dev.preheat.internal.warm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preheat.spi.CheckpointStore;
+import dev.preheat.warm.Outcome;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON lines {@code {"plan":hash,"key":targetKey,"outcome":"WARMED"}}, appended and flushed per
+ * record. On open, unreadable lines (a torn last line after a crash) are skipped and counted.
+ */
+public final class FileCheckpointStore implements CheckpointStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Path path;
+  private final Map<String, Set<String>> byPlan = new HashMap<>();
+  private final BufferedWriter out;
+  private boolean closed;
+
+  private FileCheckpointStore(Path path, BufferedWriter out) {
+    this.path = path;
+    this.out = out;
+  }
+
+  /**
+   * Opens (creating if needed) the checkpoint file and loads its records.
+   *
+   * @throws IOException if the file cannot be read or opened for appending
+   */
+  public static FileCheckpointStore open(Path path) throws IOException {
+    Path dir = path.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    Map<String, Set<String>> loaded = new HashMap<>();
+    boolean endsWithNewline = true;
+    if (Files.exists(path)) {
+      int bad = 0;
+      int lineNo = 0;
+      try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          lineNo++;
+          if (line.isBlank()) {
+            continue;
+          }
+          try {
+            JsonNode n = MAPPER.readTree(line);
+            String plan = n.path("plan").asText("");
+            String key = n.path("key").asText("");
+            if (plan.isEmpty() || key.isEmpty()) {
+              throw new IOException("missing plan or key");
+            }
+            loaded.computeIfAbsent(plan, p -> new HashSet<>()).add(key);
+          } catch (IOException e) {
+            bad++;
+            if (bad == 1) {
+              LOG.warn("checkpoint file {} line {} is unreadable and ignored (a torn write after a"
+                  + " crash is expected on the last line): {}", path, lineNo, e.getMessage());
+            }
+          }
+        }
+      }
+      long size = Files.size(path);
+      if (size > 0) {
+        byte[] last = new byte[1];
+        try (var ch = Files.newByteChannel(path)) {
+          ch.position(size - 1);
+          ch.read(java.nio.ByteBuffer.wrap(last));
+        }
+        endsWithNewline = last[0] == '\n';
+      }
+    }
+    BufferedWriter out = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    if (!endsWithNewline) {
+      // Terminate a torn last line so the next record starts on a line of its own.
+      out.write('\n');
+      out.flush();
+    }
+    FileCheckpointStore store = new FileCheckpointStore(path, out);
+    store.byPlan.putAll(loaded);
+    return store;
+  }
+
+  @Override
+  public synchronized Set<String> finished(String planHash) {
+    return Set.copyOf(byPlan.getOrDefault(planHash, Set.of()));
+  }
+
+  @Override
+  public synchronized void record(String planHash, String targetKey, Outcome outcome) {
+    if (closed) {
+      throw new IllegalStateException("checkpoint store " + path + " is closed");
+    }
+    byPlan.computeIfAbsent(planHash, p -> new HashSet<>()).add(targetKey);
+    try {
+      out.write(MAPPER.createObjectNode().put("plan", planHash).put("key", targetKey)
+          .put("outcome", outcome.name()).toString());
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to checkpoint file " + path + ": " + e, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      out.close();
+    } catch (IOException e) {
+      LOG.warn("closing checkpoint file {} failed: {}", path, e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CheckpointStore.file(" + path + ")";
+  }
+}

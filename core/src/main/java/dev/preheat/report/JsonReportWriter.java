@@ -1,0 +1,99 @@
+package dev.preheat.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds the JSON tree by hand so the output follows the published schema exactly. */
+final class JsonReportWriter implements ReportWriter {
+
+  static final JsonReportWriter INSTANCE = new JsonReportWriter();
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private JsonReportWriter() {}
+
+  @Override
+  public void write(WarmReport r, Writer out) throws IOException {
+    MAPPER.writeValue(out, tree(r));
+  }
+
+  static ObjectNode tree(WarmReport r) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("schemaVersion", r.schemaVersion());
+    root.put("planHash", r.planHash());
+    root.put("startedAt", r.startedAt().toString());
+    root.put("elapsedMillis", r.elapsed().toMillis());
+    if (r.stopReason() == null) {
+      root.putNull("stopReason");
+    } else {
+      root.put("stopReason", r.stopReason());
+    }
+    root.set("totals", figures(r.totals()));
+    ObjectNode hosts = root.putObject("hosts");
+    new TreeMap<>(r.hosts()).forEach((h, f) -> hosts.set(h, figures(f)));
+    ObjectNode slo = root.putObject("slo");
+    slo.put("targetShare", r.slo().targetShare());
+    slo.put("withinMillis", r.slo().within().toMillis());
+    slo.put("achievedShare", r.slo().achievedShare());
+    slo.put("met", r.slo().met());
+    WarmReport.Verification v = r.verification();
+    if (v == null) {
+      root.putNull("verification");
+    } else {
+      ObjectNode vn = root.putObject("verification");
+      vn.put("sampled", v.sampled());
+      vn.put("hits", v.hits());
+      vn.put("hitRatio", v.hitRatio());
+      ArrayNode misses = vn.putArray("misses");
+      v.misses().forEach(misses::add);
+    }
+    ArrayNode clamps = root.putArray("clamps");
+    r.clamps().forEach(clamps::add);
+    ArrayNode problems = root.putArray("problems");
+    for (WarmReport.Problem p : r.problems()) {
+      problems.addObject().put("key", p.key()).put("outcome", p.outcome()).put("detail", p.detail());
+    }
+    return root;
+  }
+
+  private static ObjectNode figures(HostFigures f) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("targets", f.targets());
+    n.set("outcomes", counts(f.outcomes()));
+    n.set("skipped", counts(f.skipped()));
+    n.set("cacheStatuses", counts(f.cacheStatuses()));
+    n.put("requestsSent", f.requestsSent());
+    n.put("conditionalFetches", f.conditionalFetches());
+    n.put("fullFetches", f.fullFetches());
+    n.put("bodyBytes", f.bodyBytes());
+    n.put("retries", f.retries());
+    n.put("breakerOpens", f.breakerOpens());
+    n.set("pauses", counts(new TreeMap<>(f.pauses())));
+    n.set("timeToFirstByte", latency(f.timeToFirstByte()));
+    n.set("totalTime", latency(f.totalTime()));
+    return n;
+  }
+
+  private static ObjectNode counts(Map<?, Long> m) {
+    ObjectNode n = MAPPER.createObjectNode();
+    m.forEach((k, v) -> n.put(k.toString(), v));
+    return n;
+  }
+
+  private static ObjectNode latency(LatencySummary l) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("count", l.count());
+    n.put("p50Millis", l.p50Millis());
+    n.put("p95Millis", l.p95Millis());
+    n.put("p99Millis", l.p99Millis());
+    n.put("maxMillis", l.maxMillis());
+    return n;
+  }
+}

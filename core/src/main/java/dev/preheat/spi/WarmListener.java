@@ -1,0 +1,80 @@
+package dev.preheat.spi;
+
+import dev.preheat.internal.warm.CompositeWarmListener;
+import dev.preheat.report.WarmReport;
+import dev.preheat.warm.TargetResult;
+import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmTarget;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Events of a warm run, in pairs: run started/finished, target started/finished (with its
+ * outcome), attempt failed, paused/resumed, breaker opened/closed. Logging and metrics build on
+ * it. Every method has a no-op default, so implementations override what they need.
+ *
+ * <p>Contract for implementations: callbacks run on the engine's threads (completion and
+ * scheduler threads) and must be fast and do no blocking I/O; hand work to your own executor.
+ * They may be called concurrently. A callback that throws is caught; the engine logs the first
+ * such failure per run and goes on. URLs in {@code detail} strings have query values redacted
+ * unless the warmer was configured to show them; {@link WarmTarget} itself holds the real URL.
+ */
+public interface WarmListener {
+
+  /** A listener that ignores every event. */
+  WarmListener NONE = new WarmListener() {
+    @Override
+    public String toString() {
+      return "WarmListener.NONE";
+    }
+  };
+
+  /** A run of {@code plan} started. */
+  default void runStarted(WarmPlan plan) {}
+
+  /** The run finished (completed, cancelled or stopped); the report accounts for every target. */
+  default void runFinished(WarmReport report) {}
+
+  /** Attempt {@code attempt} (1-based) of {@code target} is being sent. */
+  default void targetStarted(WarmTarget target, int attempt) {}
+
+  /** {@code target} reached its final outcome (including skipped and cancelled ones). */
+  default void targetFinished(TargetResult result) {}
+
+  /**
+   * Attempt {@code attempt} of {@code target} failed with {@code detail}; {@code willRetry} tells
+   * whether another attempt follows (a {@link #retry} event) or the target ends failed.
+   */
+  default void attemptFailed(WarmTarget target, int attempt, String detail, boolean willRetry) {}
+
+  /** {@code target} will be retried after {@code delay} as attempt {@code nextAttempt}. */
+  default void retry(WarmTarget target, int nextAttempt, Duration delay) {}
+
+  /**
+   * Sending was paused: for {@code host} (Retry-After, breaker) or, when {@code host} is {@code
+   * "*"}, for the whole run (budget). {@code duration} is zero when the pause has no end.
+   */
+  default void paused(String host, String reason, Duration duration) {}
+
+  /** Sending to {@code host} resumed after a pause. */
+  default void resumed(String host) {}
+
+  /** The breaker of {@code host} opened at {@code errorRate} (0..1) over its window. */
+  default void breakerOpened(String host, double errorRate) {}
+
+  /** The breaker of {@code host} closed after successful probes; sending resumes at reduced rate. */
+  default void breakerClosed(String host) {}
+
+  /**
+   * A listener that forwards every event to each of {@code listeners} in order; one throwing
+   * does not keep the others from being called.
+   */
+  static WarmListener composite(List<? extends WarmListener> listeners) {
+    return new CompositeWarmListener(List.copyOf(listeners));
+  }
+
+  /** See {@link #composite(List)}. */
+  static WarmListener composite(WarmListener... listeners) {
+    return composite(List.of(listeners));
+  }
+}

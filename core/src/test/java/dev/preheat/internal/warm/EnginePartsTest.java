@@ -1,0 +1,66 @@
+package dev.preheat.internal.warm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EnginePartsTest {
+
+  @ParameterizedTest(name = "q={0}")
+  @CsvSource({"0.50", "0.95", "0.99"})
+  void histogramPercentilesAreWithinFourPercent(double q) {
+    LatencyHistogram h = new LatencyHistogram();
+    Random random = new Random(7);
+    long[] samples = new long[100_000];
+    for (int i = 0; i < samples.length; i++) {
+      // Log-uniform from 100 us to 10 s: exercises many powers of two.
+      samples[i] = (long) Math.pow(10, 2 + random.nextDouble() * 5);
+      h.record(Duration.ofNanos(samples[i] * 1000));
+    }
+    java.util.Arrays.sort(samples);
+    double exact = samples[(int) Math.ceil(q * samples.length) - 1];
+    assertThat(h.quantileMicros(q)).isCloseTo(exact, org.assertj.core.data.Percentage.withPercentage(4));
+    assertThat(h.count()).isEqualTo(100_000);
+  }
+
+  @Test
+  void histogramClampsHugeAndNegativeSamples() {
+    LatencyHistogram h = new LatencyHistogram();
+    h.record(Duration.ofDays(365));
+    h.record(Duration.ofMillis(-5));
+    assertThat(h.summary().count()).isEqualTo(2);
+    assertThat(h.quantileMicros(0.01)).isZero();
+    assertThat(h.summary().maxMillis()).isEqualTo(Duration.ofDays(365).toMillis());
+  }
+
+  @Test
+  void tokenBucketNeverHandsOutMoreThanBurstPlusRateTimesTime() {
+    TokenBucket b = new TokenBucket(100, 10, 0);
+    int granted = 0;
+    for (long t = 0; t <= 1_000_000_000L; t += 1_000_000L) {
+      while (b.tryAcquire(t)) {
+        granted++;
+      }
+    }
+    assertThat(granted).isEqualTo(110);
+    assertThat(b.nanosUntilAvailable(1_000_000_000L)).isEqualTo(10_000_000L);
+    assertThatThrownBy(() -> new TokenBucket(0, 1, 0))
+        .hasMessage("rate must be a finite number > 0 but was 0.0");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "http://h/a                     | http://h/a",
+      "http://h/s?q=secret&page=2     | http://h/s?q=***&page=***",
+      "v http://h/s?token=abc#frag    | v http://h/s?token=***#frag",
+      "http://h/s?flag&x=             | http://h/s?flag&x=***"})
+  void redactorHidesQueryValuesOnly(String in, String out) {
+    assertThat(Redactor.QUERY_VALUES.redact(in)).isEqualTo(out);
+    assertThat(Redactor.NONE.redact(in)).isEqualTo(in);
+  }
+}

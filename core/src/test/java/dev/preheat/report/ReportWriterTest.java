@@ -1,0 +1,84 @@
+package dev.preheat.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preheat.warm.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportWriterTest {
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static WarmReport report() {
+    HostFigures f = new HostFigures(3, Map.of(Outcome.WARMED, 2L, Outcome.FAILED, 1L), Map.of(),
+        Map.of(), 5, 1, 4, 1234, 2, 1, Map.of("retryAfter", 1L),
+        new LatencySummary(5, 1.5, 9.0, 9.9, 10.0), LatencySummary.EMPTY);
+    return new WarmReport(WarmReport.SCHEMA_VERSION, "a".repeat(64),
+        Instant.parse("2025-01-01T00:00:00Z"), Duration.ofMillis(1500), null, f,
+        Map.of("h.test", f), new WarmReport.Slo(0.95, Duration.ofMinutes(15), 2.0 / 3, false),
+        new WarmReport.Verification(2, 1, 0.5, List.of("default http://h.test/a (HTTP 200, MISS)")),
+        List.of("Retry-After of 600 s from h.test clamped to 300 s (maxRetryAfter)"),
+        List.of(new WarmReport.Problem("default http://h.test/b?x=***", "FAILED", "HTTP 500")));
+  }
+
+  @Test
+  void jsonHasEveryFieldTheSchemaRequiresAndNoOther() throws Exception {
+    JsonNode json = MAPPER.readTree(ReportWriter.json().write(report()));
+    JsonNode schema = MAPPER.readTree(
+        Files.readString(Path.of("..", "docs", "schema", "warm-report.schema.json")));
+    assertThat(fields(json)).containsExactlyInAnyOrderElementsOf(strings(schema.get("required")));
+    JsonNode figures = schema.at("/$defs/figures");
+    assertThat(fields(json.get("totals")))
+        .containsExactlyInAnyOrderElementsOf(strings(figures.get("required")));
+    assertThat(fields(json.at("/totals/outcomes")))
+        .containsExactlyInAnyOrderElementsOf(strings(figures.at("/properties/outcomes/required")));
+    assertThat(fields(json.at("/totals/skipped")))
+        .containsExactlyInAnyOrderElementsOf(strings(figures.at("/properties/skipped/required")));
+    assertThat(fields(json.get("slo")))
+        .containsExactlyInAnyOrderElementsOf(strings(schema.at("/properties/slo/required")));
+    assertThat(json.get("schemaVersion").asInt()).isEqualTo(schema.at("/properties/schemaVersion/const").asInt());
+    assertThat(json.at("/totals/outcomes/WARMED").asLong()).isEqualTo(2);
+    assertThat(json.at("/hosts/h.test/timeToFirstByte/p95Millis").asDouble()).isEqualTo(9.0);
+    assertThat(json.get("stopReason").isNull()).isTrue();
+    assertThat(json.at("/verification/misses/0").asText()).contains("MISS");
+  }
+
+  @Test
+  void textSummarizesOutcomesSloAndProblems() {
+    String text = ReportWriter.text().write(report());
+    assertThat(text).contains("3 targets in 1.5 s", "warmed 2, failed 1", "SLO:      MISSED",
+        "verify:   1/2 HIT (50.0%)", "FAILED default http://h.test/b?x=***: HTTP 500",
+        "clamp: Retry-After of 600 s");
+  }
+
+  @Test
+  void figuresListEveryOutcomeSoCountsAddUp() {
+    HostFigures f = report().totals();
+    assertThat(f.outcomes()).containsOnlyKeys(Outcome.values());
+    assertThat(f.outcomeSum()).isEqualTo(f.targets());
+  }
+
+  private static List<String> fields(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    return names;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}
