@@ -109,6 +109,27 @@ public final class HeaderValidation {
     return value;
   }
 
+  /**
+   * Checks one header of something the user configured or a request about to be sent, naming the
+   * owner in the message.
+   *
+   * @param where what the header belongs to, for the message (e.g. {@code variant 'gzip'})
+   * @param name the header name
+   * @param value the header value
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #requireValidName} and {@link #requireValidValue},
+   *     with the message prefixed by {@code where}
+   */
+  public static void requireValid(String where, String name, String value) {
+    Objects.requireNonNull(where, "where");
+    try {
+      requireValidName(name);
+      requireValidValue(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+  }
+
   private static int invalidNameIndex(String name) {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

@@ -1,5 +1,6 @@
 package dev.preheat.warm;
 
+import dev.preheat.key.HeaderValidation;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,8 +36,8 @@ public record VerifySettings(double share, String userAgent, Map<String, String>
     if (!(share >= 0 && share <= 1)) {
       throw new IllegalArgumentException("verification share must be in 0..1 but was " + share);
     }
-    HeaderCheck.check("verification", "User-Agent", userAgent);
-    userAgentByVariant.forEach((v, ua) -> HeaderCheck.check("verification of variant '" + v + "'",
+    HeaderValidation.requireValid("verification", "User-Agent", userAgent);
+    userAgentByVariant.forEach((v, ua) -> HeaderValidation.requireValid("verification of variant '" + v + "'",
         "User-Agent", ua));
     userAgentByVariant = Map.copyOf(userAgentByVariant);
   }

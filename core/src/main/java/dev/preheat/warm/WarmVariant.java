@@ -1,5 +1,6 @@
 package dev.preheat.warm;
 
+import dev.preheat.key.HeaderValidation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +39,7 @@ public record WarmVariant(String name, Map<String, String> headers) {
     for (Map.Entry<String, String> e : headers.entrySet()) {
       String n = Objects.requireNonNull(e.getKey(), "header name");
       String v = Objects.requireNonNull(e.getValue(), () -> "value of header " + n);
-      HeaderCheck.check("variant '" + name + "'", n, v);
+      HeaderValidation.requireValid("variant '" + name + "'", n, v);
       copy.put(n, v);
     }
     headers = Collections.unmodifiableMap(copy);

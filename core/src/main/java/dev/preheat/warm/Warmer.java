@@ -1,5 +1,6 @@
 package dev.preheat.warm;
 
+import dev.preheat.key.HeaderValidation;
 import dev.preheat.internal.warm.Redactor;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.Transport;
@@ -42,8 +43,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Warmer {
 
-  /** The version in the default {@code User-Agent}. */
-  public static final String VERSION = "0.1.0";
+  /** Preheat's version, as in the default {@code User-Agent}. */
+  public static final String VERSION = readVersion();
   /** The default {@code User-Agent}. */
   public static final String DEFAULT_USER_AGENT =
       "Mozilla/5.0 (compatible; Preheat/" + VERSION + "; +https://preheat.dev/bot)";
@@ -114,7 +115,7 @@ public final class Warmer {
     this.maxRetryAfter = b.maxRetryAfter == null ? DEFAULT_MAX_RETRY_AFTER : b.maxRetryAfter;
     this.validators = b.validators;
     this.checkpoints = b.checkpoints == null ? CheckpointStore.NONE : b.checkpoints;
-    this.statusReader = b.statusReader == null ? r -> CacheStatus.unknown() : b.statusReader;
+    this.statusReader = b.statusReader == null ? CacheStatusReader.standard() : b.statusReader;
     this.listener = b.listener == null ? WarmListener.NONE : b.listener;
     this.userAgent = b.userAgent == null ? DEFAULT_USER_AGENT : b.userAgent;
     this.warmHeader = b.noWarmHeader ? null : b.warmHeader == null ? DEFAULT_WARM_HEADER : b.warmHeader;
@@ -128,6 +129,22 @@ public final class Warmer {
     this.sloShare = b.sloShare == null ? DEFAULT_SLO_SHARE : b.sloShare;
     this.sloWithin = b.sloWithin == null ? DEFAULT_SLO_WITHIN : b.sloWithin;
     this.random = b.random == null ? java.util.concurrent.ThreadLocalRandom::current : b.random;
+  }
+
+  private static String readVersion() {
+    try (java.io.InputStream in = Warmer.class.getResourceAsStream("/dev/preheat/preheat.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        String v = p.getProperty("version");
+        if (v != null && !v.isBlank() && !v.startsWith("$")) {
+          return v;
+        }
+      }
+    } catch (java.io.IOException e) {
+      // fall through: a missing version must not stop warming
+    }
+    return "dev";
   }
 
   /** Returns a new builder. */
@@ -445,7 +462,8 @@ public final class Warmer {
 
     /**
      * Reads the cache status of responses (HIT means {@link Outcome#ALREADY_CACHED}; used by
-     * verification); default: every status is unknown.
+     * verification); default {@link CacheStatusReader#standard()}, which reads every dialect
+     * Preheat knows.
      *
      * @throws IllegalStateException if already set
      */
@@ -477,7 +495,7 @@ public final class Warmer {
      */
     public Builder userAgent(String userAgent) {
       once(this.userAgent, "userAgent");
-      HeaderCheck.check("warmer", "User-Agent", userAgent);
+      HeaderValidation.requireValid("warmer", "User-Agent", userAgent);
       this.userAgent = userAgent;
       return this;
     }
@@ -490,7 +508,7 @@ public final class Warmer {
      */
     public Builder warmHeader(String name, String value) {
       once(this.warmHeader, "warmHeader");
-      HeaderCheck.check("warmer", name, value);
+      HeaderValidation.requireValid("warmer", name, value);
       this.warmHeader = name;
       this.warmHeaderValue = value;
       return this;

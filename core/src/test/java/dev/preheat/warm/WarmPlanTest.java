@@ -77,12 +77,12 @@ class WarmPlanTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "CRLF in value  | X-A | a\\r\\nX-Evil: 1 | control character 0xd at index 1",
-      "LF in value    | X-A | a\\nb            | control character 0xa at index 1",
-      "NUL in value   | X-A | a\\u0000b        | control character 0x0",
-      "space in name  | X A | v                | header name 'X A' has an invalid character at index 1",
-      "colon in name  | X:A | v                | has an invalid character",
-      "CR in name     | X\\rA | v              | header name 'X\\x0dA'"})
+      "CRLF in value  | X-A | a\\r\\nX-Evil: 1 | a carriage return (CR, U+000D) at index 1",
+      "LF in value    | X-A | a\\nb            | a line feed (LF, U+000A) at index 1",
+      "NUL in value   | X-A | a\\u0000b        | a NUL character (U+0000)",
+      "space in name  | X A | v                | header name 'X A' contains a space (U+0020) at index 1",
+      "colon in name  | X:A | v                | contains the character ':'",
+      "CR in name     | X\\rA | v              | a carriage return (CR, U+000D) at index 1"})
   void headersWithControlCharactersAreRejected(String name, String header, String value,
       String message) {
     String h = unescape(header);

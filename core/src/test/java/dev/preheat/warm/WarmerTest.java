@@ -559,6 +559,6 @@ class WarmerTest {
     assertThatThrownBy(() -> new RetrySettings(0, Duration.ofMillis(1), Duration.ofMillis(1)))
         .hasMessage("maxAttempts must be >= 1 but was 0");
     assertThatThrownBy(() -> Warmer.builder().userAgent("x\r\nX-Evil: 1"))
-        .hasMessageContaining("control character 0xd");
+        .hasMessageContaining("carriage return (CR");
   }
 }

@@ -1,8 +1,8 @@
 package dev.preheat.http;
 
-import dev.preheat.http.internal.HeaderChecks;
 import dev.preheat.http.internal.Pins;
 import dev.preheat.http.internal.WarmExchange;
+import dev.preheat.key.HeaderValidation;
 import dev.preheat.spi.Transport;
 import dev.preheat.warm.WarmRequest;
 import dev.preheat.warm.WarmResponse;
@@ -214,7 +214,7 @@ public final class OkHttpTransport implements Transport {
 
   private Request toOkHttp(WarmRequest request, WarmExchange exchange) {
     String where = request.method() + " " + request.url();
-    if (!HeaderChecks.isToken(request.method())) {
+    if (!HeaderValidation.isValidName(request.method())) {
       throw new IllegalArgumentException(
           "request method '" + request.method() + "' of " + request.url()
               + " is not an HTTP token");
@@ -223,7 +223,7 @@ public final class OkHttpTransport implements Transport {
     Headers.Builder headers = new Headers.Builder();
     Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     request.headers().forEach((name, value) -> {
-      HeaderChecks.check(name, value, where);
+      HeaderValidation.requireValid(where, name, value);
       headers.addUnsafeNonAscii(name, value);
       seen.put(name, value);
     });
@@ -424,8 +424,8 @@ public final class OkHttpTransport implements Transport {
      */
     public Builder userAgent(String userAgent) {
       requireUnset(this.userAgent, "userAgent");
-      HeaderChecks.check("User-Agent", Objects.requireNonNull(userAgent, "userAgent"),
-          "the transport's userAgent");
+      HeaderValidation.requireValid("the transport's userAgent", "User-Agent",
+          Objects.requireNonNull(userAgent, "userAgent"));
       this.userAgent = userAgent;
       return this;
     }
@@ -446,7 +446,7 @@ public final class OkHttpTransport implements Transport {
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
-      HeaderChecks.check(name, value, "the transport's default headers");
+      HeaderValidation.requireValid("the transport's default headers", name, value);
       String lower = name.toLowerCase(Locale.ROOT);
       if (lower.equals("user-agent")) {
         throw new IllegalArgumentException("set the User-Agent with userAgent(...), not header()");

@@ -37,7 +37,7 @@ class OkHttpTransportBuilderTest {
         invalid("User-Agent via header", b -> b.header("User-Agent", "x"),
             IllegalArgumentException.class, "userAgent(...)"),
         invalid("CRLF in user agent", b -> b.userAgent("a\r\nb"),
-            IllegalArgumentException.class, "CR at index 1"),
+            IllegalArgumentException.class, "(CR, U+000D) at index 1"),
         invalid("unresolved pin", b -> b.connectTo("h", InetSocketAddress.createUnresolved("x", 1)),
             IllegalArgumentException.class, "must be a resolved IP address"),
         invalid("host pinned twice",

@@ -356,10 +356,10 @@ class OkHttpTransportTest {
   @CsvSource(
       delimiter = '|',
       textBlock = """
-          CR LF injection   | X-Tag      | a<CR><LF>X-Evil: 1 | CR at index 1
-          bare LF           | X-Tag      | a<LF>b             | LF at index 1
-          bare CR           | X-Tag      | ab<CR>             | CR at index 2
-          NUL               | X-Tag      | a<NUL>b            | 0x00 at index 1
+          CR LF injection   | X-Tag      | a<CR><LF>X-Evil: 1 | (CR, U+000D) at index 1
+          bare LF           | X-Tag      | a<LF>b             | (LF, U+000A) at index 1
+          bare CR           | X-Tag      | ab<CR>             | (CR, U+000D) at index 2
+          NUL               | X-Tag      | a<NUL>b            | NUL character (U+0000) at index 1
           bad name          | X<LF>Tag   | ok                 | header name
           """)
   void headerInjectionIsRejectedBeforeSending(String name, String header, String value,
