@@ -175,9 +175,9 @@ final class SitemapRun {
       try {
         lastmod = W3cDateTime.parse(checkedText(fields.lastmod, "lastmod"));
       } catch (IllegalArgumentException e) {
-        skip(name, fields.lastmod.line, "invalid <lastmod> " + quote(fields.lastmod) + ": "
-            + e.getMessage() + "; entry skipped");
-        return;
+        // The URL is still worth warming: keep it, report the field, use no lastmod.
+        problem(name, fields.lastmod.line, "invalid <lastmod> " + quote(fields.lastmod) + ": "
+            + e.getMessage() + "; entry kept without lastmod");
       }
     }
     double priority = SitemapEntry.DEFAULT_PRIORITY;
@@ -185,8 +185,8 @@ final class SitemapRun {
       try {
         priority = parsePriority(checkedText(fields.priority, "priority"));
       } catch (IllegalArgumentException e) {
-        skip(name, fields.priority.line, e.getMessage() + "; entry skipped");
-        return;
+        problem(name, fields.priority.line, e.getMessage() + "; entry kept with the default "
+            + "priority " + SitemapEntry.DEFAULT_PRIORITY);
       }
     }
     SitemapEntry.ChangeFrequency changefreq = null;
@@ -194,8 +194,7 @@ final class SitemapRun {
       try {
         changefreq = SitemapEntry.ChangeFrequency.parse(checkedText(fields.changefreq, "changefreq"));
       } catch (IllegalArgumentException e) {
-        skip(name, fields.changefreq.line, e.getMessage() + "; entry skipped");
-        return;
+        problem(name, fields.changefreq.line, e.getMessage() + "; entry kept without changefreq");
       }
     }
     if (!seenUrls.add(url)) {

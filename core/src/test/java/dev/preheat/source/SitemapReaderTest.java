@@ -64,6 +64,11 @@ class SitemapReaderTest {
                 SitemapEntry.DEFAULT_PRIORITY,
                 null,
                 source),
+            // a bad priority or changefreq is reported, the URL is kept with the default
+            new SitemapEntry(
+                "https://example.com/about", null, SitemapEntry.DEFAULT_PRIORITY, null, source),
+            new SitemapEntry(
+                "https://example.com/blog", null, SitemapEntry.DEFAULT_PRIORITY, null, source),
             new SitemapEntry(
                 "https://example.com/blog/",
                 Instant.parse("2023-12-01T00:00:00Z"),
@@ -94,7 +99,7 @@ class SitemapReaderTest {
     assertThat(result.problems())
         .allSatisfy(p -> assertThat(p.source()).endsWith("urlset.xml"))
         .allSatisfy(p -> assertThat(p.toString()).startsWith(p.source() + ":" + p.line() + ": "));
-    assertThat(result.entriesSkipped()).isEqualTo(5);
+    assertThat(result.entriesSkipped()).isEqualTo(3);
     assertThat(result.problemCount()).isEqualTo(5);
   }
 
@@ -131,7 +136,7 @@ class SitemapReaderTest {
     "2024-07-16T19:20+0100, not a W3C datetime",
     "yesterday, not a W3C datetime",
   })
-  void skipsEntriesWithInvalidLastmod(String lastmod, String reason) {
+  void keepsEntriesWithInvalidLastmodWithoutIt(String lastmod, String reason) {
     SitemapResult result =
         readString(
             reader(),
@@ -139,7 +144,9 @@ class SitemapReaderTest {
                 "<url><loc>https://e.com/</loc>",
                 "<lastmod>" + lastmod + "</lastmod></url>"));
 
-    assertThat(result.entries()).isEmpty();
+    assertThat(result.entries()).singleElement()
+        .satisfies(e -> assertThat(e.url()).isEqualTo("https://e.com/"))
+        .satisfies(e -> assertThat(e.lastmod()).isNull());
     assertThat(result.problems())
         .singleElement()
         .satisfies(p -> assertThat(p.line()).isEqualTo(4))
@@ -160,13 +167,14 @@ class SitemapReaderTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"1.01", "-0.1", "high", "NaN", "Infinity", "0x1p-1", "0.5d", "1e-1", ""})
-  void skipsEntriesWithInvalidPriority(String priority) {
+  void keepsEntriesWithInvalidPriorityAtTheDefault(String priority) {
     SitemapResult result =
         readString(
             reader(),
             urlset("<url><loc>https://e.com/</loc><priority>" + priority + "</priority></url>"));
 
-    assertThat(result.entries()).isEmpty();
+    assertThat(result.entries()).singleElement().extracting(SitemapEntry::priority)
+        .isEqualTo(SitemapEntry.DEFAULT_PRIORITY);
     assertThat(result.problems()).singleElement()
         .extracting(SourceProblem::message).asString().contains("<priority>");
   }
