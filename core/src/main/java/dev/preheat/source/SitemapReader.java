@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * configured {@link UrlCanonicalizer}), {@code lastmod} (W3C datetime), {@code priority} and
  * {@code changefreq}; extension elements (images, alternates, news) are ignored.
  *
- * <p><b>Bad input never stops a run.</b> An entry with a missing, non-http(s) or invalid loc, or an
- * invalid lastmod, priority or changefreq, is skipped and reported with its file and line;
+ * <p><b>Bad input never stops a run.</b> An entry with a missing, non-http(s) or invalid loc is
+ * skipped and reported with its file and line; an invalid lastmod, priority or changefreq is
+ * reported and the URL kept with that field's default, so no warmable URL is lost;
  * malformed XML ends that file (entries before the error are kept) and is reported; every cap that
  * applies is reported and sets {@link SitemapResult#truncated()}.
  *
