@@ -8,8 +8,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 
@@ -25,25 +29,42 @@ import java.util.zip.GZIPOutputStream;
  *       always with {@code Vary: Accept-Encoding}, and with a different ETag per encoding.
  * </ul>
  *
- * <p>It counts requests per path so tests can tell a cache hit (origin not asked) from a miss.
+ * <p>It counts requests per path so tests can tell a cache hit (origin not asked) from a miss,
+ * and it can be {@linkplain #delay(Duration) slowed down} so a warm run is still in flight when
+ * a test acts on it. Requests are handled by a pool of {@value #HANDLER_THREADS} threads, so a
+ * slow origin still answers concurrent requests concurrently.
  */
 public final class TestOrigin implements AutoCloseable {
 
   /** The Last-Modified of every resource. */
   public static final String LAST_MODIFIED = "Tue, 15 Nov 1994 12:45:26 GMT";
 
-  private final HttpServer server;
-  private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  /** Threads answering requests. */
+  static final int HANDLER_THREADS = 16;
 
-  private TestOrigin(HttpServer server) {
+  private final HttpServer server;
+  private final ExecutorService handlers;
+  private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  private final AtomicInteger total = new AtomicInteger();
+  private volatile Duration delay = Duration.ZERO;
+
+  private TestOrigin(HttpServer server, ExecutorService handlers) {
     this.server = server;
+    this.handlers = handlers;
   }
 
   /** Starts the origin on a free loopback port. */
   public static TestOrigin start() {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      TestOrigin origin = new TestOrigin(server);
+      AtomicInteger threads = new AtomicInteger();
+      ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
+        Thread t = new Thread(r, "test-origin-" + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      server.setExecutor(handlers);
+      TestOrigin origin = new TestOrigin(server, handlers);
       server.createContext("/", origin::handle);
       server.start();
       return origin;
@@ -73,10 +94,41 @@ public final class TestOrigin implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /** How many requests reached the origin in total. */
+  public int totalHits() {
+    return total.get();
+  }
+
+  /** Every path requested so far with its request count; a snapshot. */
+  public Map<String, Integer> hitsByPath() {
+    Map<String, Integer> snapshot = new TreeMap<>();
+    hits.forEach((path, n) -> snapshot.put(path, n.get()));
+    return snapshot;
+  }
+
+  /**
+   * Makes every later request wait {@code delay} before it is answered (a slow origin); {@link
+   * Duration#ZERO} answers at once again.
+   */
+  public void delay(Duration delay) {
+    this.delay = delay;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      total.incrementAndGet();
+      Duration wait = delay;
+      if (!wait.isZero()) {
+        try {
+          // The slowness is the point: the origin simulates a backend that takes this long.
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       String acceptEncoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
       boolean gzip = acceptEncoding != null && acceptEncoding.contains("gzip");
       String etag = etagOf(path, gzip ? "gzip" : "identity");
@@ -116,5 +168,6 @@ public final class TestOrigin implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    handlers.shutdownNow();
   }
 }

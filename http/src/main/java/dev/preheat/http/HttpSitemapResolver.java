@@ -1,0 +1,449 @@
+package dev.preheat.http;
+
+import dev.preheat.source.SitemapReader;
+import dev.preheat.source.SitemapResolver;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.CookieJar;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fetches sitemaps over HTTP for a {@link SitemapReader}: the top-level sitemap ({@link
+ * #openSitemap()}) and every {@code <loc>} of a sitemap index ({@link #open(String)}).
+ *
+ * <pre>{@code
+ * try (HttpSitemapResolver http = HttpSitemapResolver.builder(URI.create(
+ *     "https://www.example.com/sitemap_index.xml")).build();
+ *     InputStream root = http.openSitemap()) {
+ *   SitemapResult result = SitemapReader.builder().resolver(http).build()
+ *       .read(root, http.sitemap().toString());
+ * }
+ * }</pre>
+ *
+ * <p><b>Safe against hostile sitemaps.</b> A sitemap index is input from the network, so it must
+ * not be able to make Preheat fetch arbitrary URLs (SSRF):
+ *
+ * <ul>
+ *   <li>only {@code http} and {@code https} URLs are fetched;
+ *   <li>only hosts on the allowlist are fetched, by default just the host of the top-level
+ *       sitemap ({@link Builder#allowHost(String)} adds more, e.g. a CDN host for the files);
+ *       redirects are followed (up to {@value #MAX_REDIRECTS}) only to allowed hosts, checked
+ *       before anything connects to them;
+ *   <li>every response body is counted as it is streamed, after any {@code Content-Encoding} is
+ *       decoded, and fails with an {@link IOException} past {@link Builder#maxBytes(long)}: a
+ *       gzip bomb served with {@code Content-Encoding: gzip} stops at the cap. A {@code .xml.gz}
+ *       file is handed over as stored and decompressed by the reader under its own caps;
+ *   <li>connect, read and whole-call timeouts bound every fetch.
+ * </ul>
+ *
+ * Hosts are compared by name; the allowlist does not stop an allowed name from resolving to an
+ * internal address, so allow only hosts you trust.
+ *
+ * <p>Every failure is an {@link IOException} whose message names the URL and what to do; the
+ * reader reports it as a problem of the index entry and goes on with the next one. No cookies, no
+ * cache. Thread-safe; {@link #close()} releases pooled connections and threads.
+ */
+public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable {
+
+  /** Default {@link Builder#connectTimeout(Duration)}: 10 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default {@link Builder#readTimeout(Duration)}: the longest silence while reading, 30 s. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Default {@link Builder#callTimeout(Duration)}: one whole fetch, body included, 5 min. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * Default {@link Builder#maxBytes(long)}: the reader's {@link
+   * SitemapReader#DEFAULT_MAX_COMPRESSED_BYTES_PER_FILE}, 50 MiB per sitemap.
+   */
+  public static final long DEFAULT_MAX_BYTES = SitemapReader.DEFAULT_MAX_COMPRESSED_BYTES_PER_FILE;
+
+  /** The {@code User-Agent} sent unless {@link Builder#userAgent(String)} sets another. */
+  public static final String DEFAULT_USER_AGENT = "Preheat (sitemap reader)";
+
+  /** The most redirects followed per fetch, each to an allowed host. */
+  public static final int MAX_REDIRECTS = 5;
+
+  private final URI sitemap;
+  private final Set<String> allowedHosts;
+  private final long maxBytes;
+  private final String userAgent;
+  private final OkHttpClient client;
+
+  private HttpSitemapResolver(Builder b) {
+    this.sitemap = b.sitemap;
+    LinkedHashSet<String> hosts = new LinkedHashSet<>();
+    hosts.add(hostOf(b.sitemap));
+    hosts.addAll(b.extraHosts);
+    this.allowedHosts = Collections.unmodifiableSet(hosts);
+    this.maxBytes = b.maxBytes != null ? b.maxBytes : DEFAULT_MAX_BYTES;
+    this.userAgent = b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT;
+    // Redirects are followed by open(), so each hop's host is checked before any connection.
+    this.client = new OkHttpClient.Builder()
+        .connectTimeout(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT))
+        .readTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
+        .callTimeout(orDefault(b.callTimeout, DEFAULT_CALL_TIMEOUT))
+        .connectionPool(new ConnectionPool(2, 1, TimeUnit.MINUTES))
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .cookieJar(CookieJar.NO_COOKIES)
+        .cache(null)
+        .build();
+  }
+
+  private static Duration orDefault(@Nullable Duration value, Duration fallback) {
+    return value != null ? value : fallback;
+  }
+
+  private static String hostOf(URI uri) {
+    return Objects.requireNonNull(uri.getHost()).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * A builder for a resolver of the sitemap (or sitemap index) at {@code sitemap}, whose host is
+   * allowed by default.
+   *
+   * @param sitemap the top-level sitemap, an absolute http(s) URL with a host
+   * @return a new builder
+   * @throws IllegalArgumentException if {@code sitemap} is not an absolute http(s) URL with a host
+   * @throws NullPointerException if {@code sitemap} is null
+   */
+  public static Builder builder(URI sitemap) {
+    return new Builder(sitemap);
+  }
+
+  /** The top-level sitemap. */
+  public URI sitemap() {
+    return sitemap;
+  }
+
+  /** The hosts fetches may go to, lower case: the sitemap's host first. */
+  public Set<String> allowedHosts() {
+    return allowedHosts;
+  }
+
+  /**
+   * Opens the top-level sitemap; see {@link #open(String)}.
+   *
+   * @return the body stream; close it
+   * @throws IOException if it cannot be fetched (the message says why)
+   */
+  public InputStream openSitemap() throws IOException {
+    return open(sitemap.toString());
+  }
+
+  /**
+   * Fetches {@code loc} with a GET and returns its body as a stream, counted against {@link
+   * Builder#maxBytes(long)}. The HTTP exchange happens here; the body is streamed as it is read.
+   *
+   * @param loc an absolute http(s) URL on an allowed host
+   * @return the body (as stored, or decoded when sent with {@code Content-Encoding}); closing it
+   *     releases the connection
+   * @throws IOException if {@code loc} is not an http(s) URL, its host (or a redirect's) is not
+   *     allowed, the response is not a 200, its declared length exceeds the cap, or the fetch
+   *     fails or times out; reading the stream fails with an {@link IOException} past the cap
+   */
+  @Override
+  public InputStream open(String loc) throws IOException {
+    Objects.requireNonNull(loc, "loc");
+    URI uri;
+    try {
+      uri = new URI(loc);
+    } catch (URISyntaxException e) {
+      throw new IOException("sitemap " + loc + " is not a valid URL: " + e.getMessage(), e);
+    }
+    requireAllowed(uri.getScheme(), uri.getHost(), loc);
+    HttpUrl url = HttpUrl.parse(loc);
+    if (url == null) {
+      throw new IOException("sitemap " + loc + " is not a valid http(s) URL");
+    }
+    Response response = fetch(url);
+    for (int redirects = 0; response.isRedirect(); redirects++) {
+      String location = response.header("Location");
+      response.close();
+      HttpUrl next = location == null ? null : url.resolve(location);
+      if (next == null) {
+        throw new IOException("sitemap " + loc + " redirected without a valid Location ("
+            + location + ")");
+      }
+      if (redirects == MAX_REDIRECTS) {
+        throw new IOException("sitemap " + loc + " redirected more than " + MAX_REDIRECTS
+            + " times; use the final URL in the sitemap index");
+      }
+      requireAllowed(next.scheme(), next.host(), next + " (a redirect of " + loc + ")");
+      url = next;
+      response = fetch(url);
+    }
+    ResponseBody body = response.body();
+    if (response.code() != 200) {
+      response.close();
+      throw new IOException("sitemap " + loc + " answered HTTP " + response.code()
+          + " (expected 200); check the URL in the sitemap index");
+    }
+    long declared = body.contentLength();
+    if (declared > maxBytes) {
+      response.close();
+      throw new IOException("sitemap " + loc + " is " + declared + " bytes, more than maxBytes "
+          + maxBytes + "; raise HttpSitemapResolver.Builder.maxBytes if it is legitimate");
+    }
+    return new CappedStream(body.byteStream(), response, loc, maxBytes);
+  }
+
+  private Response fetch(HttpUrl url) throws IOException {
+    Request request = new Request.Builder().url(url).get().header("User-Agent", userAgent)
+        .build();
+    return client.newCall(request).execute();
+  }
+
+  private void requireAllowed(@Nullable String scheme, @Nullable String host, String what)
+      throws IOException {
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+      throw new IOException("sitemap " + what + " refused: only http and https URLs are fetched");
+    }
+    if (host == null || !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
+      throw new IOException("sitemap " + what + " refused: host " + host
+          + " is not on the allowlist " + allowedHosts
+          + "; add it with HttpSitemapResolver.Builder.allowHost if you trust it");
+    }
+  }
+
+  /** The loc itself: a URL names its content. */
+  @Override
+  public String name(String loc) {
+    return loc;
+  }
+
+  /** Releases pooled connections and threads. Idempotent; never throws. */
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  @Override
+  public String toString() {
+    return "HttpSitemapResolver{sitemap=" + sitemap + ", allowedHosts=" + allowedHosts
+        + ", maxBytes=" + maxBytes + "}";
+  }
+
+  /** Counts bytes as they are read and fails past the cap; closing closes the response. */
+  private static final class CappedStream extends FilterInputStream {
+    private final Response response;
+    private final String loc;
+    private final long cap;
+    private long count;
+
+    CappedStream(InputStream in, Response response, String loc, long cap) {
+      super(in);
+      this.response = response;
+      this.loc = loc;
+      this.cap = cap;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        counted(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        counted(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      counted(skipped);
+      return skipped;
+    }
+
+    private void counted(long n) throws IOException {
+      count += n;
+      if (count > cap) {
+        throw new IOException("sitemap " + loc + " is larger than maxBytes " + cap
+            + " (counted after content decoding); raise HttpSitemapResolver.Builder.maxBytes"
+            + " if it is legitimate");
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } finally {
+        response.close();
+      }
+    }
+  }
+
+  /**
+   * Builds an {@link HttpSitemapResolver}. Each setting may be given once; invalid values fail at
+   * once with a message naming the setting. Not thread-safe.
+   */
+  public static final class Builder {
+    private final URI sitemap;
+    private final Set<String> extraHosts = new LinkedHashSet<>();
+    private @Nullable Long maxBytes;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration readTimeout;
+    private @Nullable Duration callTimeout;
+    private @Nullable String userAgent;
+
+    private Builder(URI sitemap) {
+      Objects.requireNonNull(sitemap, "sitemap");
+      String scheme = sitemap.getScheme();
+      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || sitemap.getHost() == null) {
+        throw new IllegalArgumentException(
+            "sitemap must be an absolute http(s) URL with a host but was " + sitemap);
+      }
+      this.sitemap = sitemap;
+    }
+
+    /**
+     * Also allows fetches from {@code host} (e.g. the CDN host an index points to). May be called
+     * for several hosts.
+     *
+     * @param host a host name or IP literal, matched ignoring case
+     * @return this builder
+     * @throws IllegalArgumentException if {@code host} is blank or contains {@code /}, {@code :}
+     *     or whitespace (give a bare host, not a URL)
+     */
+    public Builder allowHost(String host) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank() || host.chars().anyMatch(c -> c == '/' || c == ':'
+          || Character.isWhitespace(c))) {
+        throw new IllegalArgumentException(
+            "allowHost must be a bare host name such as cdn.example.com but was '" + host + "'");
+      }
+      extraHosts.add(host.toLowerCase(Locale.ROOT));
+      return this;
+    }
+
+    /**
+     * The most body bytes read per sitemap, counted after content decoding. Default {@link
+     * #DEFAULT_MAX_BYTES}.
+     *
+     * @param maxBytes at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxBytes < 1}
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxBytes(long maxBytes) {
+      requireUnset(this.maxBytes, "maxBytes");
+      if (maxBytes < 1) {
+        throw new IllegalArgumentException("maxBytes must be > 0 but was " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * The connect timeout. Default {@link #DEFAULT_CONNECT_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder connectTimeout(Duration timeout) {
+      requireUnset(connectTimeout, "connectTimeout");
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The longest silence while reading. Default {@link #DEFAULT_READ_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder readTimeout(Duration timeout) {
+      requireUnset(readTimeout, "readTimeout");
+      this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * The limit for one whole fetch, body included. Default {@link #DEFAULT_CALL_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder callTimeout(Duration timeout) {
+      requireUnset(callTimeout, "callTimeout");
+      this.callTimeout = positive(timeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * The {@code User-Agent} of sitemap fetches. Default {@link #DEFAULT_USER_AGENT}.
+     *
+     * @param userAgent printable text without control characters
+     * @return this builder
+     * @throws IllegalArgumentException if it contains CR, LF or another control character
+     * @throws IllegalStateException if already set
+     */
+    public Builder userAgent(String userAgent) {
+      requireUnset(this.userAgent, "userAgent");
+      dev.preheat.key.HeaderValidation.requireValid("the sitemap resolver's userAgent",
+          "User-Agent", Objects.requireNonNull(userAgent, "userAgent"));
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /**
+     * Builds the resolver.
+     *
+     * @return a new resolver, which owns threads and connections until {@link #close()}
+     */
+    public HttpSitemapResolver build() {
+      return new HttpSitemapResolver(this);
+    }
+
+    private static void requireUnset(@Nullable Object current, String setting) {
+      if (current != null) {
+        throw new IllegalStateException(setting + " was already set to " + current);
+      }
+    }
+
+    private static Duration positive(Duration d, String setting) {
+      Objects.requireNonNull(d, setting);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(setting + " must be > 0 but was " + d);
+      }
+      return d;
+    }
+  }
+}
