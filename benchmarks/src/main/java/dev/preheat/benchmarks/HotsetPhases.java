@@ -62,5 +62,30 @@ public final class HotsetPhases {
           (c2 - c1) / 1_000_000, (w3 - w2) / 1_000_000, (c3 - c2) / 1_000_000,
           stats.lines(), hotset.distinctUrls(), hotset.entries().size());
     }
+    printThreadCpu();
+  }
+
+  /** CPU seconds per JVM thread group (compiler, GC, workers), from /proc on Linux. */
+  private static void printThreadCpu() throws IOException {
+    Path tasks = Path.of("/proc/self/task");
+    if (!java.nio.file.Files.isDirectory(tasks)) {
+      return;
+    }
+    java.util.Map<String, Long> ticks = new java.util.TreeMap<>();
+    try (var dirs = java.nio.file.Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) dirs::iterator) {
+        String stat = java.nio.file.Files.readString(t.resolve("stat"));
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+            .replaceAll("[0-9#]+$", "").trim();
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+      }
+    }
+    // Finished threads (the log readers) are gone; their CPU is the rest of the process's.
+    ticks.forEach((name, t) -> {
+      if (t > 0) {
+        System.out.printf("  thread %-20s %5d ms%n", name, t * 10);
+      }
+    });
   }
 }

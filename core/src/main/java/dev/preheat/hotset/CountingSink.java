@@ -61,6 +61,10 @@ final class CountingSink implements TrafficSink {
     this.exact = new CountTable(SLOTS * windows);
   }
 
+  /**
+   * Kept small so that the JIT inlines it into the log reader's loop, where the record then never
+   * needs to be allocated; the counting itself is in {@link #count}.
+   */
   @Override
   public void accept(TrafficRecord record) {
     recordsSeen++;
@@ -76,14 +80,16 @@ final class CountingSink implements TrafficSink {
       filtered[FilterReason.STATUS.ordinal()]++;
       return;
     }
-    String url = record.url();
+    count(record.url(), record.epochMillis(), count, record.bytes());
+  }
+
+  private void count(String url, long ts, long count, long bytes) {
     if (excludes.length > 0 && excluded(url)) {
       filtered[FilterReason.EXCLUDED_PATH.ordinal()]++;
       return;
     }
     int window = 0;
     if (windowed) {
-      long ts = record.epochMillis();
       if (ts == TrafficRecord.NO_TIMESTAMP) {
         untimedRecords++;
       } else if (ts > windowEnd) {
@@ -99,24 +105,15 @@ final class CountingSink implements TrafficSink {
       }
     }
     demandRecords++;
-    long bytes = record.bytes();
     CountTable table = exact;
     if (table != null) {
       int h = url.hashCode();
       int e = table.find(url, h);
       if (e < 0) {
-        long cost = 2L * url.length() + perEntryOverhead;
-        if (usedBytes + cost > reservedBytes) {
-          long grant = pool.reserve(usedBytes + cost - reservedBytes, reservedBytes);
-          if (grant == 0) {
-            switchToBounded();
-            countBounded(url, window, count, bytes);
-            return;
-          }
-          reservedBytes += grant;
+        e = addExact(table, url, h, window, count, bytes);
+        if (e < 0) {
+          return;
         }
-        usedBytes += cost;
-        e = table.add(url, h);
       }
       long[] c = table.counts;
       int at = e * table.stride + SLOTS * window;
@@ -125,6 +122,25 @@ final class CountingSink implements TrafficSink {
     } else {
       countBounded(url, window, count, bytes);
     }
+  }
+
+  /**
+   * Adds a new URL to the exact table within the memory budget and returns its entry; once the
+   * budget is spent, switches to bounded counting, counts the record there and returns -1.
+   */
+  private int addExact(CountTable table, String url, int h, int window, long count, long bytes) {
+    long cost = 2L * url.length() + perEntryOverhead;
+    if (usedBytes + cost > reservedBytes) {
+      long grant = pool.reserve(usedBytes + cost - reservedBytes, reservedBytes);
+      if (grant == 0) {
+        switchToBounded();
+        countBounded(url, window, count, bytes);
+        return -1;
+      }
+      reservedBytes += grant;
+    }
+    usedBytes += cost;
+    return table.add(url, h);
   }
 
   private boolean excluded(String url) {
