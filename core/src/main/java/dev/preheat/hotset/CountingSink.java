@@ -3,15 +3,14 @@ package dev.preheat.hotset;
 import dev.preheat.source.TrafficRecord;
 import dev.preheat.source.TrafficSink;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One worker's counts: filters records, assigns them to windows and counts them, exactly in a map
- * of mutable {@code long[]} counters until its share of the memory budget runs out, then in one
+ * One worker's counts: filters records, assigns them to windows and counts them, exactly in a
+ * {@link CountTable} until its share of the memory budget runs out, then in one
  * {@link HeavyHitters} sketch per window. Used by one thread; no locks on the hot path.
  */
 final class CountingSink implements TrafficSink {
@@ -35,7 +34,7 @@ final class CountingSink implements TrafficSink {
   final long[] filtered = new long[FilterReason.values().length];
 
   /** Exact counts, or null once bounded. */
-  @Nullable HashMap<String, long[]> exact = new HashMap<>();
+  @Nullable CountTable exact;
 
   private long usedBytes;
   private long reservedBytes;
@@ -59,8 +58,13 @@ final class CountingSink implements TrafficSink {
       excludes[i] = config.excludes.get(i).matcher("");
     }
     this.perEntryOverhead = HotsetSelector.ESTIMATED_ENTRY_OVERHEAD_BYTES + 16L * SLOTS * windows;
+    this.exact = new CountTable(SLOTS * windows);
   }
 
+  /**
+   * Kept small so that the JIT inlines it into the log reader's loop, where the record then never
+   * needs to be allocated; the counting itself is in {@link #count}.
+   */
   @Override
   public void accept(TrafficRecord record) {
     recordsSeen++;
@@ -76,14 +80,16 @@ final class CountingSink implements TrafficSink {
       filtered[FilterReason.STATUS.ordinal()]++;
       return;
     }
-    String url = record.url();
+    count(record.url(), record.epochMillis(), count, record.bytes());
+  }
+
+  private void count(String url, long ts, long count, long bytes) {
     if (excludes.length > 0 && excluded(url)) {
       filtered[FilterReason.EXCLUDED_PATH.ordinal()]++;
       return;
     }
     int window = 0;
     if (windowed) {
-      long ts = record.epochMillis();
       if (ts == TrafficRecord.NO_TIMESTAMP) {
         untimedRecords++;
       } else if (ts > windowEnd) {
@@ -99,29 +105,42 @@ final class CountingSink implements TrafficSink {
       }
     }
     demandRecords++;
-    long bytes = record.bytes();
-    if (exact != null) {
-      long[] c = exact.get(url);
-      if (c == null) {
-        long cost = 2L * url.length() + perEntryOverhead;
-        if (usedBytes + cost > reservedBytes) {
-          long grant = pool.reserve(usedBytes + cost - reservedBytes, reservedBytes);
-          if (grant == 0) {
-            switchToBounded();
-            countBounded(url, window, count, bytes);
-            return;
-          }
-          reservedBytes += grant;
+    CountTable table = exact;
+    if (table != null) {
+      int h = url.hashCode();
+      int e = table.find(url, h);
+      if (e < 0) {
+        e = addExact(table, url, h, window, count, bytes);
+        if (e < 0) {
+          return;
         }
-        usedBytes += cost;
-        c = new long[SLOTS * windows];
-        exact.put(url, c);
       }
-      c[SLOTS * window] += count;
-      c[SLOTS * window + 1] += bytes;
+      long[] c = table.counts;
+      int at = e * table.stride + SLOTS * window;
+      c[at] += count;
+      c[at + 1] += bytes;
     } else {
       countBounded(url, window, count, bytes);
     }
+  }
+
+  /**
+   * Adds a new URL to the exact table within the memory budget and returns its entry; once the
+   * budget is spent, switches to bounded counting, counts the record there and returns -1.
+   */
+  private int addExact(CountTable table, String url, int h, int window, long count, long bytes) {
+    long cost = 2L * url.length() + perEntryOverhead;
+    if (usedBytes + cost > reservedBytes) {
+      long grant = pool.reserve(usedBytes + cost - reservedBytes, reservedBytes);
+      if (grant == 0) {
+        switchToBounded();
+        countBounded(url, window, count, bytes);
+        return -1;
+      }
+      reservedBytes += grant;
+    }
+    usedBytes += cost;
+    return table.add(url, h);
   }
 
   private boolean excluded(String url) {
@@ -149,14 +168,14 @@ final class CountingSink implements TrafficSink {
   }
 
   private void switchToBounded() {
-    HashMap<String, long[]> counts = exact;
-    switchedAtDistinct = counts.size();
+    CountTable counts = exact;
+    switchedAtDistinct = counts.size;
     // a sink holding more than today's fair share (others registered later) shrinks to it
     long share = pool.fairShare();
     // a sink that saw few URLs (created late, budget already held by others) estimates its
     // entry size from a typical 64-character URL
-    long avgEntry = counts.size() >= 64
-        ? Math.max(1, usedBytes / counts.size()) : perEntryOverhead + 2 * 64;
+    long avgEntry = counts.size >= 64
+        ? Math.max(1, usedBytes / counts.size) : perEntryOverhead + 2 * 64;
     long entries = share / avgEntry;
     int capacity = (int) Math.max(HotsetSelector.MIN_SKETCH_CAPACITY,
         Math.min(HeavyHitters.MAX_CAPACITY, entries / windows));
@@ -167,32 +186,163 @@ final class CountingSink implements TrafficSink {
     exact = null;
     sketches = toSketches(counts, config.weight, windows, capacity);
     distinct = new DistinctCounter();
-    for (Map.Entry<String, long[]> e : counts.entrySet()) {
-      if (e.getValue()[0] > 0) {
-        distinct.add(e.getKey());
+    for (int e = 0; e < counts.size; e++) {
+      if (counts.counts[e * counts.stride] > 0) {
+        distinct.add(counts.keys[e]);
       }
     }
   }
 
-  /** One exact-start sketch per window holding the heaviest {@code capacity} URLs of the map. */
-  static HeavyHitters[] toSketches(
-      Map<String, long[]> counts, Weight weight, int windows, int capacity) {
+  /** One exact-start sketch per window holding the heaviest {@code capacity} URLs of the table. */
+  static HeavyHitters[] toSketches(CountTable counts, Weight weight, int windows, int capacity) {
     HeavyHitters[] result = new HeavyHitters[windows];
+    long[] c = counts.counts;
     for (int w = 0; w < windows; w++) {
       List<HeavyHitters.Estimate> list = new ArrayList<>();
       long total = 0;
-      for (Map.Entry<String, long[]> e : counts.entrySet()) {
-        long requests = e.getValue()[SLOTS * w];
+      for (int e = 0; e < counts.size; e++) {
+        int at = e * counts.stride + SLOTS * w;
+        long requests = c[at];
         if (requests > 0) {
-          long bytes = e.getValue()[SLOTS * w + 1];
+          long bytes = c[at + 1];
           long wt = weight == Weight.REQUESTS ? requests : bytes;
           long companion = weight == Weight.REQUESTS ? bytes : requests;
-          list.add(new HeavyHitters.Estimate(e.getKey(), wt, 0, companion));
+          list.add(new HeavyHitters.Estimate(counts.keys[e], wt, 0, companion));
           total += wt;
         }
       }
       result[w] = HeavyHitters.truncated(capacity, list, total, 0);
     }
     return result;
+  }
+
+  /**
+   * Exact counters by URL: open addressing with linear probing over a {@code long[]} index whose
+   * slots pack the URL's hash with its entry number, and entries (URL, hash, counters) stored in
+   * insertion order in parallel arrays. The URLs seen first (the popular ones, under any skewed
+   * traffic) thus sit together in a few cache lines, a probe rejects other URLs by their hash
+   * without touching them, and a lookup of the very {@code String} instance the log reader's URL
+   * cache hands out again and again is decided by identity before {@code equals}. No object is
+   * allocated per URL beyond the URL itself. Not thread-safe.
+   */
+  static final class CountTable {
+    private static final int INITIAL_ENTRIES = 1 << 12;
+
+    /** Counters per entry: {@link #SLOTS} per window. */
+    final int stride;
+    /** URLs in insertion order; {@code [0, size)} are set. */
+    String[] keys;
+    /** The counters of entry {@code e} at {@code [e * stride, (e + 1) * stride)}. */
+    long[] counts;
+    /** Distinct URLs counted. */
+    int size;
+    private int[] hashes;
+    private long[] index;
+    private int mask;
+    private int shift;
+
+    CountTable(int stride) {
+      this.stride = stride;
+      this.keys = new String[INITIAL_ENTRIES];
+      this.hashes = new int[INITIAL_ENTRIES];
+      this.counts = new long[INITIAL_ENTRIES * stride];
+      resizeIndex(INITIAL_ENTRIES * 2);
+    }
+
+    /** The entry of {@code url} (whose hash code is {@code hash}), or -1 if not counted yet. */
+    int find(String url, int hash) {
+      long[] ix = index;
+      int m = mask;
+      int i = slot(hash);
+      while (true) {
+        long slot = ix[i];
+        if (slot == 0) {
+          return -1;
+        }
+        if ((int) (slot >>> 32) == hash) {
+          int e = (int) slot - 1;
+          String k = keys[e];
+          if (k == url || k.equals(url)) {
+            return e;
+          }
+        }
+        i = (i + 1) & m;
+      }
+    }
+
+    /** Adds {@code url}, which must not be counted yet, with zero counters; returns its entry. */
+    int add(String url, int hash) {
+      int e = size;
+      if (e == keys.length) {
+        grow();
+      }
+      keys[e] = url;
+      hashes[e] = hash;
+      size = e + 1;
+      insert(e, hash);
+      return e;
+    }
+
+    /** The counters of window {@code window} of entry {@code e}: requests then bytes. */
+    long requests(int e, int window) {
+      return counts[e * stride + SLOTS * window];
+    }
+
+    long bytes(int e, int window) {
+      return counts[e * stride + SLOTS * window + 1];
+    }
+
+    /** Adds every counter of {@code other} into this table. */
+    void addAll(CountTable other) {
+      long[] oc = other.counts;
+      for (int o = 0; o < other.size; o++) {
+        String url = other.keys[o];
+        int h = other.hashes[o];
+        int e = find(url, h);
+        if (e < 0) {
+          e = add(url, h);
+        }
+        long[] c = counts;
+        int at = e * stride;
+        int from = o * stride;
+        for (int k = 0; k < stride; k++) {
+          c[at + k] += oc[from + k];
+        }
+      }
+    }
+
+    private void insert(int e, int hash) {
+      long[] ix = index;
+      int i = slot(hash);
+      while (ix[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      ix[i] = ((long) hash << 32) | (e + 1L);
+    }
+
+    private void grow() {
+      int n = keys.length * 2;
+      keys = Arrays.copyOf(keys, n);
+      hashes = Arrays.copyOf(hashes, n);
+      counts = Arrays.copyOf(counts, n * stride);
+      resizeIndex(n * 2);
+      for (int e = 0; e < size; e++) {
+        insert(e, hashes[e]);
+      }
+    }
+
+    private void resizeIndex(int slots) {
+      index = new long[slots];
+      mask = slots - 1;
+      shift = Integer.numberOfLeadingZeros(slots) + 1;
+    }
+
+    /**
+     * The home slot: the top bits of a Fibonacci hash, since similar URLs have
+     * {@code String} hash codes that differ mostly in their low bits.
+     */
+    private int slot(int hash) {
+      return (hash * 0x9E3779B1) >>> shift;
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.preheat.hotset;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -34,6 +35,12 @@ final class Selection {
   private final long[] totals;
   /** The latest window's candidates by URL, for blend lists; built only when lists are used. */
   private final Map<String, Candidate> latest = new HashMap<>();
+  /** The merged exact counts, or null when bounded. */
+  private CountingSink.@Nullable CountTable table;
+  /** The latest window's candidate weights in ascending order, for the coverage curve. */
+  private long[] weightsAscending = new long[0];
+  /** How many candidates the ranking wanted when only a prefix was ranked (max not applied). */
+  private int prefixWanted;
   private CountingMode mode = CountingMode.EXACT;
   private int sketchCapacity;
   private long errorBound;
@@ -155,46 +162,55 @@ final class Selection {
         || (config.coverage > 0 && covered(cum, total));
   }
 
+  /**
+   * Whether only a ranked prefix of the latest window is needed: one window, no sustain and no
+   * cap on new entries, so the selection takes candidates strictly in ranking order.
+   */
+  private boolean prefixOnly() {
+    return config.windowCount == 1 && config.sustainK == 0 && config.maxNewEntries < 0;
+  }
+
   /** Merges the sinks' counts into ranked candidates per window. */
   private void merge() {
     int windows = config.windowCount;
     boolean allExact = sinks.stream().allMatch(s -> s.exact != null);
     if (allExact) {
-      HashMap<String, long[]> merged = null;
+      CountingSink.CountTable merged = null;
       for (CountingSink s : sinks) {
-        HashMap<String, long[]> m = s.exact;
-        if (merged == null || m.size() > merged.size()) {
-          HashMap<String, long[]> smaller = merged;
-          merged = m;
-          m = smaller;
+        CountingSink.CountTable t = s.exact;
+        if (merged == null || t.size > merged.size) {
+          CountingSink.CountTable smaller = merged;
+          merged = t;
+          t = smaller;
         }
-        if (m != null) {
-          HashMap<String, long[]> into = merged;
-          m.forEach((url, c) -> {
-            long[] t = into.putIfAbsent(url, c);
-            if (t != null) {
-              for (int i = 0; i < c.length; i++) {
-                t[i] += c[i];
-              }
-            }
-          });
+        if (t != null) {
+          merged.addAll(t);
         }
+      }
+      table = merged;
+      if (merged == null) {
+        for (int w = 0; w < windows; w++) {
+          ranked.add(new ArrayList<>());
+        }
+        weightsAscending = new long[0];
+        return;
+      }
+      if (prefixOnly()) {
+        rankPrefix(merged);
+        return;
       }
       for (int w = 0; w < windows; w++) {
-        ranked.add(new ArrayList<>());
-      }
-      if (merged != null) {
-        merged.forEach((url, c) -> {
-          for (int w = 0; w < windows; w++) {
-            long count = c[CountingSink.SLOTS * w];
-            if (count > 0) {
-              long bytes = c[CountingSink.SLOTS * w + 1];
-              long weight = config.weight == Weight.REQUESTS ? count : bytes;
-              ranked.get(w).add(new Candidate(url, count, bytes, weight, 0));
-              totals[w] += weight;
-            }
+        List<Candidate> list = new ArrayList<>();
+        for (int e = 0; e < merged.size; e++) {
+          long count = merged.requests(e, w);
+          if (count > 0) {
+            long bytes = merged.bytes(e, w);
+            long weight = config.weight == Weight.REQUESTS ? count : bytes;
+            list.add(new Candidate(merged.keys[e], count, bytes, weight, 0));
+            totals[w] += weight;
           }
-        });
+        }
+        ranked.add(list);
       }
       distinct = ranked.get(0).size();
     } else {
@@ -205,13 +221,13 @@ final class Selection {
       List<HeavyHitters[]> parts = new ArrayList<>();
       for (CountingSink s : sinks) {
         HeavyHitters[] sk;
-        if (s.exact != null) {
+        CountingSink.CountTable t = s.exact;
+        if (t != null) {
           sk = CountingSink.toSketches(
-              s.exact, config.weight, windows, Math.max(1, Math.min(HeavyHitters.MAX_CAPACITY,
-                  s.exact.size())));
-          for (Map.Entry<String, long[]> e : s.exact.entrySet()) {
-            if (e.getValue()[0] > 0) {
-              hll.add(e.getKey());
+              t, config.weight, windows, Math.max(1, Math.min(HeavyHitters.MAX_CAPACITY, t.size)));
+          for (int e = 0; e < t.size; e++) {
+            if (t.requests(e, 0) > 0) {
+              hll.add(t.keys[e]);
             }
           }
         } else {
@@ -247,10 +263,71 @@ final class Selection {
     for (List<Candidate> list : ranked) {
       list.sort(RANKING);
     }
+    List<Candidate> latestWindow = ranked.get(0);
+    weightsAscending = new long[latestWindow.size()];
+    for (int i = 0; i < weightsAscending.length; i++) {
+      weightsAscending[weightsAscending.length - 1 - i] = latestWindow.get(i).weight();
+    }
+  }
+
+  /**
+   * Ranks only the candidates the selection can take, of one window counted exactly. How many
+   * the ranking loop wants follows from the weights alone (ties have equal weight), so a primitive
+   * sort of the weights gives that number, the weight threshold of the last pick and the coverage
+   * curve; only candidates at or above the threshold become objects and are sorted by the full
+   * ranking (weight, then URL), which fixes the order among ties at the threshold.
+   */
+  private void rankPrefix(CountingSink.CountTable merged) {
+    int n = merged.size;
+    long[] weights = new long[n];
+    long total = 0;
+    for (int e = 0; e < n; e++) {
+      long w = config.weight == Weight.REQUESTS ? merged.requests(e, 0) : merged.bytes(e, 0);
+      weights[e] = w;
+      total += w;
+    }
+    long[] sorted = weights.clone();
+    Arrays.sort(sorted);
+    weightsAscending = sorted;
+    totals[0] = total;
+    distinct = n;
+    int wanted = 0;
+    long cum = 0;
+    while (wanted < n && !targetMet(wanted, cum, total)) {
+      cum += sorted[n - 1 - wanted];
+      wanted++;
+    }
+    prefixWanted = wanted;
+    int take = Math.min(wanted, config.max);
+    List<Candidate> prefix = new ArrayList<>(take);
+    if (take > 0) {
+      long threshold = sorted[n - take];
+      for (int e = 0; e < n; e++) {
+        if (weights[e] >= threshold) {
+          prefix.add(new Candidate(merged.keys[e], merged.requests(e, 0), merged.bytes(e, 0),
+              weights[e], 0));
+        }
+      }
+      prefix.sort(RANKING);
+      if (prefix.size() > take) {
+        prefix = new ArrayList<>(prefix.subList(0, take));
+      }
+    }
+    ranked.add(prefix);
   }
 
   /** The latest window's candidate for {@code url}; the index is built on first use. */
   private @Nullable Candidate latest(String url) {
+    CountingSink.CountTable t = table;
+    if (t != null) {
+      int e = t.find(url, url.hashCode());
+      if (e < 0 || t.requests(e, 0) <= 0) {
+        return null;
+      }
+      long count = t.requests(e, 0);
+      long bytes = t.bytes(e, 0);
+      return new Candidate(url, count, bytes, config.weight == Weight.REQUESTS ? count : bytes, 0);
+    }
     if (latest.isEmpty()) {
       for (Candidate c : ranked.get(0)) {
         latest.put(c.url(), c);
@@ -291,6 +368,13 @@ final class Selection {
     long newSkipped = 0;
     long maxCut = 0;
     long total = totals[0];
+    if (prefixOnly() && mode == CountingMode.EXACT) {
+      // rankPrefix already applied the target and max
+      picks.addAll(ranked.get(0));
+      trafficCount = picks.size();
+      maxCutTraffic = prefixWanted - picks.size();
+      return picks;
+    }
     for (Candidate c : ranked.get(0)) {
       if (targetMet(wanted, wantedWeight, total)) {
         break;
@@ -444,25 +528,26 @@ final class Selection {
   }
 
   private List<CoveragePoint> curve(int selected) {
-    List<Candidate> list = ranked.get(0);
+    long[] weights = weightsAscending;
+    int n = weights.length;
     long total = totals[0];
-    if (list.isEmpty() || total <= 0) {
+    if (n == 0 || total <= 0) {
       return List.of();
     }
     TreeSet<Integer> sizes = new TreeSet<>();
-    for (long s = 1; s < list.size(); s *= 10) {
+    for (long s = 1; s < n; s *= 10) {
       sizes.add((int) s);
     }
-    sizes.add(list.size());
+    sizes.add(n);
     if (selected >= 1) {
-      sizes.add(Math.min(selected, list.size()));
+      sizes.add(Math.min(selected, n));
     }
     List<CoveragePoint> points = new ArrayList<>();
     long cum = 0;
     int i = 0;
     for (int size : sizes) {
       while (i < size) {
-        cum += list.get(i++).weight();
+        cum += weights[n - 1 - i++];
       }
       points.add(new CoveragePoint(size, share(cum, total)));
     }

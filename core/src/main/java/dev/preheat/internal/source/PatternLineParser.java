@@ -413,7 +413,13 @@ public final class PatternLineParser implements LineParser {
       out.malformed("request target contains a space");
       return false;
     }
-    return target(b, sp + 1, targetEnd, out);
+    // The whole request line was checked for control characters, and spaces delimit the target.
+    if (sp + 1 >= targetEnd || Bytes.isSingle(b, sp + 1, targetEnd, '-')) {
+      out.malformed("request target is empty");
+      return false;
+    }
+    out.target(b, sp + 1, targetEnd - sp - 1);
+    return true;
   }
 
   private static boolean target(byte[] b, int off, int end, ParsedLine out) {
