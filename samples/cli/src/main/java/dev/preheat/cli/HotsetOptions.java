@@ -321,7 +321,8 @@ final class HotsetOptions {
       }
       if (baseUrl != null) {
         URI base = parseBase(baseUrl);
-        b.sameSiteHosts(base.getHost() + (base.getPort() >= 0 ? ":" + base.getPort() : ""));
+        // Same-site matching is by host name; sameSiteHosts takes bare hosts, never host:port.
+        b.sameSiteHosts(base.getHost());
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UsageError(e.getMessage());
