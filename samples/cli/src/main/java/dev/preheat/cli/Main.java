@@ -1,19 +1,23 @@
 package dev.preheat.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code preheat} command. Exit codes: 0 done, 2 bad usage or unreadable input, 1 an
- * unexpected internal error (a bug: please report it with the message).
+ * The {@code preheat} command. Exit codes: 0 done, 2 bad usage or unreadable input, 3 a warm run
+ * missed its SLO or verification found fewer cache hits than required, 4 a warm run was aborted
+ * (deadline, budget, cancelled), 1 an unexpected internal error (a bug: please report it with the
+ * message).
  */
 @Command(
     name = "preheat",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Warms HTTP/CDN caches with what real users request.",
-    subcommands = {HotsetCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {HotsetCommand.class, WarmCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   /** Exit code for success. */
@@ -22,15 +26,36 @@ public final class Main {
   static final int INTERNAL_ERROR = 1;
   /** Exit code for bad usage or unreadable input. */
   static final int USAGE = 2;
+  /** Exit code for a warm run that missed its SLO or its verification threshold. */
+  static final int SLO_MISSED = 3;
+  /** Exit code for a warm run that stopped early (deadline, budget, cancelled). */
+  static final int ABORTED = 4;
+
+  /** Standard input, for {@code --urls -}. */
+  private final InputStream stdin;
+
+  private Main(InputStream stdin) {
+    this.stdin = stdin;
+  }
+
+  InputStream stdin() {
+    return stdin;
+  }
 
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, false), new PrintWriter(System.err, true)));
+    System.exit(run(args, System.in, new PrintWriter(System.out, false),
+        new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
+    return run(args, System.in, out, err);
+  }
+
+  /** Runs the command line with the given streams and returns the exit code (for tests). */
+  static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main(in));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e ->

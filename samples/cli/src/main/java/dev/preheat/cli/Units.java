@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 final class Units {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*/\\s*(s|sec|m|min|h)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kmgt]?)(i?b)?");
 
   private Units() {}
@@ -98,5 +99,66 @@ final class Units {
     }
     throw new IllegalArgumentException(
         "'" + text + "' is not K/N with 1 <= K <= N, e.g. 2/3 (top set in 2 of the last 3 windows)");
+  }
+
+  /**
+   * Parses a request rate: {@code 50/s}, {@code 600/m}, {@code 3600/h} (decimals allowed), or
+   * {@code unlimited}.
+   *
+   * @return requests per second; {@link Double#POSITIVE_INFINITY} for {@code unlimited}
+   * @throws IllegalArgumentException naming the value and the accepted forms
+   */
+  static double rate(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("unlimited")) {
+      return Double.POSITIVE_INFINITY;
+    }
+    Matcher m = RATE.matcher(t);
+    if (m.matches()) {
+      double n = Double.parseDouble(m.group(1));
+      double perSecond = switch (m.group(2)) {
+        case "m", "min" -> n / 60;
+        case "h" -> n / 3600;
+        default -> n;
+      };
+      if (perSecond > 0 && !Double.isInfinite(perSecond)) {
+        return perSecond;
+      }
+      throw new IllegalArgumentException("rate must be > 0 but was '" + text + "'");
+    }
+    throw new IllegalArgumentException(
+        "'" + text + "' is not a rate: use e.g. 50/s, 600/m, 3600/h or unlimited");
+  }
+
+  /**
+   * An SLO: at least {@code share} of the targets warm within {@code within}.
+   *
+   * @param share 0 < share <= 1
+   * @param within the time allowed
+   */
+  record Slo(double share, Duration within) {}
+
+  /**
+   * Parses an SLO {@code SHARE/DURATION}, e.g. {@code 0.95/15m} or {@code 95%/15m}.
+   *
+   * @throws IllegalArgumentException naming the value and the accepted form
+   */
+  static Slo slo(String text) {
+    String[] parts = text.trim().split("/", -1);
+    if (parts.length == 2) {
+      String s = parts[0].trim();
+      double share;
+      try {
+        share = s.endsWith("%") ? Double.parseDouble(s.substring(0, s.length() - 1)) / 100
+            : Double.parseDouble(s);
+      } catch (NumberFormatException e) {
+        share = Double.NaN;
+      }
+      if (share > 0 && share <= 1) {
+        return new Slo(share, duration(parts[1]));
+      }
+    }
+    throw new IllegalArgumentException("'" + text + "' is not SHARE/DURATION with 0 < SHARE <= 1, "
+        + "e.g. 0.95/15m (95% of the targets warm within 15 minutes)");
   }
 }

@@ -47,4 +47,28 @@ class UnitsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("K/N");
   }
+
+  @ParameterizedTest
+  @CsvSource({"50/s,50", "600/m,10", "3600/h,1", "0.5/s,0.5", "30 / min,0.5", "unlimited,Infinity"})
+  void parsesRates(String text, double perSecond) {
+    assertThat(Units.rate(text)).isEqualTo(perSecond);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "50", "0/s", "-1/s", "50/d", "fast"})
+  void rejectsBadRates(String text) {
+    assertThatThrownBy(() -> Units.rate(text)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0.95/15m,0.95,PT15M", "95%/1h,0.95,PT1H", "1/30s,1.0,PT30S"})
+  void parsesSlos(String text, double share, String within) {
+    assertThat(Units.slo(text)).isEqualTo(new Units.Slo(share, Duration.parse(within)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.95", "0/15m", "1.5/15m", "x/15m", "0.95/soon"})
+  void rejectsBadSlos(String text) {
+    assertThatThrownBy(() -> Units.slo(text)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -1,0 +1,473 @@
+package dev.preheat.cli;
+
+import dev.preheat.cli.Main.UsageError;
+import dev.preheat.hotset.HotsetEntry;
+import dev.preheat.http.OkHttpTransport;
+import dev.preheat.report.ReportWriter;
+import dev.preheat.report.WarmReport;
+import dev.preheat.source.SourceProblem;
+import dev.preheat.source.UrlListReader;
+import dev.preheat.source.UrlListResult;
+import dev.preheat.spi.CheckpointStore;
+import dev.preheat.spi.ValidatorStore;
+import dev.preheat.warm.VerifySettings;
+import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmVariant;
+import dev.preheat.warm.Warmer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code preheat warm}: warms a cache with a URL list or the hotset mined from access logs,
+ * safely (rate, concurrency, budgets, deadline), conditionally (validators persisted across runs)
+ * and resumably (checkpoints), then reports every target's outcome.
+ */
+@Command(
+    name = "warm",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Warms a cache with a URL list (--urls) or the hotset of access logs (--log + hotset "
+          + "options), against --base-url, and reports every target's outcome.",
+      "Variants: values of the same header are alternatives, different headers multiply "
+          + "(--variant 'Accept-Encoding: br' --variant 'Accept-Encoding: gzip' --variant "
+          + "'Accept-Language: de' = 2 variants). Default: one variant with a modern browser's "
+          + "Accept-Encoding: gzip, deflate, br, zstd.",
+      "Exit codes: 0 done; 2 bad usage or unreadable input; 3 SLO missed, or verification hit "
+          + "ratio below --min-hit-ratio; 4 aborted (deadline, request or byte budget; the "
+          + "report's stopReason says which); 1 internal error."
+    })
+final class WarmCommand implements Callable<Integer> {
+
+  /** Default for {@code --min-hit-ratio}: the verification hit ratio below which exit code 3. */
+  static final double DEFAULT_MIN_HIT_RATIO = 0.9;
+
+  /** Default for {@code --verify-sample}: verification is opt-in. */
+  static final double DEFAULT_VERIFY_SAMPLE = 0;
+
+  /** Provenance of entries read from standard input. */
+  static final String STDIN = "stdin";
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
+
+  @Option(names = "--urls", paramLabel = "FILE|-",
+      description = "URL list to warm: one absolute URL or /path per line, # comments, .gz ok; "
+          + "- reads standard input. Listed order is warm order.")
+  @Nullable String urls;
+
+  @Mixin HotsetOptions hotset;
+
+  @Option(names = "--base-url", required = true, paramLabel = "URL",
+      description = "The site to warm, e.g. https://www.example.com; paths are resolved against "
+          + "it.")
+  String baseUrl;
+
+  @Option(names = "--connect-to", paramLabel = "HOST:PORT",
+      description = "Connect to this address for the base URL's host (e.g. one CDN PoP or "
+          + "shield); URL, Host and TLS SNI keep the hostname.")
+  @Nullable String connectTo;
+
+  @Option(names = "--variant", paramLabel = "'Header: value'",
+      description = "Request header variant; repeatable (same header = alternatives, different "
+          + "headers multiply).")
+  List<String> variants = new ArrayList<>();
+
+  @Option(names = "--rate", paramLabel = "N/s|N/m|unlimited",
+      description = "Global request rate cap, retries and verification included (default 50/s).")
+  @Nullable String rate;
+
+  @Option(names = "--concurrency", paramLabel = "N",
+      description = "Most requests in flight at once (default " + Warmer.DEFAULT_CONCURRENCY
+          + ").")
+  @Nullable Integer concurrency;
+
+  @Option(names = "--max-requests", paramLabel = "N",
+      description = "Request budget (retries included); the rest is skipped, exit 4.")
+  @Nullable Long maxRequests;
+
+  @Option(names = "--max-bytes", paramLabel = "SIZE",
+      description = "Body byte budget, e.g. 2g; no request starts that could exceed it, exit 4.")
+  @Nullable String maxBytes;
+
+  @Option(names = "--deadline", paramLabel = "DURATION",
+      description = "Stop starting requests after DURATION (e.g. 15m); exit 4.")
+  @Nullable String deadline;
+
+  @Option(names = "--validators", paramLabel = "FILE",
+      description = "Validator store (JSON) kept across runs: later runs send If-None-Match / "
+          + "If-Modified-Since, and URLs found no-store/private are dropped.")
+  @Nullable Path validators;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE",
+      description = "Checkpoint file (JSON lines): a restarted run of the same plan skips "
+          + "finished targets.")
+  @Nullable Path checkpoint;
+
+  @Option(names = "--verify-sample", paramLabel = "SHARE",
+      description = "Re-request this share (0..1) of warmed targets like a browser and read the "
+          + "cache status (default 0: off).")
+  @Nullable Double verifySample;
+
+  @Option(names = "--min-hit-ratio", paramLabel = "SHARE",
+      description = "With verification: exit 3 when fewer than SHARE of the sampled targets are "
+          + "cache hits (default " + DEFAULT_MIN_HIT_RATIO + ").")
+  @Nullable Double minHitRatio;
+
+  @Option(names = "--report", paramLabel = "text|json", defaultValue = "text",
+      description = "Report format: text, or json (schema docs/schema/warm-report.schema.json).")
+  String report;
+
+  @Option(names = "--report-file", paramLabel = "FILE",
+      description = "Write the report to FILE instead of standard output.")
+  @Nullable Path reportFile;
+
+  @Option(names = "--user-agent", paramLabel = "UA",
+      description = "User-Agent of warm requests (default contains a Preheat/<version> token).")
+  @Nullable String userAgent;
+
+  @Option(names = "--slo", paramLabel = "SHARE/DURATION",
+      description = "SLO: SHARE of the targets warm within DURATION (default 0.95/15m); missed "
+          + "= exit 3.")
+  @Nullable String slo;
+
+  private final Clock clock;
+
+  WarmCommand() {
+    this(Clock.systemUTC());
+  }
+
+  WarmCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    URI base = parseBase(baseUrl);
+    Settings settings = validate(base);
+    WarmPlan plan = plan(base, settings.variants(), err);
+
+    ValidatorStore validatorStore = null;
+    CheckpointStore checkpointStore = null;
+    OkHttpTransport transport = null;
+    try {
+      validatorStore = validators == null ? null : open(() -> ValidatorStore.file(validators),
+          "--validators");
+      checkpointStore = checkpoint == null ? null : open(() -> CheckpointStore.file(checkpoint),
+          "--checkpoint");
+      OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(settings.concurrency());
+      if (settings.pin() != null) {
+        tb.connectTo(base.getHost(), settings.pin());
+      }
+      transport = tb.build();
+      Warmer.Builder wb = settings.warmer().transport(transport);
+      if (validatorStore != null) {
+        wb.validators(validatorStore);
+      }
+      if (checkpointStore != null) {
+        wb.checkpoints(checkpointStore);
+      }
+      WarmProgress progress = Terminal.stderrIsTerminal()
+          ? new WarmProgress(err, plan.targetCount()) : null;
+      if (progress != null) {
+        wb.listener(progress);
+      }
+      WarmReport result;
+      try {
+        result = wb.build().start(plan).await();
+      } finally {
+        if (progress != null) {
+          progress.close();
+        }
+      }
+      writeReport(result, out);
+      return exitCode(result, settings.minHitRatio(), err);
+    } finally {
+      if (transport != null) {
+        transport.close();
+      }
+      if (validatorStore != null) {
+        validatorStore.close();
+      }
+      if (checkpointStore != null) {
+        checkpointStore.close();
+      }
+    }
+  }
+
+  /** Everything the options mean, validated before any input is read or request is sent. */
+  private record Settings(Warmer.Builder warmer, List<WarmVariant> variants, int concurrency,
+      @Nullable InetSocketAddress pin, double minHitRatio) {}
+
+  private Settings validate(URI base) {
+    boolean hotsetInput = hotset.hasInput();
+    if ((urls == null) == !hotsetInput) {
+      throw new UsageError(urls == null
+          ? "nothing to warm: give --urls FILE (or - for standard input), or --log FILE "
+              + "(with hotset options)"
+          : "give either --urls or --log/--sitemap/--list, not both");
+    }
+    if (!report.equals("text") && !report.equals("json")) {
+      throw new UsageError("--report must be text or json but was '" + report + "'");
+    }
+    List<WarmVariant> variantList = VariantMatrix.of(variants);
+    Warmer.Builder w = Warmer.builder();
+    int maxConcurrency = concurrency == null ? Warmer.DEFAULT_CONCURRENCY : concurrency;
+    option("--concurrency", () -> w.concurrency(maxConcurrency));
+    if (rate != null) {
+      double perSecond = option("--rate", () -> Units.rate(rate));
+      if (Double.isInfinite(perSecond)) {
+        w.noRateLimit();
+      } else {
+        w.rateLimit(perSecond);
+      }
+    }
+    if (maxRequests != null) {
+      option("--max-requests", () -> w.maxRequests(maxRequests));
+    }
+    if (maxBytes != null) {
+      long limit = option("--max-bytes", () -> Units.bytes(maxBytes));
+      w.maxBytes(limit);
+    }
+    if (deadline != null) {
+      w.deadline(option("--deadline", () -> Units.duration(deadline)));
+    }
+    if (slo != null) {
+      Units.Slo s = option("--slo", () -> Units.slo(slo));
+      w.slo(s.share(), s.within());
+    }
+    if (userAgent != null) {
+      option("--user-agent", () -> w.userAgent(userAgent));
+    }
+    double share = verifySample == null ? DEFAULT_VERIFY_SAMPLE : verifySample;
+    if (!(share >= 0 && share <= 1)) {
+      throw new UsageError("--verify-sample must be in 0..1 but was " + verifySample);
+    }
+    if (share > 0) {
+      w.verify(VerifySettings.sample(share));
+    }
+    double hitRatio = minHitRatio == null ? DEFAULT_MIN_HIT_RATIO : minHitRatio;
+    if (!(hitRatio >= 0 && hitRatio <= 1)) {
+      throw new UsageError("--min-hit-ratio must be in 0..1 but was " + minHitRatio);
+    }
+    if (minHitRatio != null && share == 0) {
+      throw new UsageError("--min-hit-ratio needs verification: add --verify-sample SHARE");
+    }
+    for (Path p : new Path[] {validators, checkpoint, reportFile}) {
+      if (p != null && p.toAbsolutePath().getParent() != null
+          && !Files.isDirectory(p.toAbsolutePath().getParent())) {
+        throw new UsageError("cannot write " + p + ": directory "
+            + p.toAbsolutePath().getParent() + " does not exist");
+      }
+    }
+    if (urls != null && !urls.equals("-")) {
+      HotsetOptions.requireReadable(Path.of(urls), "URL list");
+    }
+    return new Settings(w, variantList, maxConcurrency, connectTo == null ? null
+        : parseConnectTo(connectTo), hitRatio);
+  }
+
+  private static <T> T option(String option, java.util.function.Supplier<T> parser) {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new UsageError(option + ": " + e.getMessage());
+    }
+  }
+
+  private static <T> T open(java.util.function.Supplier<T> opener, String option) {
+    try {
+      return opener.get();
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      throw new UsageError(option + ": " + e.getMessage());
+    }
+  }
+
+  static URI parseBase(String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new UsageError("--base-url '" + text + "' is not a URL: " + e.getReason());
+    }
+    String scheme = uri.getScheme();
+    if (uri.getHost() == null || scheme == null
+        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+        || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new UsageError("--base-url must be an absolute http(s) URL without query, such as "
+          + "https://www.example.com, but was '" + text + "'");
+    }
+    return uri;
+  }
+
+  static InetSocketAddress parseConnectTo(String text) {
+    int colon = text.lastIndexOf(':');
+    String host = colon <= 0 ? "" : text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = colon < 0 ? -1 : Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (host.isEmpty() || port < 1 || port > 65_535) {
+      throw new UsageError("--connect-to must be HOST:PORT with a port in 1..65535, e.g. "
+          + "10.0.0.7:443 or [::1]:8443, but was '" + text + "'");
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new UsageError("--connect-to '" + text + "': cannot resolve " + host);
+    }
+    return address;
+  }
+
+  /** Builds the plan from --urls or the hotset; bad entries are reported and skipped. */
+  private WarmPlan plan(URI base, List<WarmVariant> variantList, PrintWriter err) {
+    WarmPlan.Builder plan = WarmPlan.builder();
+    variantList.forEach(plan::variant);
+    String prefix = base.toString().endsWith("/")
+        ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
+    int added = 0;
+    List<String> rejected = new ArrayList<>();
+    if (urls != null) {
+      UrlListResult list = readList(urls);
+      List<String> found = list.urls();
+      String provenance = urls.equals("-") ? STDIN : "list:" + Path.of(urls).getFileName();
+      for (int i = 0; i < found.size(); i++) {
+        // Weights fall with the position so the list's own order is the warm order.
+        if (add(plan, prefix, found.get(i), found.size() - i, provenance, 0, rejected)) {
+          added++;
+        }
+      }
+      reportProblems(list.problems(), list.problemCount(), err);
+    } else {
+      HotsetOptions.Mined mined = hotset.mine(baseUrl, clock, err);
+      for (HotsetEntry e : mined.hotset().entries()) {
+        long sizeHint = e.count() > 0 ? e.bytes() / e.count() : 0;
+        // List-only entries have weight 0; rank keeps them in hotset order behind traffic.
+        double weight = e.weight() > 0 ? e.weight() : 1.0 / (e.rank() + 1);
+        if (add(plan, prefix, e.url(), weight, String.join("+", e.provenance()), sizeHint,
+            rejected)) {
+          added++;
+        }
+      }
+      reportProblems(mined.problems(), mined.problemCount(), err);
+    }
+    for (String r : rejected.subList(0, Math.min(5, rejected.size()))) {
+      err.println("preheat warm: skipped " + r);
+    }
+    if (rejected.size() > 5) {
+      err.println("preheat warm: skipped " + (rejected.size() - 5) + " more invalid entries");
+    }
+    if (added == 0) {
+      throw new UsageError("nothing to warm: " + (urls != null
+          ? "the URL list " + (urls.equals("-") ? "on standard input" : urls)
+              + " has no valid URL"
+          : "the hotset is empty (check --format and the filters)"));
+    }
+    return plan.build();
+  }
+
+  private static boolean add(WarmPlan.Builder plan, String prefix, String url, double weight,
+      String provenance, long sizeHint, List<String> rejected) {
+    // Joined by concatenation, never URI.resolve: a target like //host/ must stay a path.
+    String absolute = url.startsWith("/") ? prefix + url : url;
+    try {
+      new WarmPlan.Entry(new URI(absolute), weight, provenance, sizeHint);
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      rejected.add("'" + url + "' (" + provenance + "): " + e.getMessage());
+      return false;
+    }
+    plan.entry(absolute, weight, provenance, sizeHint);
+    return true;
+  }
+
+  private UrlListResult readList(String source) {
+    UrlListReader reader = UrlListReader.builder().build();
+    if (source.equals("-")) {
+      return reader.read(main.stdin(), STDIN);
+    }
+    try {
+      return reader.read(Path.of(source));
+    } catch (IOException e) {
+      throw new UsageError("cannot read URL list " + source + ": " + e.getMessage());
+    }
+  }
+
+  private static void reportProblems(List<SourceProblem> problems, long count, PrintWriter err) {
+    for (SourceProblem p : problems.subList(0, Math.min(5, problems.size()))) {
+      err.println("preheat warm: skipped " + p);
+    }
+    if (count > Math.min(5, problems.size())) {
+      err.println("preheat warm: " + count + " input lines skipped in total");
+    }
+  }
+
+  private void writeReport(WarmReport result, PrintWriter out) {
+    ReportWriter writer = report.equals("json") ? ReportWriter.json() : ReportWriter.text();
+    if (reportFile == null) {
+      out.print(writer.write(result));
+      if (report.equals("json")) {
+        out.println();
+      }
+      out.flush();
+      return;
+    }
+    try (Writer w = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
+      writer.write(result, w);
+    } catch (IOException e) {
+      throw new UsageError("cannot write --report-file " + reportFile + ": " + e.getMessage());
+    }
+  }
+
+  /** 4 when stopped early, 3 when the SLO or the verification threshold was missed, else 0. */
+  static int exitCode(WarmReport r, double minHitRatio, PrintWriter err) {
+    if (r.stopReason() != null) {
+      err.println("preheat warm: aborted (" + r.stopReason() + "); the report lists what was "
+          + "skipped. Exit 4.");
+      return Main.ABORTED;
+    }
+    List<String> missed = new ArrayList<>();
+    if (!r.slo().met()) {
+      missed.add(String.format(Locale.ROOT, "SLO missed: %.1f%% warm within %s, target %.1f%%",
+          r.slo().achievedShare() * 100, r.slo().within(), r.slo().targetShare() * 100));
+    }
+    WarmReport.Verification v = r.verification();
+    if (v != null && v.hitRatio() < minHitRatio) {
+      missed.add(String.format(Locale.ROOT,
+          "verification: %.1f%% of %d sampled targets were cache hits, below --min-hit-ratio "
+              + "%.1f%% (warmed keys still missing: a cache-key mismatch?)",
+          v.hitRatio() * 100, v.sampled(), minHitRatio * 100));
+    }
+    if (!missed.isEmpty()) {
+      err.println("preheat warm: " + String.join("; ", missed) + ". Exit 3.");
+      return Main.SLO_MISSED;
+    }
+    return Main.OK;
+  }
+}

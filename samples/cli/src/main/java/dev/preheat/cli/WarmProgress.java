@@ -1,0 +1,97 @@
+package dev.preheat.cli;
+
+import dev.preheat.spi.WarmListener;
+import dev.preheat.warm.Outcome;
+import dev.preheat.warm.TargetResult;
+import dev.preheat.warm.WarmTarget;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A progress line on stderr for people watching a terminal: done/total, rate, ETA, errors and
+ * pauses. The listener callbacks only bump counters (they run on the engine's threads and must not
+ * block); a daemon thread redraws the line twice a second.
+ */
+final class WarmProgress implements WarmListener, AutoCloseable {
+
+  private static final long REDRAW_MILLIS = 500;
+
+  private final PrintWriter err;
+  private final long total;
+  private final AtomicLong done = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong attemptErrors = new AtomicLong();
+  private final AtomicLong pauses = new AtomicLong();
+  private final long started = System.nanoTime();
+  private final Thread printer;
+
+  WarmProgress(PrintWriter err, long total) {
+    this.err = err;
+    this.total = total;
+    this.printer = new Thread(this::print, "preheat-warm-progress");
+    printer.setDaemon(true);
+    printer.start();
+  }
+
+  @Override
+  public void targetFinished(TargetResult result) {
+    done.incrementAndGet();
+    if (result.outcome() == Outcome.FAILED) {
+      failed.incrementAndGet();
+    }
+  }
+
+  @Override
+  public void attemptFailed(WarmTarget target, int attempt, String detail, boolean willRetry) {
+    attemptErrors.incrementAndGet();
+  }
+
+  @Override
+  public void paused(String host, String reason, Duration duration) {
+    pauses.incrementAndGet();
+  }
+
+  /** The line as drawn after {@code seconds} of running. */
+  String line(double seconds) {
+    long n = done.get();
+    double rate = n / Math.max(seconds, 1e-3);
+    String eta = n == 0 || n >= total ? "-" : formatSeconds((total - n) / rate);
+    return String.format(Locale.ROOT,
+        "warm %,d/%,d (%.0f%%)  %.1f/s  ETA %s  errors %,d (failed %,d)  pauses %,d",
+        n, total, total == 0 ? 100.0 : 100.0 * n / total, rate, eta, attemptErrors.get(),
+        failed.get(), pauses.get());
+  }
+
+  private static String formatSeconds(double s) {
+    long secs = (long) Math.ceil(s);
+    return secs >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", secs / 3600, secs / 60 % 60)
+        : secs >= 60 ? String.format(Locale.ROOT, "%dm%02ds", secs / 60, secs % 60)
+        : secs + "s";
+  }
+
+  private void print() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(REDRAW_MILLIS);
+        err.print("\r" + line((System.nanoTime() - started) / 1e9) + "\033[K");
+        err.flush();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    printer.interrupt();
+    try {
+      printer.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    err.print("\r\033[K");
+    err.flush();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.preheat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+
+  @Test
+  void demoWarmsTheEmbeddedCacheThenRevalidatesWith304s() throws IOException {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new String[] {"demo", "--log", HotsetCommandTest.SAMPLE.toString(),
+        "--report", "json"}, new ByteArrayInputStream(new byte[0]), new PrintWriter(out),
+        new PrintWriter(err));
+
+    assertThat(exit).as(err.toString()).isZero();
+    String text = out.toString();
+    assertThat(text).contains("DEMO TARGET", "not a real site");
+    List<JsonNode> reports = new ArrayList<>();
+    int from = 0;
+    // The two JSON reports are embedded in the demo's narration; parse each object.
+    while ((from = text.indexOf("{\n", from)) >= 0) {
+      try (MappingIterator<JsonNode> it =
+          new ObjectMapper().readerFor(JsonNode.class).readValues(text.substring(from))) {
+        reports.add(it.next());
+      }
+      from = text.indexOf("\n}", from) + 2;
+    }
+    assertThat(reports).hasSize(2);
+    JsonNode cold = reports.get(0);
+    JsonNode warm = reports.get(1);
+
+    long warmed = cold.at("/totals/outcomes/WARMED").asLong();
+    assertThat(warmed).isGreaterThan(50);
+    assertThat(cold.at("/totals/outcomes/UNCACHEABLE").asLong()).as("no-store feeds").isPositive();
+    assertThat(cold.at("/totals/outcomes/FAILED").asLong()).isZero();
+    assertThat(cold.at("/verification/hitRatio").asDouble()).isEqualTo(1.0);
+    assertThat(cold.at("/verification/sampled").asLong()).isEqualTo(warmed);
+
+    assertThat(warm.at("/totals/outcomes/REVALIDATED").asLong()).isEqualTo(warmed);
+    assertThat(warm.at("/totals/conditionalFetches").asLong()).isEqualTo(warmed);
+    assertThat(warm.at("/totals/fullFetches").asLong()).isZero();
+    assertThat(warm.at("/totals/skipped/KNOWN_UNCACHEABLE").asLong())
+        .isEqualTo(cold.at("/totals/outcomes/UNCACHEABLE").asLong());
+    assertThat(warm.at("/totals/cacheStatuses/REVALIDATED").asLong()).isEqualTo(warmed);
+    assertThat(warm.at("/verification/hitRatio").asDouble()).isEqualTo(1.0);
+    assertThat(text).contains("0 full responses, " + warmed + " not modified in run 2");
+  }
+
+  @Test
+  void demoWithoutTheSampleLogSaysWhereToRunIt() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new String[] {"demo", "--log", "no/such/access.log.gz"},
+        new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err));
+
+    assertThat(exit).isEqualTo(Main.USAGE);
+    assertThat(err.toString()).contains("repository root", "--log");
+  }
+}
