@@ -177,8 +177,12 @@ final class CountingSink implements TrafficSink {
     long avgEntry = counts.size >= 64
         ? Math.max(1, usedBytes / counts.size) : perEntryOverhead + 2 * 64;
     long entries = share / avgEntry;
+    // More counters than the selection can use only cost time and memory: a sketch holding
+    // COUNTERS_PER_SELECTED_ENTRY counters per selectable entry already finds the top entries
+    // with recall >= 0.99 on Zipf traffic (measured, see HeavyHitters).
+    long useful = (long) HotsetSelector.COUNTERS_PER_SELECTED_ENTRY * config.selectable();
     int capacity = (int) Math.max(HotsetSelector.MIN_SKETCH_CAPACITY,
-        Math.min(HeavyHitters.MAX_CAPACITY, entries / windows));
+        Math.min(Math.min(HeavyHitters.MAX_CAPACITY, useful), entries / windows));
     if (reservedBytes > share) {
       pool.release(reservedBytes - share);
       reservedBytes = share;

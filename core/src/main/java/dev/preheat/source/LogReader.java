@@ -70,10 +70,10 @@ public final class LogReader {
   static final long DEFAULT_CHUNK_BYTES = 8L * 1024 * 1024;
 
   /** Distinct request targets a worker caches before its cache is cleared. */
-  static final int URL_CACHE_ENTRIES = 1 << 19;
+  static final int URL_CACHE_ENTRIES = 1 << 17;
 
   /** Request-target bytes a worker caches before its cache is cleared. */
-  static final long URL_CACHE_KEY_BYTES = 16L * 1024 * 1024;
+  static final long URL_CACHE_KEY_BYTES = 8L * 1024 * 1024;
 
   private final LogFormat format;
   private final UrlCanonicalizer canonicalizer;

@@ -117,7 +117,7 @@ final class HotsetOptions {
 
   @Option(names = "--memory-budget", paramLabel = "SIZE",
       description = "Memory for exact counting before switching to a bounded heavy-hitters "
-          + "sketch (default 256m).")
+          + "sketch (default 64m, about 300k distinct URLs).")
   @Nullable String memoryBudget;
 
   @Option(names = "--workers", paramLabel = "N",
