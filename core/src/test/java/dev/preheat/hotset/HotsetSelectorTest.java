@@ -366,7 +366,7 @@ class HotsetSelectorTest {
   void toStringShowsTheEffectiveConfiguration() {
     assertThat(HotsetSelector.builder().coverage(0.8).window(DAY, END).sustain(2, 3).build())
         .hasToString("HotsetSelector{coverage=0.8, max=10000, window=PT24H x 3 ending"
-            + " 2026-11-23T12:00:00Z, sustain=2/3, weight=REQUESTS, memoryBudget=268435456,"
+            + " 2026-11-23T12:00:00Z, sustain=2/3, weight=REQUESTS, memoryBudget=67108864,"
             + " methods=[GET, HEAD], statuses=[200, 304]}");
   }
 
