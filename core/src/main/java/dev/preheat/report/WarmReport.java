@@ -53,8 +53,10 @@ public record WarmReport(
   }
 
   /**
-   * The SLO verdict: whether at least {@code targetShare} of the targets reached a good outcome
-   * (warmed, revalidated, already cached) within {@code within} of the start.
+   * The SLO verdict: whether at least {@code targetShare} of the warmable targets reached a good
+   * outcome (warmed, revalidated, already cached) within {@code within} of the start. Targets
+   * finished by an earlier run of the same plan (checkpointed) count as good; uncacheable and
+   * denied targets are not counted at all, since warming them is not the goal.
    *
    * @param targetShare the share required, 0..1
    * @param within the time allowed

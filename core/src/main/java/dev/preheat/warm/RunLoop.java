@@ -128,6 +128,8 @@ final class RunLoop implements WarmRun {
   private long largestBody;
   private long unfinished;
   private long goodWithinSlo;
+  /** Targets that must not be warmed (uncacheable, denied): outside the SLO's denominator. */
+  private long outsideSlo;
   private long lastOutcomeNanos;
   private long verifySampled;
   private long verifyHits;
@@ -897,6 +899,12 @@ final class RunLoop implements WarmRun {
       if (now - startNanos <= w.sloWithin.toNanos()) {
         goodWithinSlo++;
       }
+    } else if (reason == SkipReason.CHECKPOINTED) {
+      // finished by an earlier run of the same plan: warm, and not late for this run's SLO
+      goodWithinSlo++;
+    } else if (o == Outcome.UNCACHEABLE || reason == SkipReason.KNOWN_UNCACHEABLE
+        || reason == SkipReason.DENIED) {
+      outsideSlo++;
     }
     if ((o == Outcome.FAILED || o == Outcome.UNCACHEABLE || o == Outcome.CANCELLED)
         && problems.size() < WarmReport.MAX_LISTED) {
@@ -988,8 +996,9 @@ final class RunLoop implements WarmRun {
       totals.addAll(h.stats);
       perHost.put(h.name, h.stats.figures());
     }
-    long targets = plan.targetCount();
-    double achieved = targets == 0 ? 1.0 : (double) goodWithinSlo / targets;
+    // The SLO is about what can be warmed: uncacheable and denied targets are not counted.
+    long targets = plan.targetCount() - outsideSlo;
+    double achieved = targets <= 0 ? 1.0 : (double) goodWithinSlo / targets;
     WarmReport.Verification verification = phase == Phase.DONE && verifySampled > 0
         ? new WarmReport.Verification(verifySampled, verifyHits,
             (double) verifyHits / verifySampled, verifyMisses)

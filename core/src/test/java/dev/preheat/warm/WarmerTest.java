@@ -439,6 +439,9 @@ class WarmerTest {
     assertThat(resumed.totals().count(Outcome.WARMED)).isEqualTo(10 - warmed);
     assertThat(transport.sent.size() - sentBefore).isEqualTo(10 - (int) warmed);
     assertThat(CheckpointStore.file(file).finished(plan.hash())).hasSize(10);
+    // checkpointed targets were warmed by the earlier run: they count for the SLO
+    assertThat(resumed.slo().achievedShare()).isEqualTo(1.0);
+    assertThat(resumed.slo().met()).isTrue();
   }
 
   @Test
@@ -544,6 +547,19 @@ class WarmerTest {
     assertThat(report.slo().achievedShare()).isEqualTo(0.5);
     assertThat(report.slo().met()).isTrue();
     assertThat(report.elapsed()).isEqualTo(Duration.ofSeconds(100));
+  }
+
+  @Test
+  void sloCountsOnlyWarmableTargets() {
+    transport.byDefault(status(200));
+    transport.on("/p0", status(200, "Cache-Control", "no-store"));
+    transport.on("/p1", status(200, "Cache-Control", "private, max-age=60"));
+    WarmReport report = run(warmer().noRateLimit().denyPathPrefix("/p2")
+        .slo(1.0, Duration.ofMinutes(15)).build(), plan(10));
+    assertThat(report.totals().count(Outcome.UNCACHEABLE)).isEqualTo(2);
+    assertThat(report.totals().skipped()).containsEntry(SkipReason.DENIED, 1L);
+    assertThat(report.slo().achievedShare()).isEqualTo(1.0);
+    assertThat(report.slo().met()).isTrue();
   }
 
   @Test
