@@ -442,19 +442,16 @@ final class HotsetOptions {
     }
   }
 
-  /** Lines/s on stderr while reading, for people watching a terminal. */
+  /** Records/s on stderr while reading, for people watching a terminal. */
   static final class Progress implements AutoCloseable {
     private static final int PUBLISH_EVERY = 1 << 14;
     private final AtomicLong records = new AtomicLong();
-    private final PrintWriter err;
-    private final Thread printer;
-    private final long started = System.nanoTime();
+    private final ProgressLine line;
 
     Progress(PrintWriter err) {
-      this.err = err;
-      this.printer = new Thread(this::print, "preheat-progress");
-      printer.setDaemon(true);
-      printer.start();
+      this.line = new ProgressLine(err, "preheat-progress", seconds -> String.format(
+          java.util.Locale.ROOT, "%,d records read, %,.0f records/s", records.get(),
+          records.get() / Math.max(seconds, 1e-3)));
     }
 
     TrafficSink wrap(TrafficSink sink) {
@@ -472,30 +469,10 @@ final class HotsetOptions {
       };
     }
 
-    private void print() {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(500);
-          double seconds = (System.nanoTime() - started) / 1e9;
-          long n = records.get();
-          err.printf("\r%,d records read, %,.0f records/s   ", n, n / Math.max(seconds, 1e-3));
-          err.flush();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
     @Override
     public void close() {
-      printer.interrupt();
-      try {
-        printer.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      err.print("\r\033[K");
-      err.flush();
+      line.close();
     }
   }
+
 }

@@ -12,27 +12,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A progress line on stderr for people watching a terminal: done/total, rate, ETA, errors and
  * pauses. The listener callbacks only bump counters (they run on the engine's threads and must not
- * block); a daemon thread redraws the line twice a second.
+ * block); a {@link ProgressLine} redraws the line twice a second.
  */
 final class WarmProgress implements WarmListener, AutoCloseable {
 
-  private static final long REDRAW_MILLIS = 500;
-
-  private final PrintWriter err;
   private final long total;
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong attemptErrors = new AtomicLong();
   private final AtomicLong pauses = new AtomicLong();
-  private final long started = System.nanoTime();
-  private final Thread printer;
+  private final ProgressLine progressLine;
 
   WarmProgress(PrintWriter err, long total) {
-    this.err = err;
     this.total = total;
-    this.printer = new Thread(this::print, "preheat-warm-progress");
-    printer.setDaemon(true);
-    printer.start();
+    this.progressLine = new ProgressLine(err, "preheat-warm-progress", this::line);
   }
 
   @Override
@@ -71,27 +64,8 @@ final class WarmProgress implements WarmListener, AutoCloseable {
         : secs + "s";
   }
 
-  private void print() {
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
-        Thread.sleep(REDRAW_MILLIS);
-        err.print("\r" + line((System.nanoTime() - started) / 1e9) + "\033[K");
-        err.flush();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
-    printer.interrupt();
-    try {
-      printer.join(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    err.print("\r\033[K");
-    err.flush();
+    progressLine.close();
   }
 }
