@@ -2,6 +2,7 @@ package dev.preheat.cli;
 
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.hotset.BlendList;
+import dev.preheat.http.HttpSitemapResolver;
 import dev.preheat.hotset.Hotset;
 import dev.preheat.hotset.HotsetSelector;
 import dev.preheat.hotset.Weight;
@@ -92,8 +93,9 @@ final class HotsetOptions {
       description = "At most N selected URLs may be new since the previous window. Needs --window.")
   @Nullable Integer maxNew;
 
-  @Option(names = "--sitemap", paramLabel = "FILE[;priority=P][;expires=DATE]",
-      description = "Blend a sitemap (or sitemap index, .gz ok). priority > 0 goes ahead of "
+  @Option(names = "--sitemap", paramLabel = "FILE|URL[;priority=P][;expires=DATE]",
+      description = "Blend a sitemap or sitemap index (file, .gz ok, or http(s) URL: nested "
+          + "sitemaps only from its host). priority > 0 goes ahead of "
           + "traffic; default after it. Repeatable.")
   List<String> sitemaps = new ArrayList<>();
 
@@ -211,10 +213,21 @@ final class HotsetOptions {
   private BlendList readSitemap(BlendSpec s, UrlCanonicalizer canonicalizer,
       List<SourceProblem> problems, long[] problemCount) {
     SitemapResult result;
-    try {
-      result = SitemapReader.builder().canonicalizer(canonicalizer).build().read(s.file());
-    } catch (IOException e) {
-      throw new UsageError("cannot read sitemap " + s.file() + ": " + e.getMessage());
+    if (s.url() != null) {
+      // Remote: nested sitemaps only from the same host (no fetching of arbitrary hosts).
+      try (HttpSitemapResolver resolver = HttpSitemapResolver.builder(s.url()).build();
+          java.io.InputStream in = resolver.openSitemap()) {
+        result = SitemapReader.builder().canonicalizer(canonicalizer).resolver(resolver).build()
+            .read(in, s.url().toString());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new UsageError("cannot read sitemap " + s.url() + ": " + e.getMessage());
+      }
+    } else {
+      try {
+        result = SitemapReader.builder().canonicalizer(canonicalizer).build().read(s.file());
+      } catch (IOException e) {
+        throw new UsageError("cannot read sitemap " + s.file() + ": " + e.getMessage());
+      }
     }
     keep(result.problems(), result.problemCount(), problems, problemCount);
     // Within a sitemap, its own priority then the freshest content first decide the order.
@@ -222,7 +235,7 @@ final class HotsetOptions {
     entries.sort(Comparator.comparingDouble(SitemapEntry::priority).reversed()
         .thenComparing(SitemapEntry::lastmod, Comparator.nullsLast(Comparator.reverseOrder())));
     List<String> urls = entries.stream().map(SitemapEntry::url).toList();
-    return BlendList.of("sitemap:" + s.file().getFileName(), urls, s.priority(), s.expires());
+    return BlendList.of("sitemap:" + s.name(), urls, s.priority(), s.expires());
   }
 
   private BlendList readList(BlendSpec s, UrlCanonicalizer canonicalizer,
@@ -234,7 +247,7 @@ final class HotsetOptions {
       throw new UsageError("cannot read list " + s.file() + ": " + e.getMessage());
     }
     keep(result.problems(), result.problemCount(), problems, problemCount);
-    return BlendList.of("list:" + s.file().getFileName(), result.urls(), s.priority(), s.expires());
+    return BlendList.of("list:" + s.name(), result.urls(), s.priority(), s.expires());
   }
 
   private static void keep(List<SourceProblem> found, long count, List<SourceProblem> problems,
@@ -355,11 +368,11 @@ final class HotsetOptions {
     }
     List<BlendSpec> sitemapSpecs = new ArrayList<>();
     for (String s : sitemaps) {
-      sitemapSpecs.add(BlendSpec.parse(s, "--sitemap"));
+      sitemapSpecs.add(BlendSpec.parse(s, "--sitemap", true));
     }
     List<BlendSpec> listSpecs = new ArrayList<>();
     for (String s : lists) {
-      listSpecs.add(BlendSpec.parse(s, "--list"));
+      listSpecs.add(BlendSpec.parse(s, "--list", false));
     }
     return new Request(logFormat, b, windowLength, end, sitemapSpecs, listSpecs, description);
   }
@@ -409,13 +422,32 @@ final class HotsetOptions {
     }
   }
 
-  /** {@code FILE[;priority=P][;expires=DATE]}. */
-  record BlendSpec(Path file, int priority, @Nullable Instant expires) {
+  /**
+   * {@code FILE[;priority=P][;expires=DATE]}; for sitemaps the location may also be an http(s)
+   * URL ({@code url} set, {@code file} null).
+   */
+  record BlendSpec(@Nullable Path file, @Nullable URI url, int priority, @Nullable Instant expires) {
 
-    static BlendSpec parse(String text, String option) {
+    /** The file or URL, for messages and provenance. */
+    String name() {
+      return url != null ? url.toString() : String.valueOf(file.getFileName());
+    }
+
+      static BlendSpec parse(String text, String option, boolean urlAllowed) {
       String[] parts = text.split(";");
-      Path file = Path.of(parts[0].trim());
-      requireReadable(file, option.substring(2));
+      String location = parts[0].trim();
+      Path file = null;
+      URI url = null;
+      if (urlAllowed && (location.startsWith("http://") || location.startsWith("https://"))) {
+        try {
+          url = new URI(location);
+        } catch (java.net.URISyntaxException e) {
+          throw new UsageError(option + " '" + location + "' is not a URL: " + e.getReason());
+        }
+      } else {
+        file = Path.of(location);
+        requireReadable(file, option.substring(2));
+      }
       int priority = BlendList.DEFAULT_PRIORITY;
       Instant expires = null;
       Set<String> seen = new LinkedHashSet<>();
@@ -438,7 +470,7 @@ final class HotsetOptions {
               + "', expected priority or expires");
         }
       }
-      return new BlendSpec(file, priority, expires);
+      return new BlendSpec(file, url, priority, expires);
     }
   }
 

@@ -123,6 +123,38 @@ class HotsetCommandTest {
   }
 
   @Test
+  void remoteSitemapIndexIsFetchedFromItsOwnHostOnly() throws IOException {
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.setDispatcher(new mockwebserver3.Dispatcher() {
+        @Override
+        public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+          String base = "http://" + server.getHostName() + ":" + server.getPort();
+          String body = switch (request.getTarget()) {
+            case "/sitemap_index.xml" -> "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                + "<sitemap><loc>" + base + "/pages.xml</loc></sitemap>"
+                + "<sitemap><loc>http://elsewhere.invalid/evil.xml</loc></sitemap></sitemapindex>";
+            case "/pages.xml" -> "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                + "<url><loc>https://www.example.com/remote-page</loc></url></urlset>";
+            default -> null;
+          };
+          return body == null
+              ? new mockwebserver3.MockResponse.Builder().code(404).build()
+              : new mockwebserver3.MockResponse.Builder().body(body).build();
+        }
+      });
+      server.start();
+      Result r = run("hotset", "--log", SAMPLE.toString(), "--top", "2", "--output", "json",
+          "--base-url", "https://www.example.com",
+          "--sitemap", server.url("/sitemap_index.xml") + ";priority=1");
+      assertThat(r.exit()).as(r.err()).isZero();
+      JsonNode json = new ObjectMapper().readTree(r.out());
+      assertThat(json.get("entries").findValuesAsText("url")).first().isEqualTo("/remote-page");
+      assertThat(json.at("/input/listProblemSamples").toString()).contains("elsewhere.invalid");
+      assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void boundedModeIsStatedInTheResult() throws IOException {
     Result r = run("hotset", "--log", SAMPLE.toString(), "--top", "10", "--output", "json",
         "--memory-budget", "16k");
