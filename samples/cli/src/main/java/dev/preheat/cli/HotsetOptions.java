@@ -196,6 +196,13 @@ final class HotsetOptions {
         }
       }
       hotset = tally.select(blends);
+      if (stats.lines() > 0 && stats.malformedLines() * 2 > stats.lines()) {
+        // Most likely the wrong --format, not a broken log: say so instead of a silent empty set.
+        err.printf(java.util.Locale.ROOT, "preheat: warning: %,d of %,d lines could not be read"
+            + " as %s; is --format right? (combined, common, cloudfront, jsonl, counts,"
+            + " nginx:'<log_format>')%n", stats.malformedLines(), stats.lines(), format);
+        err.flush();
+      }
     }
     return new Mined(hotset, stats, problems, problemCount[0], request.describe());
   }

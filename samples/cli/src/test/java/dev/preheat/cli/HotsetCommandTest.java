@@ -221,6 +221,18 @@ class HotsetCommandTest {
     assertThat(json.get("entries").findValuesAsText("url")).containsExactly("/a", "/b");
   }
 
+  @Test
+  void aLogInAnotherFormatGetsAHintAboutFormat() throws IOException {
+    Path log = tmp.resolve("app.jsonl");
+    Files.writeString(log, "{\"method\":\"GET\",\"url\":\"/a\",\"status\":200}\n".repeat(3));
+    Result wrong = run("hotset", "--log", log.toString());
+    assertThat(wrong.exit()).isZero();
+    assertThat(wrong.err()).contains("3 of 3 lines could not be read as combined", "--format");
+    Result right = run("hotset", "--log", log.toString(), "--format", "jsonl", "--output", "urls");
+    assertThat(right.err()).doesNotContain("warning");
+    assertThat(right.out().lines()).containsExactly("/a");
+  }
+
   private static Map<String, Integer> independentCounts() {
     Pattern line = Pattern.compile(
         "^\\S+ \\S+ \\S+ \\[[^\\]]+\\] \"(\\S+) (\\S+)[^\"]*\" (\\d{3}) \\S+ \"[^\"]*\" \"([^\"]*)\"$");
