@@ -760,8 +760,8 @@ final class RunLoop implements WarmRun {
     h.stats.breakerOpened();
     h.stats.paused(HostStats.PAUSE_BREAKER);
     Duration openFor = w.breaker.openDuration();
-    LOG.warn("warm run {}: breaker for {} opened at {}% errors; pausing the host for {} s",
-        shortHash(), h.name, Math.round(errorRate * 100), openFor.toSeconds());
+    LOG.warn("warm run {}: breaker for {} opened at {}% errors; pausing the host for {} ms",
+        shortHash(), h.name, Math.round(errorRate * 100), openFor.toMillis());
     events.add(() -> listener.breakerOpened(h.name, errorRate));
     events.add(() -> listener.paused(h.name, "breaker open", openFor));
     long until = nanos() + openFor.toNanos();

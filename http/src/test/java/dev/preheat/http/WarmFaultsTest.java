@@ -290,32 +290,49 @@ class WarmFaultsTest {
 
   @Test
   void theRateCapHoldsInEverySecond() throws Exception {
-    // A low rate keeps the check robust: arrival jitter would have to exceed 1/rate (50 ms)
-    // to move a request into the wrong second.
     double rate = 20;
     int burst = 2;
     int urls = 50;
     script((path, n) -> ok(10));
+    java.util.Queue<Long> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
     Warmer warmer = Warmer.builder().transport(transport()).rateLimit(rate).burst(burst)
-        .concurrency(8).build();
+        .concurrency(8).listener(new dev.preheat.spi.WarmListener() {
+          @Override
+          public void targetStarted(dev.preheat.warm.WarmTarget target, int attempt) {
+            sent.add(System.nanoTime());
+          }
+        }).build();
 
     WarmReport report = run(warmer, plan(urls, 0));
 
     assertThat(report.totals().count(Outcome.WARMED)).isEqualTo(urls);
+    // What the token bucket controls: when requests are sent. Exact, whatever the machine load.
+    int busiestSent = busiestSecond(sent.stream().mapToLong(Long::longValue).sorted().toArray());
+    assertThat(busiestSent).as("requests sent in the busiest 1-second window")
+        .isLessThanOrEqualTo((int) rate + burst);
+    // What the origin sees: the same, give or take network and scheduling jitter on a busy
+    // 2-core machine, which can bunch a few arrivals into one second.
     long[] times = arrivals.stream().mapToLong(Arrival::nanos).sorted().toArray();
+    int busiestArrived = busiestSecond(times);
+    double seconds = (times[times.length - 1] - times[0]) / 1e9;
+    System.out.printf("WarmFaultsTest: %d requests in %.2f s (%.1f/s, cap %.0f/s + burst %d),"
+        + " busiest second sent %d, arrived %d%n", urls, seconds, (urls - 1) / seconds, rate,
+        burst, busiestSent, busiestArrived);
+    assertThat(busiestArrived).as("requests arrived in the busiest 1-second window")
+        .isLessThanOrEqualTo((int) rate + burst + 3);
+    assertThat((urls - 1) / seconds).as("achieved rate").isLessThanOrEqualTo(rate * 1.25);
+  }
+
+  private static int busiestSecond(long[] sortedNanos) {
     int worst = 0;
-    for (int i = 0; i < times.length; i++) {
+    for (int i = 0; i < sortedNanos.length; i++) {
       int j = i;
-      while (j < times.length && times[j] - times[i] < TimeUnit.SECONDS.toNanos(1)) {
+      while (j < sortedNanos.length && sortedNanos[j] - sortedNanos[i] < TimeUnit.SECONDS.toNanos(1)) {
         j++;
       }
       worst = Math.max(worst, j - i);
     }
-    double seconds = (times[times.length - 1] - times[0]) / 1e9;
-    System.out.printf("WarmFaultsTest: %d requests in %.2f s (%.1f/s, cap %.0f/s + burst %d),"
-        + " busiest second %d%n", urls, seconds, (urls - 1) / seconds, rate, burst, worst);
-    assertThat(worst).as("requests in the busiest 1-second window").isLessThanOrEqualTo(
-        (int) rate + burst);
+    return worst;
   }
 
   @Test
