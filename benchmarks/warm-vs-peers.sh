@@ -240,8 +240,9 @@ function response(status, headers, body)
   if status ~= 204 then received = received + 1 end
   if not finished and received >= #share then
     finished = true
+    -- system() ignores SIGINT in wrk until the command returns, hence the delayed kill
     os.execute("echo >> '" .. donefile .. "'; [ $(wc -l < '" .. donefile .. "') -ge "
-      .. nthreads .. " ] && kill -INT $PPID")
+      .. nthreads .. " ] && { sleep 0.02; kill -INT $PPID; } > /dev/null 2>&1 &")
     wrk.thread:stop()
   end
 end
