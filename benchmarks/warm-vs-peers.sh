@@ -33,6 +33,7 @@ need java "install a JDK 17+"
 need mvn "install Maven, or build benchmarks/target/benchmarks.jar yourself"
 need timeout "apt-get install coreutils"
 need ss "apt-get install iproute2"
+[ -x /usr/bin/time ] || die "missing /usr/bin/time (apt-get install time)"
 [[ "$N" =~ ^[0-9]+$ ]] && (( N >= 100 && N <= 200000 )) || die "URLS must be 100..200000 but was '$N'"
 (( RATE_URLS <= N )) || die "RATE_URLS ($RATE_URLS) must be <= URLS ($N)"
 [ -d /dev/shm ] && [ -w /dev/shm ] || die "/dev/shm must be a writable tmpfs (the cache lives there)"
@@ -193,15 +194,25 @@ log_stats() {
     printf "%d %.4f %.4f %d %s %s\n", n, (n ? hi - lo : 0), lo, bytes, sts, css
   }' "$1"
 }
-# max_window FILE: most request starts (msec - request_time) in any 1 s window
+# max_window FILE [SKIP]: most request starts (msec - request_time) in any 1 s window; with
+# SKIP=1 only windows starting 1 s or more after the first start (past the initial burst)
 max_window() {
-  mawk '{ printf "%.4f\n", $1 - $2 }' "$1" | sort -n | mawk '
-    { t[NR] = $1; while (t[NR] - t[lo + 1] >= 1.0) lo++; if (NR - lo > best) best = NR - lo }
+  mawk '{ printf "%.4f\n", $1 - $2 }' "$1" | sort -n | mawk -v skip="${2:-0}" '
+    NR == 1 { first = $1 }
+    skip && $1 < first + 1.0 { next }
+    { t[++n] = $1; while (t[n] - t[lo + 1] >= 1.0) lo++; if (n - lo > best) best = n - lo }
     END { print best + 0 }'
 }
+# timed CMD...: runs CMD under /usr/bin/time; sets LAST_WALL and LAST_CPU (user + sys seconds
+# of CMD and its children); returns CMD's status
+timed() {
+  local rc=0
+  /usr/bin/time -f "%e %U %S" -o "$W/time.out" timeout "$TOOL_TIMEOUT" "$@" || rc=$?
+  read -r LAST_WALL u s < <(tail -1 "$W/time.out")
+  LAST_CPU=$(mawk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+  return $rc
+}
 field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
-now() { date +%s.%N; }
-elapsed() { mawk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 ORIGIN_PID=$(start_nginx "$W/origin" "$ORIGIN_PORT")
 cat > "$W/share.lua" <<'EOF'
@@ -248,34 +259,33 @@ function response(status, headers, body)
 end
 EOF
 
-declare -A SAMPLES WALLS
-# record NAME LOGNAME WALL: appends log-span and wall samples, checks every URL was a cold MISS
+declare -A SAMPLES WALLS CPUS
+# record NAME LOGNAME: appends log-span, wall and CPU samples, checks every URL was a cold MISS
 record() {
-  local name="$1" log="$OUT/$2.log" wall="$3" stats
+  local name="$1" log="$OUT/$2.log" wall="$LAST_WALL" stats
   stats=$(log_stats "$log")
   read -r lines span _ bytes sts css <<< "$stats"
-  echo "  $name: $lines requests in ${span}s (log span), wall ${wall}s, status $sts, cache $css" >&2
+  echo "  $name: $lines requests in ${span}s (log span), wall ${wall}s, client CPU ${LAST_CPU}s," \
+    "status $sts, cache $css" >&2
   (( lines == N )) || echo "  WARNING: $name: expected $N requests in the log, found $lines" >&2
   [[ "$css" == "MISS:$N" ]] || echo "  WARNING: $name: not every request was a cold MISS ($css)" >&2
   SAMPLES[$name]+="$span "
   WALLS[$name]+="$wall "
+  CPUS[$name]+="$LAST_CPU "
 }
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | mawk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 run_preheat() {  # run_preheat NAME LOGNAME ARGS...
   local name="$1" log="$2"; shift 2
-  local jfr=() t0 t1 out
+  local jfr=()
   [ -n "${JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$log.jfr,settings=profile")
-  t0=$(now)
-  out=$(timeout "$TOOL_TIMEOUT" java ${JAVA_OPTS:-} "${jfr[@]}" -cp "$JAR" \
-      dev.preheat.benchmarks.WarmBench "$@" 2> "$OUT/$log.err") \
-    || { echo "$out" >&2; cat "$OUT/$log.err" >&2; echo "  WARNING: $name exited non-zero" >&2; }
-  t1=$(now)
-  echo "$out" > "$OUT/$log.out"
+  # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
+  timed java ${JAVA_OPTS:-} "${jfr[@]}" -cp "$JAR" dev.preheat.benchmarks.WarmBench "$@" \
+      > "$OUT/$log.out" 2> "$OUT/$log.err" \
+    || { cat "$OUT/$log.out" "$OUT/$log.err" >&2; echo "  WARNING: $name exited non-zero" >&2; }
   take_log "$log"
-  LAST_RESULT=$(grep '^RESULT' <<< "$out" || true)
+  LAST_RESULT=$(grep '^RESULT' "$OUT/$log.out" || true)
   [ -n "$LAST_RESULT" ] || die "$name printed no RESULT line; see $OUT/$log.out and $log.err"
-  LAST_WALL=$(elapsed "$t0" "$t1")
 }
 
 echo "cold comparison: $N URLs, $RUNS runs, origin :$ORIGIN_PORT, cache :$CACHE_PORT" >&2
@@ -284,27 +294,23 @@ for run in $(seq "$RUNS"); do
   for c in $CONCURRENCY; do
     cold_cache
     run_preheat "preheat-c$c" "preheat-c$c-r$run" --urls "$W/urls.txt" --concurrency "$c"
-    record "preheat-c$c" "preheat-c$c-r$run" "$LAST_WALL"
+    record "preheat-c$c" "preheat-c$c-r$run"
   done
 
   cold_cache
-  t0=$(now)
-  timeout "$TOOL_TIMEOUT" xargs -P 32 -n 100 curl -s -o /dev/null < "$W/urls.txt" > /dev/null \
+  timed xargs -P 32 -n 100 curl -s -o /dev/null < "$W/urls.txt" > /dev/null \
     || die "xargs+curl failed"
-  t1=$(now)
   take_log "xargs-curl-r$run"
-  record "xargs+curl" "xargs-curl-r$run" "$(elapsed "$t0" "$t1")"
+  record "xargs+curl" "xargs-curl-r$run"
 
   for c in $CONCURRENCY; do
     cold_cache
     rm -f "$W/wrk.done"
-    t0=$(now)
-    timeout "$TOOL_TIMEOUT" wrk -t 2 -c "$c" -d 120s -s "$W/share.lua" \
+    timed wrk -t 2 -c "$c" -d 120s -s "$W/share.lua" \
         "http://127.0.0.1:$CACHE_PORT" -- "$W/paths.txt" 2 "$W/wrk.done" > "$OUT/wrk-c$c-r$run.out" \
       || die "wrk failed; see $OUT/wrk-c$c-r$run.out"
-    t1=$(now)
     take_log "wrk-c$c-r$run"
-    record "wrk-c$c" "wrk-c$c-r$run" "$(elapsed "$t0" "$t1")"
+    record "wrk-c$c" "wrk-c$c-r$run"
   done
 done
 
@@ -330,6 +336,7 @@ run_preheat rate rate --urls "$W/urls-rate.txt" --concurrency 32 --rate "$RATE/s
 RR="$LAST_RESULT"
 read -r R_LINES R_SPAN _ _ _ _ <<< "$(log_stats "$OUT/rate.log")"
 R_WINDOW=$(max_window "$OUT/rate.log")
+R_WINDOW_STEADY=$(max_window "$OUT/rate.log" 1)
 BURST=$(mawk -v r="$RATE" 'BEGIN { b = r / 10; print (b == int(b) ? b : int(b) + 1) }')
 
 # --- report ---------------------------------------------------------------------------------
@@ -350,12 +357,14 @@ echo "warm $N cold URLs through nginx proxy_cache (tmpfs) <- nginx origin (tmpfs
 echo "$(date -u '+%F %H:%M UTC'), $(nproc) cores, $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
   "$(curl --version | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1), Preheat $(field "$P1" version)"
 echo "median of $RUNS runs; seconds = first request start to last response end in nginx's log;"
-echo "wall = the tool's process (JVM start, list reading included for Preheat)"
-printf '%-16s %7s %9s %9s %9s %10s\n' tool URLs seconds URLs/s wall_s "preheat/x"
+echo "wall = the tool's process (JVM start, list reading included for Preheat); cpu = the tool's"
+echo "user+sys CPU seconds (children included); on $(nproc) cores the client competes with nginx for CPU"
+printf '%-16s %7s %9s %9s %9s %8s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" "preheat/x"
 for t in $(for c in $CONCURRENCY; do echo "preheat-c$c"; done) xargs+curl \
          $(for c in $CONCURRENCY; do echo "wrk-c$c"; done); do
-  s=$(median "${SAMPLES[$t]}"); w=$(median "${WALLS[$t]}")
-  printf '%-16s %7d %9.3f %9d %9.3f %10s\n' "$t" "$N" "$s" "$(rate_of "$N" "$s")" "$w" \
+  s=$(median "${SAMPLES[$t]}"); w=$(median "${WALLS[$t]}"); cpu=$(median "${CPUS[$t]}")
+  printf '%-16s %7d %9.3f %9d %9.2f %8.2f %9.0f %10s\n' "$t" "$N" "$s" "$(rate_of "$N" "$s")" "$w" \
+    "$cpu" "$(mawk -v c="$cpu" -v n="$N" 'BEGIN { print 1e6 * c / n }')" \
     "$(ratio "$PREHEAT" "$(rate_of "$N" "$s")")"
 done
 echo "samples (log span s): $(for t in "${!SAMPLES[@]}"; do printf '%s=[%s] ' "$t" "${SAMPLES[$t]% }"; done)"
@@ -377,5 +386,6 @@ echo "rate hold (--rate $RATE/s, $RATE_URLS URLs, burst $BURST by default):"
 echo "  achieved $ACH/s over nginx's log (first start to last end), $(field "$RR" urls_per_s)/s in-process" \
   "= $(mawk -v a="$ACH" -v r="$RATE" 'BEGIN { printf "%+.1f%%", 100 * (a - r) / r }') (target within +-5%)"
 echo "  most starts in any 1 s: $R_WINDOW at nginx, $(field "$RR" max_starts_1s) at the listener" \
-  "(limit $RATE + burst $BURST = $(( RATE + BURST )))"
+  "(limit $RATE + burst $BURST = $(( RATE + BURST )));" \
+  "windows starting after the first second: $R_WINDOW_STEADY at nginx (limit $RATE + $BURST)"
 echo "logs and outputs: $OUT"
