@@ -10,6 +10,10 @@
 #   env: RUNS=3               repetitions of the cold comparison (medians are reported)
 #        CONCURRENCY="32 64"  Preheat concurrencies and wrk connection counts
 #        RATE=200 RATE_URLS=2000
+#        C1_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  JVM options of the extra "-c1" rows
+#                             (a short-run JVM profile; set C1_OPTS= to skip those rows)
+#        BASELINE=1           also run "transport-c32": the transport without the engine, to
+#                             split Preheat's cost between engine and HTTP client
 #        JFR=1                record a JFR profile of each Preheat run (kept in $OUT)
 #        OUT=benchmarks/work/warm   where logs, results and profiles are kept
 #        JAVA_OPTS=...        extra JVM options for WarmBench
@@ -19,6 +23,8 @@ N="${1:-40000}"
 RUNS="${RUNS:-3}"
 CONCURRENCY="${CONCURRENCY:-32 64}"
 RATE="${RATE:-200}"
+C1_OPTS="${C1_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+BASELINE="${BASELINE:-1}"
 RATE_URLS="${RATE_URLS:-2000}"
 OUT="${OUT:-benchmarks/work/warm}"
 TOOL_TIMEOUT=300  # seconds any one tool may run before it is killed and the script fails
@@ -275,12 +281,12 @@ record() {
 }
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | mawk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-run_preheat() {  # run_preheat NAME LOGNAME ARGS...
+run_preheat() {  # run_preheat NAME LOGNAME ARGS...   (env EXTRA_OPTS: more JVM options)
   local name="$1" log="$2"; shift 2
   local jfr=()
   [ -n "${JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$log.jfr,settings=profile")
-  # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
-  timed java ${JAVA_OPTS:-} "${jfr[@]}" -cp "$JAR" dev.preheat.benchmarks.WarmBench "$@" \
+  # shellcheck disable=SC2086  # the options variables are lists of options
+  timed java ${JAVA_OPTS:-} ${EXTRA_OPTS:-} "${jfr[@]}" -cp "$JAR" dev.preheat.benchmarks.WarmBench "$@" \
       > "$OUT/$log.out" 2> "$OUT/$log.err" \
     || { cat "$OUT/$log.out" "$OUT/$log.err" >&2; echo "  WARNING: $name exited non-zero" >&2; }
   take_log "$log"
@@ -295,7 +301,19 @@ for run in $(seq "$RUNS"); do
     cold_cache
     run_preheat "preheat-c$c" "preheat-c$c-r$run" --urls "$W/urls.txt" --concurrency "$c"
     record "preheat-c$c" "preheat-c$c-r$run"
+    if [ -n "$C1_OPTS" ]; then
+      cold_cache
+      EXTRA_OPTS="$C1_OPTS" run_preheat "preheat-c$c-c1" "preheat-c$c-c1-r$run" \
+        --urls "$W/urls.txt" --concurrency "$c"
+      record "preheat-c$c-c1" "preheat-c$c-c1-r$run"
+    fi
   done
+  if [ "$BASELINE" = 1 ]; then
+    cold_cache
+    run_preheat "transport-c32" "transport-c32-r$run" --urls "$W/urls.txt" --concurrency 32 \
+      --mode transport
+    record "transport-c32" "transport-c32-r$run"
+  fi
 
   cold_cache
   timed xargs -P 32 -n 100 curl -s -o /dev/null < "$W/urls.txt" > /dev/null \
@@ -350,6 +368,13 @@ done
 PREHEAT=$(rate_of "$N" "$(median "${SAMPLES[preheat-c$BEST_C]}")")
 XARGS=$(rate_of "$N" "$(median "${SAMPLES[xargs+curl]}")")
 PREHEAT_WALL=$(rate_of "$N" "$(median "${WALLS[preheat-c$BEST_C]}")")
+BEST_C1=0
+if [ -n "$C1_OPTS" ]; then
+  for c in $CONCURRENCY; do
+    r=$(rate_of "$N" "$(median "${SAMPLES[preheat-c$c-c1]}")")
+    (( r > BEST_C1 )) && BEST_C1=$r
+  done
+fi
 XARGS_WALL=$(rate_of "$N" "$(median "${WALLS[xargs+curl]}")")
 
 echo
@@ -357,10 +382,12 @@ echo "warm $N cold URLs through nginx proxy_cache (tmpfs) <- nginx origin (tmpfs
 echo "$(date -u '+%F %H:%M UTC'), $(nproc) cores, $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
   "$(curl --version | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1), Preheat $(field "$P1" version)"
 echo "median of $RUNS runs; seconds = first request start to last response end in nginx's log;"
+[ -n "$C1_OPTS" ] && echo "rows -c1 run the JVM with '$C1_OPTS'"
 echo "wall = the tool's process (JVM start, list reading included for Preheat); cpu = the tool's"
 echo "user+sys CPU seconds (children included); on $(nproc) cores the client competes with nginx for CPU"
 printf '%-16s %7s %9s %9s %9s %8s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" "preheat/x"
-for t in $(for c in $CONCURRENCY; do echo "preheat-c$c"; done) xargs+curl \
+for t in $(for c in $CONCURRENCY; do echo "preheat-c$c"; [ -n "$C1_OPTS" ] && echo "preheat-c$c-c1"; done) \
+         $([ "$BASELINE" = 1 ] && echo transport-c32) xargs+curl \
          $(for c in $CONCURRENCY; do echo "wrk-c$c"; done); do
   s=$(median "${SAMPLES[$t]}"); w=$(median "${WALLS[$t]}"); cpu=$(median "${CPUS[$t]}")
   printf '%-16s %7d %9.3f %9d %9.2f %8.2f %9.0f %10s\n' "$t" "$N" "$s" "$(rate_of "$N" "$s")" "$w" \
@@ -371,6 +398,11 @@ echo "samples (log span s): $(for t in "${!SAMPLES[@]}"; do printf '%s=[%s] ' "$
 echo
 echo "Preheat (best, concurrency $BEST_C) / wrk (best, -c $BEST_WRK_C): $(ratio "$PREHEAT" "$BEST_WRK") (target >= 0.80)"
 echo "Preheat / xargs+curl: $(ratio "$PREHEAT" "$XARGS") (target >= 1.20); on wall time: $(ratio "$PREHEAT_WALL" "$XARGS_WALL")"
+if [ -n "$C1_OPTS" ]; then
+  echo "with JVM options '$C1_OPTS' (rows -c1, best): Preheat / wrk $(ratio "$BEST_C1" "$BEST_WRK")," \
+    "Preheat / xargs+curl $(ratio "$BEST_C1" "$XARGS")"
+fi
+[ "$BASELINE" = 1 ] && echo "transport-c32 = the same requests through OkHttpTransport alone (no engine)"
 echo
 B1=$(field "$P1" body_bytes); B2=$(field "$P2" body_bytes)
 echo "second pass (validators file, warm cache, concurrency $BEST_C):"

@@ -11,6 +11,7 @@ import dev.preheat.spi.ValidatorStore;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.warm.Outcome;
 import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmRequest;
 import dev.preheat.warm.WarmTarget;
 import dev.preheat.warm.Warmer;
 import java.io.IOException;
@@ -18,12 +19,18 @@ import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
@@ -36,8 +43,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * WarmBench --urls FILE [--concurrency N] [--rate N/s | --rate unlimited] [--burst N]
- *           [--validators FILE] [--http-version http1|http2|h2c]
+ *           [--validators FILE] [--http-version http1|http2|h2c] [--mode warmer|transport]
  * </pre>
+ *
+ * <p>{@code --mode transport} sends the same requests through the transport alone, without the
+ * engine, as the baseline of a profile.
  *
  * <p>Defaults: concurrency 32, rate unlimited, no validators, the transport's default HTTP
  * version. The last line of the output is machine-readable: {@code RESULT key=value ...} with
@@ -62,7 +72,8 @@ public final class WarmBench {
       double rate,
       int burst,
       @Nullable Path validators,
-      @Nullable HttpVersion httpVersion) {}
+      @Nullable HttpVersion httpVersion,
+      boolean transportOnly) {}
 
   /**
    * Runs the benchmark.
@@ -77,7 +88,8 @@ public final class WarmBench {
     } catch (IllegalArgumentException e) {
       System.err.println("WarmBench: " + e.getMessage());
       System.err.println("usage: WarmBench --urls FILE [--concurrency N] [--rate N/s|unlimited]"
-          + " [--burst N] [--validators FILE] [--http-version http1|http2|h2c]");
+          + " [--burst N] [--validators FILE] [--http-version http1|http2|h2c]"
+          + " [--mode warmer|transport]");
       System.exit(2);
       return;
     }
@@ -91,6 +103,7 @@ public final class WarmBench {
     int burst = 0;
     Path validators = null;
     HttpVersion version = null;
+    boolean transportOnly = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -116,6 +129,13 @@ public final class WarmBench {
         case "--http-version":
           version = parseVersion(v);
           break;
+        case "--mode":
+          if (!v.equals("warmer") && !v.equals("transport")) {
+            throw new IllegalArgumentException(
+                "--mode must be warmer or transport but was '" + v + "'");
+          }
+          transportOnly = v.equals("transport");
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + a);
       }
@@ -123,7 +143,7 @@ public final class WarmBench {
     if (urls == null) {
       throw new IllegalArgumentException("--urls FILE is required");
     }
-    return new Options(urls, concurrency, rate, burst, validators, version);
+    return new Options(urls, concurrency, rate, burst, validators, version, transportOnly);
   }
 
   private static int positiveInt(String option, String value) {
@@ -171,6 +191,9 @@ public final class WarmBench {
   }
 
   static boolean run(Options o, PrintStream out) throws IOException, InterruptedException {
+    if (o.transportOnly()) {
+      return runTransportOnly(o, out);
+    }
     long setupStart = System.nanoTime();
     UrlListResult list = UrlListReader.builder().build().read(o.urls());
     for (SourceProblem p : list.problems()) {
@@ -299,6 +322,66 @@ public final class WarmBench {
             e.getValue()[2], e.getValue()[0] / (double) ticksPerSecond,
             e.getValue()[1] / (double) ticksPerSecond)));
     return sb.toString();
+  }
+
+  /**
+   * The baseline for a profile: the same URLs through the same transport with the warmer's
+   * request headers, at most {@code concurrency} in flight, but without the engine (no plan
+   * order, policies, outcomes or report). The difference to a warmer run is the engine's cost.
+   */
+  static boolean runTransportOnly(Options o, PrintStream out) throws IOException,
+      InterruptedException {
+    List<String> urls = UrlListReader.builder().build().read(o.urls()).urls();
+    List<URI> uris = new ArrayList<>(urls.size());
+    for (String u : urls) {
+      uris.add(URI.create(u));
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("User-Agent", Warmer.DEFAULT_USER_AGENT);
+    headers.put(Warmer.DEFAULT_WARM_HEADER, Warmer.DEFAULT_WARM_HEADER_VALUE);
+    OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(o.concurrency());
+    if (o.httpVersion() != null) {
+      tb.httpVersion(o.httpVersion());
+    }
+    Semaphore permits = new Semaphore(o.concurrency());
+    LongAdder bytes = new LongAdder();
+    LongAdder failures = new LongAdder();
+    CountDownLatch done = new CountDownLatch(uris.size());
+    long t0;
+    long t1;
+    String threadCpu;
+    try (OkHttpTransport transport = tb.build()) {
+      t0 = System.nanoTime();
+      for (URI uri : uris) {
+        permits.acquire();
+        transport.send(WarmRequest.get(uri, headers)).whenComplete((r, e) -> {
+          if (r != null && r.status() == 200) {
+            bytes.add(r.bodyBytes());
+          } else {
+            failures.increment();
+          }
+          permits.release();
+          done.countDown();
+        });
+      }
+      done.await();
+      t1 = System.nanoTime();
+      threadCpu = threadCpu();
+    }
+    double seconds = (t1 - t0) / 1e9;
+    out.printf(Locale.ROOT, "transport only: %d URLs in %.3f s = %.1f URLs/s (concurrency %d),"
+        + " %d failures%n", uris.size(), seconds, uris.size() / seconds, o.concurrency(),
+        failures.sum());
+    StringBuilder r = new StringBuilder("RESULT");
+    kv(r, "urls", uris.size());
+    kv(r, "seconds", String.format(Locale.ROOT, "%.4f", seconds));
+    kv(r, "urls_per_s", String.format(Locale.ROOT, "%.1f", uris.size() / seconds));
+    kv(r, "body_bytes", bytes.sum());
+    kv(r, "FAILED", failures.sum());
+    out.println(r);
+    out.println(threadCpu);
+    out.flush();
+    return failures.sum() == 0;
   }
 
   private static void kv(StringBuilder sb, String key, Object value) {
