@@ -14,6 +14,8 @@
 #                             (a short-run JVM profile; set C1_OPTS= to skip those rows)
 #        BASELINE=1           also run "transport-c32": the transport without the engine, to
 #                             split Preheat's cost between engine and HTTP client
+#        PIN=1                pin nginx to the first half of the cores and every client to the
+#                             other half (taskset), so client CPU cost does not slow the cache
 #        JFR=1                record a JFR profile of each Preheat run (kept in $OUT)
 #        OUT=benchmarks/work/warm   where logs, results and profiles are kept
 #        JAVA_OPTS=...        extra JVM options for WarmBench
@@ -42,6 +44,15 @@ need ss "apt-get install iproute2"
 [ -x /usr/bin/time ] || die "missing /usr/bin/time (apt-get install time)"
 [[ "$N" =~ ^[0-9]+$ ]] && (( N >= 100 && N <= 200000 )) || die "URLS must be 100..200000 but was '$N'"
 (( RATE_URLS <= N )) || die "RATE_URLS ($RATE_URLS) must be <= URLS ($N)"
+SERVER_PIN=()
+CLIENT_PIN=()
+if [ "${PIN:-}" = 1 ]; then
+  need taskset "apt-get install util-linux"
+  CORES=$(nproc)
+  (( CORES >= 2 )) || die "PIN=1 needs at least 2 cores"
+  SERVER_PIN=(taskset -c "0-$(( CORES / 2 - 1 ))")
+  CLIENT_PIN=(taskset -c "$(( CORES / 2 ))-$(( CORES - 1 ))")
+fi
 [ -d /dev/shm ] && [ -w /dev/shm ] || die "/dev/shm must be a writable tmpfs (the cache lives there)"
 
 JAR=benchmarks/target/benchmarks.jar
@@ -170,7 +181,7 @@ EOF
 
 start_nginx() {  # start_nginx DIR PORT -> prints the master pid
   mkdir -p "$1/tmp"
-  nginx -p "$1" -e "$1/error.log" -c "$1/nginx.conf" -g 'daemon off;' > "$1/stdout.log" 2>&1 &
+  "${SERVER_PIN[@]}" nginx -p "$1" -e "$1/error.log" -c "$1/nginx.conf" -g 'daemon off;' > "$1/stdout.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do
     if curl -s -o /dev/null "http://127.0.0.1:$2/__done"; then echo "$pid"; return; fi
@@ -213,7 +224,8 @@ max_window() {
 # of CMD and its children); returns CMD's status
 timed() {
   local rc=0
-  /usr/bin/time -f "%e %U %S" -o "$W/time.out" timeout "$TOOL_TIMEOUT" "$@" || rc=$?
+  /usr/bin/time -f "%e %U %S" -o "$W/time.out" timeout "$TOOL_TIMEOUT" "${CLIENT_PIN[@]}" "$@" \
+    || rc=$?
   read -r LAST_WALL u s < <(tail -1 "$W/time.out")
   LAST_CPU=$(mawk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
   return $rc
@@ -381,6 +393,7 @@ echo
 echo "warm $N cold URLs through nginx proxy_cache (tmpfs) <- nginx origin (tmpfs), loopback"
 echo "$(date -u '+%F %H:%M UTC'), $(nproc) cores, $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
   "$(curl --version | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1), Preheat $(field "$P1" version)"
+[ "${PIN:-}" = 1 ] && echo "pinned: nginx on cores ${SERVER_PIN[2]}, clients on cores ${CLIENT_PIN[2]}"
 echo "median of $RUNS runs; seconds = first request start to last response end in nginx's log;"
 [ -n "$C1_OPTS" ] && echo "rows -c1 run the JVM with '$C1_OPTS'"
 echo "wall = the tool's process (JVM start, list reading included for Preheat); cpu = the tool's"
