@@ -397,7 +397,7 @@ echo "$(date -u '+%F %H:%M UTC'), $(nproc) cores, $(nginx -v 2>&1 | sed 's/.*: /
 echo "median of $RUNS runs; seconds = first request start to last response end in nginx's log;"
 [ -n "$C1_OPTS" ] && echo "rows -c1 run the JVM with '$C1_OPTS'"
 echo "wall = the tool's process (JVM start, list reading included for Preheat); cpu = the tool's"
-echo "user+sys CPU seconds (children included); on $(nproc) cores the client competes with nginx for CPU"
+echo "user+sys CPU seconds (children included)$([ "${PIN:-}" = 1 ] || echo "; unpinned, the client competes with nginx for CPU")"
 printf '%-16s %7s %9s %9s %9s %8s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" "preheat/x"
 for t in $(for c in $CONCURRENCY; do echo "preheat-c$c"; [ -n "$C1_OPTS" ] && echo "preheat-c$c-c1"; done) \
          $([ "$BASELINE" = 1 ] && echo transport-c32) xargs+curl \
