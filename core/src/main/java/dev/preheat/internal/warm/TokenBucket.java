@@ -18,7 +18,9 @@ public final class TokenBucket {
   private long last;
 
   /**
-   * A full bucket.
+   * A bucket holding one token: the burst builds up only while the warmer is slower than the
+   * rate. Starting full would send a whole burst at once while connections are still being
+   * opened, and those requests reach the server bunched together.
    *
    * @param perSecond tokens per second, {@code > 0}
    * @param burst bucket size, {@code >= 1}
@@ -34,7 +36,7 @@ public final class TokenBucket {
     }
     this.perNano = perSecond / 1e9;
     this.burst = burst;
-    this.tokens = burst;
+    this.tokens = 1;
     this.last = nowNanos;
   }
 
