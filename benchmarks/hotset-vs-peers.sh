@@ -48,6 +48,8 @@ run() {
 run wc "wc -l '$LOG'"
 run mawk "mawk '{c[\$7]++} END {for (u in c) print c[u], u}' '$LOG' | sort -rn | head"
 run preheat "java -jar samples/cli/target/preheat.jar hotset --log '$LOG' --top 1000 --output urls"
+samples/cli/preheat --version > /dev/null  # the launcher's first run creates its CDS archive
+run launcher "samples/cli/preheat hotset --log '$LOG' --top 1000 --output urls"
 if [ -z "${SKIP_GOACCESS:-}" ]; then
   run goaccess "goaccess '$LOG' --log-format=COMBINED --no-global-config -o '$WORK/goaccess.json'"
 fi
@@ -55,7 +57,8 @@ fi
 echo
 echo "hotset on $LOG ($(wc -l < "$LOG") lines, $(du -h "$LOG" | cut -f1)), median of $RUNS runs, $(nproc) cores, $(date -u +%F)"
 printf '%-10s %10s %12s %14s\n' tool wall_s peak_rss_MiB "preheat/tool"
-for t in wc mawk goaccess preheat; do
+echo "(preheat = java -jar samples/cli/target/preheat.jar; launcher = samples/cli/preheat, C1 + SerialGC + CDS)"
+for t in wc mawk goaccess preheat launcher; do
   [ -n "${WALL[$t]:-}" ] || continue
   ratio=$(awk -v p="${WALL[preheat]}" -v x="${WALL[$t]}" 'BEGIN {printf "%.2f", (x > 0 ? p / x : 0)}')
   printf '%-10s %10s %12d %14s\n' "$t" "${WALL[$t]}" $(( ${RSS[$t]} / 1024 )) "$ratio"
