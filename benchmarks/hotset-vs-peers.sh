@@ -64,6 +64,9 @@ for t in wc mawk goaccess preheat launcher; do
   printf '%-10s %10s %12d %14s\n' "$t" "${WALL[$t]}" $(( ${RSS[$t]} / 1024 )) "$ratio"
 done
 
+awk -v p="${WALL[preheat]}" -v l="${WALL[launcher]}" -v m="${WALL[mawk]}" 'BEGIN {
+  printf "preheat / mawk = %.2f, launcher / mawk = %.2f (target <= 0.33)\n", p / m, l / m }'
+
 # Accuracy: Preheat's top-1000 (exact counting) vs an independent awk count applying the same
 # demand rules (GET/HEAD, status 200/304, no crawler user agents, utm_* stripped).
 java -jar samples/cli/target/preheat.jar hotset --log "$LOG" --top 1000 --output json > "$WORK/preheat-exact.json"
