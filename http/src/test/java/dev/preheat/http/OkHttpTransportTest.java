@@ -84,6 +84,17 @@ class OkHttpTransportTest {
     return bytes.toByteArray();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "/a", "/", "/p%2Fq/r%20s?a=1&b=%7E&c", "/x?utm=1&=&q=%E2%82%AC", "/deep/path/?"})
+  void requestTargetIsSentExactlyAsCanonicalized(String target) throws Exception {
+    for (int i = 0; i < 2; i++) { // the second request reuses the parsed origin
+      server.enqueue(new MockResponse.Builder().body("ok").build());
+      await(transport.send(WarmRequest.get(URI.create(uri("/") + target.substring(1)), Map.of())));
+      assertThat(taken().getTarget()).isEqualTo(target);
+    }
+  }
+
   @Test
   void sendsNoAcceptEncodingWhenTheVariantHasNoneAndNoCookiesEver() throws Exception {
     server.enqueue(new MockResponse.Builder().addHeader("Set-Cookie", "session=abc; Path=/")
