@@ -74,7 +74,8 @@ mawk -F'"' '{
     split($2, req, " "); split($3, st, " ");
     if ((req[1] == "GET" || req[1] == "HEAD") && (st[1] == 200 || st[1] == 304) && tolower($6) !~ /bot|crawl|spider|slurp/) {
       u = req[2]; sub(/[?&]utm_source=[^&]*$/, "", u); c[u]++ }
-  } END { for (u in c) print c[u], u }' "$LOG" | sort -k1,1nr -k2,2 | head -1000 > "$WORK/awk-top.txt"
+  } END { for (u in c) print c[u], u }' "$LOG" | sort -k1,1nr -k2,2 > "$WORK/awk-all.txt"
+head -1000 "$WORK/awk-all.txt" > "$WORK/awk-top.txt"  # not in the pipe: pipefail + SIGPIPE
 java -jar samples/cli/target/preheat.jar hotset --log "$LOG" --top 1000 --memory-budget 8m --output json > "$WORK/preheat-bounded.json"
 python3 - "$WORK" <<'PY'
 import json, sys
