@@ -28,6 +28,9 @@ public interface CheckpointStore extends AutoCloseable {
     public void record(String planHash, String targetKey, Outcome outcome) {}
 
     @Override
+    public void clear(String planHash) {}
+
+    @Override
     public String toString() {
       return "CheckpointStore.NONE";
     }
@@ -42,6 +45,16 @@ public interface CheckpointStore extends AutoCloseable {
    * @throws UncheckedIOException when the record cannot be written
    */
   void record(String planHash, String targetKey, Outcome outcome);
+
+  /**
+   * Forgets every record of {@code planHash}. The warmer calls it when a run of that plan
+   * completes (every target attempted, no stop reason), so the next run of the same plan, e.g.
+   * after a purge, warms everything again; a run that was killed, cancelled or stopped by a
+   * deadline or budget keeps its records and its restart resumes.
+   *
+   * @throws UncheckedIOException when the store cannot be rewritten
+   */
+  void clear(String planHash);
 
   /** Releases resources. Idempotent. */
   @Override

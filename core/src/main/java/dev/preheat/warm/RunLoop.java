@@ -974,7 +974,17 @@ final class RunLoop implements WarmRun {
           + " targets have no outcome at the end of run " + plan.hash());
     }
     WarmReport report = report();
+    boolean complete = stopReason == null;
     events.add(() -> {
+      if (complete) {
+        // Done: the next run of this plan is a new warm, not a restart of this one.
+        try {
+          w.checkpoints.clear(plan.hash());
+        } catch (RuntimeException e) {
+          LOG.warn("cannot clear the checkpoints of run {} in {}: {}; the next run of this plan"
+              + " will skip its finished targets", shortHash(), w.checkpoints, e.toString());
+        }
+      }
       if (w.validators != null) {
         try {
           w.validators.flush();

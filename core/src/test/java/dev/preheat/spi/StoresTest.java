@@ -7,6 +7,8 @@ import dev.preheat.warm.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoresTest {
@@ -74,6 +76,28 @@ class StoresTest {
           "default http://h/d");
       assertThat(s.finished("plan2")).containsExactly("default http://h/b");
       assertThat(s.finished("other")).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "memory"})
+  void clearingAPlanKeepsTheOthersAndSurvivesReopening(String kind) throws Exception {
+    Path file = dir.resolve("cp-" + kind + ".jsonl");
+    CheckpointStore s = kind.equals("file") ? CheckpointStore.file(file) : CheckpointStore.inMemory();
+    s.record("plan1", "default http://h/a", Outcome.WARMED);
+    s.record("plan2", "default http://h/b", Outcome.WARMED);
+    s.clear("plan1");
+    s.clear("never-recorded");
+    assertThat(s.finished("plan1")).isEmpty();
+    assertThat(s.finished("plan2")).containsExactly("default http://h/b");
+    s.record("plan1", "default http://h/c", Outcome.WARMED);
+    s.close();
+    if (kind.equals("file")) {
+      try (CheckpointStore reopened = CheckpointStore.file(file)) {
+        assertThat(reopened.finished("plan1")).containsExactly("default http://h/c");
+        assertThat(reopened.finished("plan2")).containsExactly("default http://h/b");
+      }
+      assertThat(dir.resolve("cp-file.jsonl.tmp")).doesNotExist();
     }
   }
 

@@ -438,7 +438,13 @@ class WarmerTest {
     assertThat(resumed.totals().skipped()).containsEntry(SkipReason.CHECKPOINTED, warmed);
     assertThat(resumed.totals().count(Outcome.WARMED)).isEqualTo(10 - warmed);
     assertThat(transport.sent.size() - sentBefore).isEqualTo(10 - (int) warmed);
-    assertThat(CheckpointStore.file(file).finished(plan.hash())).hasSize(10);
+    // the resumed run completed: its checkpoints are cleared, so the next run warms again
+    assertThat(CheckpointStore.file(file).finished(plan.hash())).isEmpty();
+    int sentBeforeThird = transport.sent.size();
+    WarmReport third = run(warmer().noRateLimit().checkpoints(CheckpointStore.file(file)).build(),
+        plan);
+    assertThat(third.totals().count(Outcome.WARMED)).isEqualTo(10);
+    assertThat(transport.sent.size() - sentBeforeThird).isEqualTo(10);
     // checkpointed targets were warmed by the earlier run: they count for the SLO
     assertThat(resumed.slo().achievedShare()).isEqualTo(1.0);
     assertThat(resumed.slo().met()).isTrue();

@@ -30,7 +30,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   private final Path path;
   private final Map<String, Set<String>> byPlan = new HashMap<>();
-  private final BufferedWriter out;
+  private BufferedWriter out;
   private boolean closed;
 
   private FileCheckpointStore(Path path, BufferedWriter out) {
@@ -116,6 +116,38 @@ public final class FileCheckpointStore implements CheckpointStore {
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to checkpoint file " + path + ": " + e, e);
+    }
+  }
+
+  /**
+   * Drops the plan's records: the other plans' records are written to a temporary file that then
+   * replaces this one, so a crash leaves either the old or the new file, never a mix.
+   */
+  @Override
+  public synchronized void clear(String planHash) {
+    if (closed) {
+      throw new IllegalStateException("checkpoint store " + path + " is closed");
+    }
+    if (byPlan.remove(planHash) == null) {
+      return;
+    }
+    try {
+      out.close();
+      Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        for (Map.Entry<String, Set<String>> e : byPlan.entrySet()) {
+          for (String key : e.getValue()) {
+            w.write(MAPPER.createObjectNode().put("plan", e.getKey()).put("key", key).toString());
+            w.write('\n');
+          }
+        }
+      }
+      Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite checkpoint file " + path + ": " + e, e);
     }
   }
 

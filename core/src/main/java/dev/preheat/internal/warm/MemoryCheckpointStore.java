@@ -22,6 +22,11 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
+  public void clear(String planHash) {
+    byPlan.remove(planHash);
+  }
+
+  @Override
   public String toString() {
     return "CheckpointStore.inMemory()";
   }
