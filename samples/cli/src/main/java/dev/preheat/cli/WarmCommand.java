@@ -120,10 +120,21 @@ final class WarmCommand implements Callable<Integer> {
           + "If-Modified-Since, and URLs found no-store/private are dropped.")
   @Nullable Path validators;
 
-  @Option(names = "--checkpoint", paramLabel = "FILE",
+  @Option(names = "--checkpoint", paramLabel = "FILE|none",
       description = "Checkpoint file (JSON lines): a restarted run of the same plan skips "
-          + "finished targets.")
-  @Nullable Path checkpoint;
+          + "finished targets; a completed run clears its records. Default "
+          + "~/.preheat/checkpoints.jsonl (or the preheat.state.dir system property); none "
+          + "turns checkpoints off.")
+  @Nullable String checkpointOption;
+
+  /** The checkpoint file in effect, null when turned off; set by {@link #validate}. */
+  private @Nullable Path checkpoint;
+
+  /** Where state lives by default: {@code preheat.state.dir}, else {@code ~/.preheat}. */
+  static Path stateDir() {
+    String dir = System.getProperty("preheat.state.dir");
+    return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".preheat");
+  }
 
   @Option(names = "--verify-sample", paramLabel = "SHARE",
       description = "Re-request this share (0..1) of warmed targets like a browser and read the "
@@ -275,6 +286,19 @@ final class WarmCommand implements Callable<Integer> {
     }
     if (minHitRatio != null && share == 0) {
       throw new UsageError("--min-hit-ratio needs verification: add --verify-sample SHARE");
+    }
+    if (checkpointOption == null) {
+      checkpoint = stateDir().resolve("checkpoints.jsonl");
+      try {
+        Files.createDirectories(checkpoint.getParent());
+      } catch (java.io.IOException e) {
+        throw new UsageError("cannot create " + checkpoint.getParent() + " for the default "
+            + "checkpoint file (" + e.getMessage() + "): give --checkpoint FILE or none");
+      }
+    } else if (checkpointOption.equals("none")) {
+      checkpoint = null;
+    } else {
+      checkpoint = Path.of(checkpointOption);
     }
     for (Path p : new Path[] {validators, checkpoint, reportFile}) {
       if (p != null && p.toAbsolutePath().getParent() != null

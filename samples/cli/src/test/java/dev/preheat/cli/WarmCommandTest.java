@@ -193,14 +193,40 @@ class WarmCommandTest {
     assertThat(firstTargets).hasSize(2);
     seen.clear();
 
-    // The engine's SLO counts checkpointed targets as not warm, hence the explicit SLO.
+    // Checkpointed targets count as warm for the default SLO.
     Result resumed = run("warm", "--urls", list.toString(), "--base-url", base(),
-        "--checkpoint", checkpoint.toString(), "--slo", "0.5/15m");
+        "--checkpoint", checkpoint.toString());
 
     assertThat(resumed.exit()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("checkpointed 2");
     List<String> secondTargets = seen.stream().map(RecordedRequest::getTarget).toList();
     assertThat(secondTargets).hasSize(2).doesNotContainAnyElementsOf(firstTargets);
+
+    // That run completed: a third run (after a purge, say) warms everything again.
+    seen.clear();
+    Result again = run("warm", "--urls", list.toString(), "--base-url", base(),
+        "--checkpoint", checkpoint.toString());
+    assertThat(again.exit()).isZero();
+    assertThat(seen).hasSize(4);
+  }
+
+  @Test
+  void checkpointsAreOnByDefaultAndCanBeTurnedOff() throws IOException {
+    Path list = urls("/d1", "/d2", "/d3");
+    Result stopped = run("warm", "--urls", list.toString(), "--base-url", base(),
+        "--max-requests", "1", "--concurrency", "1");
+    assertThat(stopped.exit()).isEqualTo(Main.ABORTED);
+    assertThat(WarmCommand.stateDir().resolve("checkpoints.jsonl")).exists();
+    seen.clear();
+    Result off = run("warm", "--urls", list.toString(), "--base-url", base(),
+        "--checkpoint", "none");
+    assertThat(off.exit()).isZero();
+    assertThat(seen).hasSize(3);
+    seen.clear();
+    Result resumed = run("warm", "--urls", list.toString(), "--base-url", base());
+    assertThat(resumed.exit()).isZero();
+    assertThat(resumed.out()).contains("checkpointed 1");
+    assertThat(seen).hasSize(2);
   }
 
   @Test
