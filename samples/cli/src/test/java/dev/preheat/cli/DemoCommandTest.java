@@ -40,8 +40,11 @@ class DemoCommandTest {
     JsonNode cold = reports.get(0);
     JsonNode warm = reports.get(1);
 
-    long warmed = cold.at("/totals/outcomes/WARMED").asLong();
-    assertThat(warmed).isGreaterThan(50);
+    // Two browser variants per URL; the demo cache normalizes Accept-Encoding, so the second one
+    // of a URL is often already cached by the first.
+    long warmed = cold.at("/totals/outcomes/WARMED").asLong()
+        + cold.at("/totals/outcomes/ALREADY_CACHED").asLong();
+    assertThat(warmed).isGreaterThan(100);
     assertThat(cold.at("/totals/outcomes/UNCACHEABLE").asLong()).as("no-store feeds").isPositive();
     assertThat(cold.at("/totals/outcomes/FAILED").asLong()).isZero();
     assertThat(cold.at("/verification/hitRatio").asDouble()).isEqualTo(1.0);
@@ -52,9 +55,11 @@ class DemoCommandTest {
     assertThat(warm.at("/totals/fullFetches").asLong()).isZero();
     assertThat(warm.at("/totals/skipped/KNOWN_UNCACHEABLE").asLong())
         .isEqualTo(cold.at("/totals/outcomes/UNCACHEABLE").asLong());
-    assertThat(warm.at("/totals/cacheStatuses/REVALIDATED").asLong()).isEqualTo(warmed);
+    assertThat(warm.at("/totals/cacheStatuses/REVALIDATED").asLong()).isPositive();
+    assertThat(warm.at("/totals/cacheStatuses/REVALIDATED").asLong()
+        + warm.at("/totals/cacheStatuses/HIT").asLong()).isEqualTo(warmed);
     assertThat(warm.at("/verification/hitRatio").asDouble()).isEqualTo(1.0);
-    assertThat(text).contains("0 full responses, " + warmed + " not modified in run 2");
+    assertThat(text).containsPattern("0 full responses, [1-9][0-9]* not modified in run 2");
   }
 
   @Test
