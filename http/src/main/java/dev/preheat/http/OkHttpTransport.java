@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionPool;
 import okhttp3.CookieJar;
 import okhttp3.Dispatcher;
@@ -102,6 +104,7 @@ public final class OkHttpTransport implements Transport {
   private final int maxRedirects;
   private final HttpVersion httpVersion;
   private final Pins pins;
+  private final boolean customTls;
   private final LongSupplier ticker;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -110,6 +113,7 @@ public final class OkHttpTransport implements Transport {
     this.maxRedirects = b.maxRedirects != null ? b.maxRedirects : 0;
     this.httpVersion = b.httpVersion != null ? b.httpVersion : HttpVersion.HTTP_2;
     this.pins = new Pins(b.pins);
+    this.customTls = b.sslSocketFactory != null;
     this.ticker = b.ticker;
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("User-Agent", b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT);
@@ -148,6 +152,10 @@ public final class OkHttpTransport implements Transport {
     if (!pins.isEmpty()) {
       // A proxy would resolve the host itself and defeat the pin.
       client.dns(pins.dns()).socketFactory(pins.socketFactory()).proxy(Proxy.NO_PROXY);
+    }
+    if (b.sslSocketFactory != null && b.trustManager != null) {
+      // Only the trust changes: OkHttp's hostname verifier stays on and checks the URL's host.
+      client.sslSocketFactory(b.sslSocketFactory, b.trustManager);
     }
     this.client = client.build();
   }
@@ -298,6 +306,7 @@ public final class OkHttpTransport implements Transport {
         + ", callTimeout=" + client.callTimeoutMillis() + "ms"
         + ", maxRedirects=" + maxRedirects
         + ", connectTo=" + pins
+        + ", tls=" + (customTls ? "custom trust" : "system trust")
         + ", headers=" + defaultHeaders.keySet()
         + (closed.get() ? ", closed" : "") + "}";
   }
@@ -318,6 +327,8 @@ public final class OkHttpTransport implements Transport {
     private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, InetSocketAddress> pins =
         new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private @Nullable SSLSocketFactory sslSocketFactory;
+    private @Nullable X509TrustManager trustManager;
     private LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
@@ -512,6 +523,28 @@ public final class OkHttpTransport implements Transport {
             "connectTo for host " + host + " was already set to " + pins.get(host));
       }
       pins.put(host, address);
+      return this;
+    }
+
+    /**
+     * Trusts the roots of {@code trustManager} instead of the system's, for origins or cache
+     * nodes whose certificates come from a private CA. Only trust changes: the certificate must
+     * still be valid for the URL's hostname (also when the host is {@linkplain #connectTo
+     * pinned}), and {@code sslSocketFactory} should come from an {@link javax.net.ssl.SSLContext}
+     * initialised with that same {@code trustManager}. Default: the JDK's trusted roots.
+     *
+     * @param sslSocketFactory the factory TLS sockets are created with
+     * @param trustManager the trust manager OkHttp cleans certificate chains with; the same one
+     *     {@code sslSocketFactory} verifies with
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder tls(SSLSocketFactory sslSocketFactory, X509TrustManager trustManager) {
+      Objects.requireNonNull(sslSocketFactory, "sslSocketFactory");
+      Objects.requireNonNull(trustManager, "trustManager");
+      requireUnset(this.sslSocketFactory, "tls");
+      this.sslSocketFactory = sslSocketFactory;
+      this.trustManager = trustManager;
       return this;
     }
 
