@@ -94,7 +94,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
       List<String> args = new ArrayList<>(List.of("warm", "--log", log.toString(),
           "--base-url", "http://" + DEMO_HOST, "--connect-to", pin,
-          "--validators", validators.toString(), "--rate", "500/s", "--concurrency", "8",
+          "--validators", validators.toString(),
+          "--checkpoint", work.resolve("checkpoints.jsonl").toString(),
+          "--rate", "500/s", "--concurrency", "8",
           "--verify-sample", "1", "--report", report));
 
       out.println("=== Run 1: cold cache ===");
