@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -121,13 +120,18 @@ public final class OkHttpTransport implements Transport {
     this.defaultHeaders = java.util.Collections.unmodifiableMap(headers);
 
     AtomicInteger threads = new AtomicInteger();
-    // Unbounded like OkHttp's own executor: the dispatcher bounds concurrency, not the pool.
-    this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
+    // The dispatcher never runs more than maxConcurrency calls, so a pool of that many threads
+    // is enough. OkHttp's default (unbounded, SynchronousQueue) starts a new thread whenever no
+    // idle one is waiting at the instant a call is handed over, which measured 40-90 threads and
+    // seconds of system time for 40k requests at concurrency 32.
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 60,
+        TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "preheat-http-" + threads.incrementAndGet());
           t.setDaemon(true);
           return t;
         });
+    pool.allowCoreThreadTimeOut(true);
+    this.executor = pool;
     Dispatcher dispatcher = new Dispatcher(executor);
     dispatcher.setMaxRequests(maxConcurrency);
     dispatcher.setMaxRequestsPerHost(maxConcurrency);
