@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OkHttpTransportTest {
 
   /** Generous: only reached when a test is broken, never waited for on success. */
-  private static final long WAIT_SECONDS = 10;
+  static final long WAIT_SECONDS = 10;
 
   @StartStop private final MockWebServer server = new MockWebServer();
 
@@ -55,11 +55,11 @@ class OkHttpTransportTest {
     return server.url(path).uri();
   }
 
-  private static WarmResponse await(CompletableFuture<WarmResponse> future) throws Exception {
+  static WarmResponse await(CompletableFuture<WarmResponse> future) throws Exception {
     return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
-  private static Throwable failureOf(CompletableFuture<WarmResponse> future) {
+  static Throwable failureOf(CompletableFuture<WarmResponse> future) {
     try {
       future.get(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

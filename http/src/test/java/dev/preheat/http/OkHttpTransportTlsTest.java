@@ -1,5 +1,8 @@
 package dev.preheat.http;
 
+import static dev.preheat.http.OkHttpTransportTest.WAIT_SECONDS;
+import static dev.preheat.http.OkHttpTransportTest.await;
+import static dev.preheat.http.OkHttpTransportTest.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -35,7 +37,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OkHttpTransportTlsTest {
 
   /** Generous: only reached when a test is broken, never waited for on success. */
-  private static final long WAIT_SECONDS = 10;
 
   /** A name under the reserved {@code .example} TLD: it never resolves. */
   private static final String HOST = "www.preheat-test.example";
@@ -105,21 +106,6 @@ class OkHttpTransportTlsTest {
   private static WarmRequest get(String path) {
     // No port: the URL says 443, and only the pin's port swap reaches the server.
     return WarmRequest.get(URI.create("https://" + HOST + path), Map.of());
-  }
-
-  private static WarmResponse await(CompletableFuture<WarmResponse> future) throws Exception {
-    return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failureOf(CompletableFuture<WarmResponse> future) {
-    try {
-      future.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("expected the request to fail, got " + e, e);
-    }
-    throw new AssertionError("expected the request to fail but it succeeded");
   }
 
   private RecordedRequest taken() throws InterruptedException {
