@@ -12,6 +12,7 @@ import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.ValidatorStore;
 import dev.preheat.warm.VerifySettings;
 import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmRun;
 import dev.preheat.warm.WarmVariant;
 import dev.preheat.warm.Warmer;
 import java.io.IOException;
@@ -207,15 +208,38 @@ final class WarmCommand implements Callable<Integer> {
         wb.listener(progress);
       }
       WarmReport result;
+      WarmRun run = wb.build().start(plan);
+      // Ctrl-C or a plain kill: cancel the run, so every target still gets its outcome, the
+      // validators learned so far are saved and the report is printed before the JVM exits.
+      // Finished targets are checkpointed as they finish either way, so a restart resumes.
+      java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+      Thread onSignal = new Thread(() -> {
+        run.cancel();
+        try {
+          reported.await(INTERRUPT_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "preheat-interrupt");
+      Runtime.getRuntime().addShutdownHook(onSignal);
       try {
-        result = wb.build().start(plan).await();
+        try {
+          result = run.await();
+        } finally {
+          if (progress != null) {
+            progress.close();
+          }
+        }
+        writeReport(result, out);
+        return exitCode(result, settings.minHitRatio(), err);
       } finally {
-        if (progress != null) {
-          progress.close();
+        reported.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it returns now that the report is written
         }
       }
-      writeReport(result, out);
-      return exitCode(result, settings.minHitRatio(), err);
     } finally {
       if (transport != null) {
         transport.close();
@@ -228,6 +252,9 @@ final class WarmCommand implements Callable<Integer> {
       }
     }
   }
+
+  /** How long an interrupted run may take to cancel and print its report before the JVM exits. */
+  static final int INTERRUPT_GRACE_SECONDS = 10;
 
   /** Everything the options mean, validated before any input is read or request is sent. */
   private record Settings(Warmer.Builder warmer, List<WarmVariant> variants, int concurrency,
