@@ -98,9 +98,13 @@ public final class Main {
       case "demo":
         cli.addSubcommand(DemoCommand.class);
         break;
+      case "simulate":
+        cli.addSubcommand(SimulateCommand.class);
+        break;
       default:
         cli.addSubcommand(HotsetCommand.class);
         cli.addSubcommand(WarmCommand.class);
+        cli.addSubcommand(SimulateCommand.class);
         cli.addSubcommand(DemoCommand.class);
         cli.addSubcommand(CommandLine.HelpCommand.class);
         break;

@@ -49,6 +49,24 @@ final class Units {
     }
   }
 
+  /** Formats a duration the way {@link #duration} reads it: {@code 24h}, {@code 90m}, {@code 1500ms}. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 86_400_000L == 0 && ms >= 7 * 86_400_000L) {
+      return ms / 86_400_000L + "d";
+    }
+    if (ms % 3_600_000L == 0) {
+      return ms / 3_600_000L + "h";
+    }
+    if (ms % 60_000L == 0) {
+      return ms / 60_000L + "m";
+    }
+    if (ms % 1000 == 0) {
+      return ms / 1000 + "s";
+    }
+    return ms + "ms";
+  }
+
   /**
    * Parses a byte size: {@code 1048576}, {@code 512k}, {@code 256m}, {@code 2g}, {@code 1t}
    * (binary multiples; {@code 256MiB} and {@code 256mb} are accepted too).
