@@ -64,6 +64,12 @@ final class SimulateCommand implements Callable<Integer> {
           + "crawler list; Preheat's own traffic is always ignored). Repeatable.")
   List<String> excludeAgents = new ArrayList<>();
 
+  @Option(names = "--cache-key", paramLabel = "canonical|as-logged", defaultValue = "canonical",
+      description = "canonical (default): URLs as Preheat warms them (tracking parameters "
+          + "dropped, encoding normalized), like a cache that normalizes its keys; as-logged: the "
+          + "exact request target, like a cache keyed on the raw URL.")
+  String cacheKey;
+
   @Option(names = "--window", paramLabel = "DURATION", defaultValue = "24h",
       description = "Window length (default 24h); windows are aligned to multiples of it since "
           + "the epoch, and each is warmed with the previous one's hotset.")
@@ -164,6 +170,13 @@ final class SimulateCommand implements Callable<Integer> {
     }
     SimulationSettings settings = settings();
     LogReader.Builder reader = LogReader.builder().format(logFormat);
+    switch (cacheKey) {
+      case "canonical" -> reader.canonicalizer(UrlCanonicalizer.defaults());
+      // The identity: every distinct request target is its own cache key.
+      case "as-logged" -> reader.canonicalizer(target -> target);
+      default -> throw new UsageError(
+          "--cache-key must be canonical or as-logged but was '" + cacheKey + "'");
+    }
     if (!excludeAgents.isEmpty()) {
       reader.excludeUserAgents(excludeAgents);
     }
@@ -298,6 +311,7 @@ final class SimulateCommand implements Callable<Integer> {
     List<String> d = new ArrayList<>();
     d.add("format " + format);
     d.add("window " + window);
+    d.add("cache key " + cacheKey);
     d.add("cache " + (cacheSize != null ? cacheSize + " entries"
         : cacheBytes != null ? cacheBytes + " bytes" : "unlimited"));
     d.add("ttl " + (ttl == null ? "unlimited" : ttl));
