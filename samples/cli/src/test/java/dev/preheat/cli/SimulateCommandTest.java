@@ -99,6 +99,47 @@ class SimulateCommandTest {
   }
 
   @Test
+  void jsonHasExactlyTheFieldsTheSchemaRequires() throws IOException {
+    Result r = run("simulate", "--log", SAMPLE.toString(), "--window", "12h", "--sizes",
+        "10,100", "--ttl-rule", "\\.css$=1h", "--output", "json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode schema = mapper.readTree(
+        Files.readString(Path.of("..", "..", "docs", "schema", "simulate.schema.json")));
+    JsonNode json = mapper.readTree(r.out());
+    assertThat(checkAgainst(schema, schema, json, "$")).isGreaterThan(100);
+  }
+
+  /** Checks objects carry exactly their required fields, recursively; returns nodes checked. */
+  private static int checkAgainst(JsonNode root, JsonNode schema, JsonNode json, String path) {
+    if (schema.has("$ref")) {
+      return checkAgainst(root, root.at(schema.get("$ref").asText().substring(1)), json, path);
+    }
+    int checked = 1;
+    if (schema.has("required")) {
+      List<String> required = new ArrayList<>();
+      schema.get("required").forEach(n -> required.add(n.asText()));
+      List<String> actual = new ArrayList<>();
+      json.fieldNames().forEachRemaining(actual::add);
+      assertThat(actual).as(path).containsExactlyInAnyOrderElementsOf(required);
+    }
+    if (schema.has("properties")) {
+      for (var it = schema.get("properties").fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (json.has(e.getKey()) && !json.get(e.getKey()).isNull()) {
+          checked += checkAgainst(root, e.getValue(), json.get(e.getKey()), path + "." + e.getKey());
+        }
+      }
+    }
+    if (schema.has("items") && json.isArray()) {
+      for (JsonNode item : json) {
+        checked += checkAgainst(root, schema.get("items"), item, path + "[]");
+      }
+    }
+    return checked;
+  }
+
+  @Test
   void htmlIsSelfContainedWithInlineSvg() throws IOException {
     Path html = tmp.resolve("report.html");
     Result r = run("simulate", "--log", SAMPLE.toString(), "--window", "12h", "--html",
