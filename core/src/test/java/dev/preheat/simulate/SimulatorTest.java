@@ -304,6 +304,26 @@ class SimulatorTest {
   }
 
   @Test
+  void aCopyIsFreshUntilExactlyItsMaxAgeAndTheLruEvictsTheLeastRecentlyUsed() {
+    // Window 1 starts at minute 60; warming stores /a and /b there (top 2 of window 0).
+    List<TrafficRecord> log = List.of(
+        rec("/a", 0, 1), rec("/a", 1, 1), rec("/b", 2, 1), rec("/b", 3, 1), rec("/c", 4, 1),
+        rec("/a", 69, 1), // 9 min after the warm: fresh (max-age 10 min)
+        rec("/b", 70, 1), // exactly 10 min: stale, a miss that stores it again
+        rec("/b", 71, 1), // fresh again
+        rec("/c", 72, 1), // miss; with 2 entries it evicts /a (least recently used)
+        rec("/a", 73, 1)); // miss
+    SimulationResult r = Simulator.of(SimulationSettings.builder()
+        .window(Duration.ofHours(1)).sizes(2).maxEntries(2).defaultTtl(Duration.ofMinutes(10))
+        .workers(1).build()).simulate(log);
+    assertThat(r.baseline().hits()).isEqualTo(1); // only /b at 71
+    CacheFigures warmed = r.points().get(0).warmed();
+    assertThat(warmed.warmRequests()).isEqualTo(2);
+    assertThat(warmed.warmFills()).isEqualTo(2);
+    assertThat(warmed.hits()).isEqualTo(2); // /a at 69, /b at 71
+  }
+
+  @Test
   void roiFollowsTheCostModel() {
     CostModel costs = new CostModel(0.09, 0.0000004, 20, 0.04);
     CacheFigures before = new CacheFigures(1_000, 200, 10L << 30, 2L << 30, 0, 0, 0, List.of());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,5 +72,13 @@ class UnitsTest {
   @ValueSource(strings = {"0.95", "0/15m", "1.5/15m", "x/15m", "0.95/soon"})
   void rejectsBadSlos(String text) {
     assertThatThrownBy(() -> Units.slo(text)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void formatWritesWhatDurationReads() {
+    for (String text : List.of("24h", "90m", "1500ms", "45s", "14d", "25h")) {
+      assertThat(Units.format(Units.duration(text))).isEqualTo(text);
+    }
+    assertThat(Units.format(Duration.ofDays(2))).isEqualTo("48h");
   }
 }
