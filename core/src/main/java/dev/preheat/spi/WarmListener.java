@@ -4,6 +4,7 @@ import dev.preheat.internal.warm.CompositeWarmListener;
 import dev.preheat.report.WarmReport;
 import dev.preheat.warm.TargetResult;
 import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmResponse;
 import dev.preheat.warm.WarmTarget;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,14 @@ public interface WarmListener {
 
   /** {@code target} reached its final outcome (including skipped and cancelled ones). */
   default void targetFinished(TargetResult result) {}
+
+  /**
+   * A response to a warm request for {@code target} arrived (any status, before the engine
+   * decides the attempt's outcome; verification requests are not reported). Lets listeners read
+   * response headers, e.g. to record a URL's surrogate keys. The response holds real header
+   * values; do not log them unredacted.
+   */
+  default void responseReceived(WarmTarget target, WarmResponse response) {}
 
   /**
    * Attempt {@code attempt} of {@code target} failed with {@code detail}; {@code willRetry} tells

@@ -511,6 +511,7 @@ final class RunLoop implements WarmRun {
 
   private void responded(Task t, WarmResponse r, CacheStatus status) {
     t.attempt++;
+    events.add(() -> listener.responseReceived(t.target, r));
     t.lastStatus = r.status();
     long now = nanos();
     Duration total = r.total();

@@ -569,6 +569,23 @@ class WarmerTest {
   }
 
   @Test
+  void listenersSeeEveryWarmResponseWithItsHeaders() {
+    transport.on("/p0", status(503), status(200, "Surrogate-Key", "a b"));
+    transport.on("/p1", status(404));
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    WarmListener listener = new WarmListener() {
+      @Override
+      public void responseReceived(WarmTarget target, WarmResponse response) {
+        seen.add(target.entry().url().getPath() + " " + response.status() + " "
+            + response.header("Surrogate-Key"));
+      }
+    };
+    run(warmer().noRateLimit().listener(listener).build(), plan(2));
+    assertThat(seen).containsExactlyInAnyOrder(
+        "/p0 503 null", "/p0 200 a b", "/p1 404 null");
+  }
+
+  @Test
   void builderRejectsBadAndRepeatedSettings() {
     assertThatThrownBy(() -> Warmer.builder().concurrency(0))
         .hasMessage("concurrency must be >= 1 but was 0");

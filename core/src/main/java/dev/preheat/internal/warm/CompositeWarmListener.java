@@ -4,6 +4,7 @@ import dev.preheat.report.WarmReport;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.warm.TargetResult;
 import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmResponse;
 import dev.preheat.warm.WarmTarget;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +49,11 @@ public final class CompositeWarmListener implements WarmListener {
   @Override
   public void targetFinished(TargetResult result) {
     each("targetFinished", l -> l.targetFinished(result));
+  }
+
+  @Override
+  public void responseReceived(WarmTarget target, WarmResponse response) {
+    each("responseReceived", l -> l.responseReceived(target, response));
   }
 
   @Override

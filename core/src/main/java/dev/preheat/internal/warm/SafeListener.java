@@ -4,6 +4,7 @@ import dev.preheat.report.WarmReport;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.warm.TargetResult;
 import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmResponse;
 import dev.preheat.warm.WarmTarget;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +69,15 @@ public final class SafeListener implements WarmListener {
       delegate.targetFinished(result);
     } catch (RuntimeException e) {
       log.failed(delegate, "targetFinished", e);
+    }
+  }
+
+  @Override
+  public void responseReceived(WarmTarget target, WarmResponse response) {
+    try {
+      delegate.responseReceived(target, response);
+    } catch (RuntimeException e) {
+      log.failed(delegate, "responseReceived", e);
     }
   }
 
