@@ -22,6 +22,14 @@ public final class VarnishServer extends ServerProcess {
 
   /** Starts varnishd proxying to {@code originPort} on 127.0.0.1. */
   public static VarnishServer start(int originPort) {
+    return start(originPort, "");
+  }
+
+  /**
+   * Starts varnishd proxying to {@code originPort} on 127.0.0.1, with {@code extraVcl} (imports,
+   * ACLs, more subroutines; same-named subroutines are concatenated) after the default VCL.
+   */
+  public static VarnishServer start(int originPort, String extraVcl) {
     Path binary = requireBinary("varnishd", "varnish");
     VarnishServer server = new VarnishServer();
     int port = freePort();
@@ -38,7 +46,7 @@ public final class VarnishServer extends ServerProcess {
             set resp.http.X-Cache = "MISS";
           }
         }
-        """.formatted(originPort));
+        """.formatted(originPort) + extraVcl);
     try {
       server.start(List.of(binary.toString(), "-F", "-j", "none", "-T", "none",
           "-a", "127.0.0.1:" + port, "-f", vcl.toString(), "-n", server.dir.resolve("work")

@@ -1,0 +1,92 @@
+package dev.preheat.http.purge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preheat.http.internal.PurgeCalls;
+import dev.preheat.purge.PurgeRequest;
+import dev.preheat.purge.PurgeResult;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
+
+/** Shared parts of the CDN API purgers: JSON, base URLs, batching, credential checks. */
+final class ApiPurges {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private ApiPurges() {}
+
+  /** Parses {@code body} as JSON, or null when it is not JSON. */
+  static @Nullable JsonNode parse(String body) {
+    if (body.isBlank()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** {@code base} as an HttpUrl without a trailing slash, checked. */
+  static HttpUrl baseUrl(URI base, String what) {
+    Objects.requireNonNull(base, "base");
+    PurgeRequest.checkUrl(base);
+    String s = base.toString();
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    HttpUrl url = HttpUrl.parse(s);
+    if (url == null || base.getRawQuery() != null || base.getRawFragment() != null) {
+      throw new IllegalArgumentException(what + " base URL '" + base
+          + "' must be an http(s) URL without query or fragment, e.g. the default");
+    }
+    return url;
+  }
+
+  /** Checks a credential: non-blank, printable ASCII without spaces (it goes into a header). */
+  static String secret(String value, String what) {
+    Objects.requireNonNull(value, what);
+    if (value.isBlank() || !value.chars().allMatch(c -> c > 32 && c < 127)) {
+      // Never echo the value: it may be a real token with a stray newline.
+      throw new IllegalArgumentException(what + " must be non-blank printable ASCII without"
+          + " spaces (check for a trailing newline from the file or variable it came from)");
+    }
+    return value;
+  }
+
+  /** Checks an identifier (service ID, zone ID) that becomes one path segment. */
+  static String id(String value, String what) {
+    Objects.requireNonNull(value, what);
+    if (!value.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw new IllegalArgumentException(what + " must be 1 to 64 letters, digits, '-' or '_'"
+          + " but was '" + value.replaceAll("\\p{Cntrl}", "?") + "'");
+    }
+    return value;
+  }
+
+  /** {@code items} cut into lists of at most {@code size}. */
+  static <T> List<List<T>> batches(List<T> items, int size) {
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += size) {
+      out.add(items.subList(i, Math.min(items.size(), i + size)));
+    }
+    return out;
+  }
+
+  /** A failure detail from an answer: status, attempts and the API's own message. */
+  static String failure(PurgeCalls.Answer a, @Nullable String apiMessage) {
+    String body = apiMessage != null ? apiMessage : PurgeCalls.snippet(a.body(), 200);
+    return a.describe() + (body.isEmpty() ? "" : ": " + body);
+  }
+
+  /** One item. */
+  static PurgeResult.Item item(PurgeResult.Kind kind, String value, boolean purged,
+      @Nullable String detail, int attempts) {
+    return new PurgeResult.Item(kind, value, purged ? PurgeResult.Status.PURGED
+        : PurgeResult.Status.FAILED, detail, attempts);
+  }
+}

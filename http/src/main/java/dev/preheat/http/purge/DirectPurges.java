@@ -1,0 +1,115 @@
+package dev.preheat.http.purge;
+
+import dev.preheat.http.internal.PurgeCalls;
+import dev.preheat.purge.PurgeRequest;
+import dev.preheat.purge.PurgeResult;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+
+/** Purge requests sent to the cache itself (Varnish, nginx): one request per URL or tag. */
+final class DirectPurges {
+
+  private DirectPurges() {}
+
+  /** One request to send for an item. */
+  record Call(Request request, PurgeResult.Kind kind, String value) {}
+
+  /** The cache address as an HttpUrl, checked. */
+  static HttpUrl address(URI cache, String what) {
+    PurgeRequest.checkUrl(cache);
+    HttpUrl url = HttpUrl.parse(cache.toString());
+    if (url == null) {
+      throw new IllegalArgumentException(what + " address '" + cache + "' is not a valid URL");
+    }
+    return url;
+  }
+
+  /** {@code address} with the path and query of {@code url} (prefixed), raw as given. */
+  static HttpUrl target(HttpUrl address, String prefix, URI url) {
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    return address.newBuilder().encodedPath(prefix + path)
+        .encodedQuery(url.getRawQuery()).build();
+  }
+
+  /** The {@code Host} header value for {@code url}: host, and port when not the default. */
+  static String host(URI url) {
+    String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+    int port = url.getPort();
+    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
+        || (scheme.equals("https") && port == 443);
+    return defaultPort ? url.getHost() : url.getHost() + ":" + port;
+  }
+
+  /** Checks an HTTP method token: letters only, upper-cased. */
+  static String method(String method) {
+    if (method.isEmpty() || !method.chars().allMatch(c -> c < 128 && Character.isLetter(c))) {
+      throw new IllegalArgumentException("purge method must be letters only, e.g. PURGE or BAN,"
+          + " but was '" + method + "'");
+    }
+    return method.toUpperCase(Locale.ROOT);
+  }
+
+  /** Checks a header name: an HTTP token. */
+  static String headerName(String name) {
+    if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127
+        && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+      throw new IllegalArgumentException("'" + name + "' is not a valid header name");
+    }
+    return name;
+  }
+
+  /** A regular expression matching exactly {@code text} (PCRE, as Varnish uses). */
+  static String quoteRegex(String text) {
+    StringBuilder b = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ("\\^$.|?*+()[]{}".indexOf(c) >= 0) {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
+  }
+
+  /**
+   * Sends each call; 2xx is purged, 404 is purged ("not cached"), anything else failed with the
+   * status and a snippet of the answer. Items of kinds in {@code unsupported} are reported so.
+   */
+  static CompletableFuture<PurgeResult> run(String name, PurgeCalls calls, List<Call> list,
+      PurgeRequest request, boolean tagsSupported) {
+    List<CompletableFuture<PurgeResult.Item>> futures = new ArrayList<>();
+    for (Call c : list) {
+      futures.add(calls.send(c.request()).thenApply(a -> item(c, a)));
+    }
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<PurgeResult.Item> items = new ArrayList<>();
+      futures.forEach(f -> items.add(f.join()));
+      if (!tagsSupported) {
+        for (String t : request.tags()) {
+          items.add(new PurgeResult.Item(PurgeResult.Kind.TAG, t,
+              PurgeResult.Status.UNSUPPORTED, name + " cannot purge by tag", 0));
+        }
+      }
+      return new PurgeResult(name, items);
+    });
+  }
+
+  private static PurgeResult.Item item(Call c, PurgeCalls.Answer a) {
+    if (a.ok()) {
+      return new PurgeResult.Item(c.kind(), c.value(), PurgeResult.Status.PURGED,
+          a.describe(), a.attempts());
+    }
+    if (a.status() == 404) {
+      return new PurgeResult.Item(c.kind(), c.value(), PurgeResult.Status.PURGED,
+          "HTTP 404: not cached", a.attempts());
+    }
+    String body = PurgeCalls.snippet(a.body().replaceAll("<[^>]*>", " "), 200);
+    return new PurgeResult.Item(c.kind(), c.value(), PurgeResult.Status.FAILED,
+        a.describe() + (body.isEmpty() ? "" : ": " + body), a.attempts());
+  }
+}
