@@ -101,11 +101,15 @@ public final class Main {
       case "simulate":
         cli.addSubcommand(SimulateCommand.class);
         break;
+      case "purge":
+        cli.addSubcommand(PurgeCommand.class);
+        break;
       default:
         cli.addSubcommand(HotsetCommand.class);
         cli.addSubcommand(WarmCommand.class);
         cli.addSubcommand(SimulateCommand.class);
         cli.addSubcommand(DemoCommand.class);
+        cli.addSubcommand(PurgeCommand.class);
         cli.addSubcommand(CommandLine.HelpCommand.class);
         break;
     }
