@@ -158,7 +158,7 @@ public final class PurgeCalls {
 
   /** {@code text} cut to {@code max} characters with control characters replaced, for details. */
   public static String snippet(String text, int max) {
-    String s = text.replaceAll("[\\p{Cntrl}&&[^\\n]]", "?").replace('\n', ' ').trim();
+    String s = text.replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "?").trim();
     return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 }

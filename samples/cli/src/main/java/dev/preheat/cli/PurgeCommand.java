@@ -134,6 +134,10 @@ final class PurgeCommand implements Callable<Integer> {
     List<String> remainingTags = new ArrayList<>(tags);
     boolean ok = true;
     for (Purger p : purgers) {
+      if (remaining.isEmpty() && remainingTags.isEmpty()) {
+        out.println("purge " + p.name() + ": skipped, nothing left that earlier purgers purged");
+        continue;
+      }
       PurgeResult r = p.purge(new PurgeRequest(remaining, remainingTags, soft)).join();
       ok &= print(r, out);
       remaining.removeIf(u -> r.url(u) == null || !r.url(u).purged());
