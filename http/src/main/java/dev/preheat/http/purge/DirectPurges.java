@@ -84,7 +84,7 @@ final class DirectPurges {
       PurgeRequest request, boolean tagsSupported) {
     List<CompletableFuture<PurgeResult.Item>> futures = new ArrayList<>();
     for (Call c : list) {
-      futures.add(calls.send(c.request()).thenApply(a -> item(c, a)));
+      futures.add(calls.send(c.request()).thenApply(a -> item(c, a, request.soft())));
     }
     return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
       List<PurgeResult.Item> items = new ArrayList<>();
@@ -99,10 +99,11 @@ final class DirectPurges {
     });
   }
 
-  private static PurgeResult.Item item(Call c, PurgeCalls.Answer a) {
+  private static PurgeResult.Item item(Call c, PurgeCalls.Answer a, boolean soft) {
+    String hard = soft ? " (hard: this cache has no soft purge)" : "";
     if (a.ok()) {
       return new PurgeResult.Item(c.kind(), c.value(), PurgeResult.Status.PURGED,
-          a.describe(), a.attempts());
+          a.describe() + hard, a.attempts());
     }
     if (a.status() == 404) {
       return new PurgeResult.Item(c.kind(), c.value(), PurgeResult.Status.PURGED,

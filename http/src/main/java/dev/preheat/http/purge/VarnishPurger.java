@@ -45,8 +45,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>URLs: by default {@code PURGE <path?query>} with the URL's {@code Host}; with {@link
  *       Builder#banUrls(String)} a {@code BAN /} whose header holds a regular expression matching
  *       exactly the path and query (see {@link Builder#banPattern}).
- *   <li>Tags: by default {@code BAN /} with header {@code X-Ban-Tag: <tag>}, one request per tag.
- *       For the xkey vmod use {@code tagMethod("PURGE").tagHeader("xkey")}.
+ *   <li>Tags: by default {@code BAN /} with header {@code X-Ban-Tag: <tag>}, one request per tag,
+ *       the tag quoted as a regular expression ({@code v1.2} is sent as {@code v1\.2}) since the
+ *       VCL matches it as one. For the xkey vmod use {@code tagMethod("PURGE").tagHeader("xkey")}:
+ *       tags then go as they are.
  * </ul>
  *
  * <p>{@code 2xx} and {@code 404} count as purged; {@code 429} and {@code 5xx} are retried;
@@ -123,8 +125,11 @@ public final class VarnishPurger implements Purger {
     }
     if (tagHeader != null && tagMethod != null) {
       for (String tag : request.tags()) {
+        // A ban is a regular expression in the VCL: quote the tag so "v1.2" cannot match
+        // "v1x2" and a hostile ".*" cannot ban everything. Other methods (xkey) match exactly.
+        String value = tagMethod.equals(banMethod) ? DirectPurges.quoteRegex(tag) : tag;
         calls.add(new DirectPurges.Call(new Request.Builder().url(address.resolve("/"))
-            .method(tagMethod, null).header(tagHeader, tag).build(), PurgeResult.Kind.TAG, tag));
+            .method(tagMethod, null).header(tagHeader, value).build(), PurgeResult.Kind.TAG, tag));
       }
     }
     return DirectPurges.run(name, http.calls, calls, request, tagHeader != null);

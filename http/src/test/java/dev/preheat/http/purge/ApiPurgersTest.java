@@ -102,8 +102,20 @@ class ApiPurgersTest {
   @Test
   void fastlyPurgesSurrogateKeysInBatchesOfItsLimit() throws Exception {
     List<String> keys = IntStream.range(0, 300).mapToObj(i -> "key_" + i).toList();
-    server.enqueue(json(200, idsFor(keys.subList(0, 256))));
-    server.enqueue(json(200, idsFor(keys.subList(256, 300))));
+    // The two batches go out concurrently: answer each with the ids of the keys it holds.
+    server.setDispatcher(new mockwebserver3.Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        try {
+          List<String> sent = new ArrayList<>();
+          JSON.readTree(request.getBody().utf8()).get("surrogate_keys")
+              .forEach(k -> sent.add(k.asText()));
+          return json(200, idsFor(sent));
+        } catch (java.io.IOException e) {
+          return json(400, "{\"msg\":\"bad json\"}");
+        }
+      }
+    });
     try (FastlyPurger p = fastly().build()) {
       PurgeResult r = run(p, PurgeRequest.tags(keys));
       List<Integer> sizes = new ArrayList<>();

@@ -155,6 +155,19 @@ class VarnishPurgerTest {
   }
 
   @Test
+  void tagsAreMatchedLiterallyNotAsRegularExpressions() throws IOException {
+    get(shield, "/p/v1.2");
+    get(shield, "/p/v1x2");
+    try (VarnishPurger purger = VarnishPurger.builder(at(shield, "/")).build()) {
+      assertThat(purge(purger, PurgeRequest.tags("product-v1.2")).allPurged()).isTrue();
+      assertThat(get(shield, "/p/v1x2")).as("'.' is not a wildcard").isEqualTo("HIT");
+      assertThat(get(shield, "/p/v1.2")).isEqualTo("MISS");
+      assertThat(purge(purger, PurgeRequest.tags(".*")).allPurged()).isTrue();
+    }
+    assertThat(get(shield, "/p/v1x2")).as("a hostile '.*' bans nothing").isEqualTo("HIT");
+  }
+
+  @Test
   void banByUrlPatternMatchesThePathAndQueryExactly() throws IOException {
     get(shield, "/q?x=1");
     get(shield, "/q?x=10");
