@@ -270,6 +270,7 @@ public final class Rewarmer implements AutoCloseable {
 
   private void flush() {
     Batch batch;
+    List<String[]> problems = new ArrayList<>();
     synchronized (this) {
       flush = null;
       if (closed) {
@@ -279,7 +280,7 @@ public final class Rewarmer implements AutoCloseable {
       pendingTags.clear();
       if (registry != null) {
         for (String tag : tags) {
-          pendingUrls.addAll(registry.urls(tag));
+          resolveLocked(tag, problems);
         }
       }
       List<URI> urls = new ArrayList<>();
@@ -292,17 +293,23 @@ public final class Rewarmer implements AutoCloseable {
       }
       if (urls.isEmpty() && tags.isEmpty()) {
         checkIdleLocked();
-        return;
+        batch = null;
+      } else {
+        long spacing = (long) (urls.size() / maxUrlsPerSecond * 1e9);
+        nextAllowedNanos = nanos() + spacing;
+        batch = new Batch(scheduler.clock().instant(), urls, tags);
+        batches.add(batch);
+        for (URI u : urls) {
+          inFlight.put(u, batch);
+        }
+        scheduleFlushLocked();
       }
-      long now = nanos();
-      long spacing = (long) (urls.size() / maxUrlsPerSecond * 1e9);
-      nextAllowedNanos = now + spacing;
-      batch = new Batch(scheduler.clock().instant(), urls, tags);
-      batches.add(batch);
-      for (URI u : urls) {
-        inFlight.put(u, batch);
-      }
-      scheduleFlushLocked();
+    }
+    for (String[] p : problems) {
+      reject(p[0], p[1]);
+    }
+    if (batch == null) {
+      return;
     }
     try {
       purgeStep(batch, 0, batch.urls, batch.tags);
@@ -312,6 +319,30 @@ public final class Rewarmer implements AutoCloseable {
         batch.failed.putIfAbsent(u, "internal error: " + e);
       }
       finish(batch, null);
+    }
+  }
+
+  /** Adds the URLs of {@code tag} to the pending URLs, within the pending bound. */
+  private void resolveLocked(String tag, List<String[]> problems) {
+    Set<URI> urls;
+    try {
+      urls = Objects.requireNonNull(registry).urls(tag);
+    } catch (RuntimeException e) {
+      problems.add(new String[] {tag, "the tag registry failed (" + e + "); the tag is purged"
+          + " but its URLs are not re-warmed"});
+      return;
+    }
+    int dropped = 0;
+    for (URI u : urls) {
+      if (pendingUrls.contains(u) || pendingUrls.size() < maxPending) {
+        pendingUrls.add(u);
+      } else {
+        dropped++;
+      }
+    }
+    if (dropped > 0) {
+      problems.add(new String[] {tag, dropped + " of its " + urls.size() + " URLs are over the"
+          + " pending bound (" + maxPending + "); the tag is purged but they are not re-warmed"});
     }
   }
 

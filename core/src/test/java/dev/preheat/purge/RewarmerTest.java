@@ -320,6 +320,62 @@ class RewarmerTest {
   }
 
   @Test
+  void aTagResolvingToMoreUrlsThanMayWaitIsPurgedAndTheOverflowReported() {
+    for (int i = 0; i < 5; i++) {
+      tags.put(url("/t" + i), List.of("big"));
+    }
+    Rewarmer r = rewarmer().maxPending(3).build();
+    r.tagsChanged(List.of("big"));
+    settle();
+    assertThat(shield.requests.get(0).tags()).containsExactly("big");
+    assertThat(shield.requests.get(0).urls()).hasSize(3);
+    assertThat(rejected).singleElement().asString()
+        .startsWith("big: 2 of its 5 URLs are over the pending bound (3)");
+  }
+
+  @Test
+  void aFailingRegistryStillPurgesTheTag() {
+    TagRegistry broken = new TagRegistry() {
+      @Override
+      public void put(URI url, java.util.Collection<String> t) {}
+
+      @Override
+      public Set<URI> urls(String tag) {
+        throw new IllegalStateException("redis down");
+      }
+
+      @Override
+      public Set<String> tags(URI url) {
+        return Set.of();
+      }
+
+      @Override
+      public void remove(URI url) {}
+
+      @Override
+      public int size() {
+        return 0;
+      }
+    };
+    Rewarmer r = Rewarmer.builder()
+        .warmer(events -> Warmer.builder().transport(origin).scheduler(time).listener(events)
+            .build())
+        .scheduler(time).tagRegistry(broken).purgers(List.of(shield))
+        .listener(new RewarmListener() {
+          @Override
+          public void rejected(String item, String reason) {
+            rejected.add(item + ": " + reason);
+          }
+        }).build();
+    r.tagsChanged(List.of("x"));
+    settle();
+    assertThat(shield.requests).singleElement().satisfies(q ->
+        assertThat(q.tags()).containsExactly("x"));
+    assertThat(rejected).singleElement().asString().contains("redis down");
+    assertThat(r.idle()).isDone();
+  }
+
+  @Test
   void builderChecksSettings() {
     assertThatThrownBy(() -> Rewarmer.builder().build())
         .isInstanceOf(NullPointerException.class).hasMessageContaining("warmer is required");
