@@ -10,14 +10,32 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 
 /** Purge requests sent to the cache itself (Varnish, nginx): one request per URL or tag. */
 final class DirectPurges {
 
   private DirectPurges() {}
 
-  /** One request to send for an item. */
-  record Call(Request request, PurgeResult.Kind kind, String value) {}
+  /** One request to send for an item, or (request null) why none could be built. */
+  record Call(@Nullable Request request, PurgeResult.Kind kind, String value,
+      @Nullable String problem) {
+
+    /** A request to send. */
+    Call(Request request, PurgeResult.Kind kind, String value) {
+      this(request, kind, value, null);
+    }
+  }
+
+  /** Builds a call, or a call carrying why the request could not be built. */
+  static Call build(PurgeResult.Kind kind, String value,
+      java.util.function.Supplier<Request> request) {
+    try {
+      return new Call(request.get(), kind, value);
+    } catch (RuntimeException e) {
+      return new Call(null, kind, value, "cannot build the purge request: " + e.getMessage());
+    }
+  }
 
   /** The cache address as an HttpUrl, checked. */
   static HttpUrl address(URI cache, String what) {
@@ -84,7 +102,11 @@ final class DirectPurges {
       PurgeRequest request, boolean tagsSupported) {
     List<CompletableFuture<PurgeResult.Item>> futures = new ArrayList<>();
     for (Call c : list) {
-      futures.add(calls.send(c.request()).thenApply(a -> item(c, a, request.soft())));
+      Request r = c.request();
+      futures.add(r == null
+          ? CompletableFuture.completedFuture(new PurgeResult.Item(c.kind(), c.value(),
+              PurgeResult.Status.FAILED, c.problem(), 0))
+          : calls.send(r).thenApply(a -> item(c, a, request.soft())));
     }
     return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
       List<PurgeResult.Item> items = new ArrayList<>();

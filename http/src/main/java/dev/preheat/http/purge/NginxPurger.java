@@ -59,9 +59,9 @@ public final class NginxPurger implements Purger {
     Objects.requireNonNull(request, "request");
     List<DirectPurges.Call> calls = new ArrayList<>();
     for (URI url : request.urls()) {
-      Request r = new Request.Builder().url(DirectPurges.target(address, pathPrefix, url))
-          .header("Host", DirectPurges.host(url)).method(method, null).build();
-      calls.add(new DirectPurges.Call(r, PurgeResult.Kind.URL, url.toString()));
+      calls.add(DirectPurges.build(PurgeResult.Kind.URL, url.toString(), () ->
+          new Request.Builder().url(DirectPurges.target(address, pathPrefix, url))
+              .header("Host", DirectPurges.host(url)).method(method, null).build()));
     }
     return DirectPurges.run(name, http.calls, calls, request, false);
   }

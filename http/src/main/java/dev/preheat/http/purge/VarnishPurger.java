@@ -114,22 +114,24 @@ public final class VarnishPurger implements Purger {
     Objects.requireNonNull(request, "request");
     List<DirectPurges.Call> calls = new ArrayList<>();
     for (URI url : request.urls()) {
-      Request.Builder r = new Request.Builder().header("Host", DirectPurges.host(url));
-      if (banUrlHeader == null) {
-        r.url(DirectPurges.target(address, "", url)).method(purgeMethod, null);
-      } else {
-        r.url(address.resolve("/")).method(banMethod, null)
-            .header(banUrlHeader, banPattern.apply(url));
-      }
-      calls.add(new DirectPurges.Call(r.build(), PurgeResult.Kind.URL, url.toString()));
+      calls.add(DirectPurges.build(PurgeResult.Kind.URL, url.toString(), () -> {
+        Request.Builder r = new Request.Builder().header("Host", DirectPurges.host(url));
+        if (banUrlHeader == null) {
+          r.url(DirectPurges.target(address, "", url)).method(purgeMethod, null);
+        } else {
+          r.url(address.resolve("/")).method(banMethod, null)
+              .header(banUrlHeader, banPattern.apply(url));
+        }
+        return r.build();
+      }));
     }
     if (tagHeader != null && tagMethod != null) {
       for (String tag : request.tags()) {
         // A ban is a regular expression in the VCL: quote the tag so "v1.2" cannot match
         // "v1x2" and a hostile ".*" cannot ban everything. Other methods (xkey) match exactly.
         String value = tagMethod.equals(banMethod) ? DirectPurges.quoteRegex(tag) : tag;
-        calls.add(new DirectPurges.Call(new Request.Builder().url(address.resolve("/"))
-            .method(tagMethod, null).header(tagHeader, value).build(), PurgeResult.Kind.TAG, tag));
+        calls.add(DirectPurges.build(PurgeResult.Kind.TAG, tag, () -> new Request.Builder()
+            .url(address.resolve("/")).method(tagMethod, null).header(tagHeader, value).build()));
       }
     }
     return DirectPurges.run(name, http.calls, calls, request, tagHeader != null);

@@ -344,6 +344,25 @@ class ApiPurgersTest {
   }
 
   @Test
+  void anItemWhoseRequestCannotBeBuiltFailsAloneAndTheRestGoOn() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    try (VarnishPurger p = VarnishPurger.builder(base("/")).banUrls("X-Ban-Url")
+        .banPattern(u -> u.getPath().equals("/evil") ? "a\r\nX-Injected: 1" : "^/ok$").build()) {
+      PurgeResult r = run(p, PurgeRequest.urls(url("http://shop.test/evil"),
+          url("http://shop.test/ok")));
+      assertThat(r.items().get(0).status()).isEqualTo(PurgeResult.Status.FAILED);
+      assertThat(r.items().get(0).detail()).startsWith("cannot build the purge request: ")
+          .contains("Unexpected char");
+      assertThat(r.items().get(1).purged()).isTrue();
+      RecordedRequest q = taken();
+      assertThat(q.getMethod()).isEqualTo("BAN");
+      assertThat(q.getHeaders().get("X-Ban-Url")).isEqualTo("^/ok$");
+      assertThat(q.getHeaders().get("X-Injected")).isNull();
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void nginxMethodAndPathPrefixAreConfigurable() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).build());
     try (NginxPurger p = NginxPurger.builder(base("/")).method("get").pathPrefix("/purge")
