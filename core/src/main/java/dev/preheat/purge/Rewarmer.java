@@ -1,5 +1,6 @@
 package dev.preheat.purge;
 
+import dev.preheat.internal.warm.Redactor;
 import dev.preheat.report.WarmReport;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.spi.WarmScheduler;
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe. Time comes from the injected {@link WarmScheduler}, so tests run on a fake
- * clock. The rewarmer does not own the purgers or the warmer's transport: close them yourself.
+ * clock. Its log lines hide URL query values; listeners get the real URLs. The rewarmer does not own the purgers or the warmer's transport: close them yourself.
  */
 public final class Rewarmer implements AutoCloseable {
 
@@ -460,8 +461,10 @@ public final class Rewarmer implements AutoCloseable {
     RewarmBatch done = new RewarmBatch(batch.startedAt, batch.urls, batch.tags,
         List.copyOf(batch.purges), warmed, new LinkedHashMap<>(batch.failed), report);
     if (!done.failed().isEmpty()) {
-      LOG.warn("rewarm: {} of {} changed URLs were not purged and re-warmed; e.g. {}",
-          done.failed().size(), done.urls().size(), done.failed().values().iterator().next());
+      Map.Entry<URI, String> first = done.failed().entrySet().iterator().next();
+      LOG.warn("rewarm: {} of {} changed URLs were not purged and re-warmed; e.g. {}: {}",
+          done.failed().size(), done.urls().size(),
+          Redactor.QUERY_VALUES.redact(first.getKey().toString()), first.getValue());
     }
     synchronized (this) {
       batches.remove(batch);
@@ -503,7 +506,7 @@ public final class Rewarmer implements AutoCloseable {
 
   private void reject(String item, @Nullable String reason) {
     String printable = item.replaceAll("\\p{Cntrl}", "?");
-    LOG.warn("rewarm: rejected change '{}': {}", printable, reason);
+    LOG.warn("rewarm: rejected change '{}': {}", Redactor.QUERY_VALUES.redact(printable), reason);
     safe(() -> listener.rejected(printable, String.valueOf(reason)));
   }
 

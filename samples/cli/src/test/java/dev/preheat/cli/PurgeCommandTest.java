@@ -67,12 +67,14 @@ class PurgeCommandTest {
   @Test
   void aUrlThatWasNotPurgedIsNotReWarmedAndExitsThree() {
     Result r = run("purge", "--purger", "nginx=" + server.url("/"), "--url",
-        server.url("/bad").toString(), "--url", server.url("/good").toString(), "--tag", "t1");
+        server.url("/bad?token=secret").toString(), "--url", server.url("/good").toString(),
+        "--tag", "t1");
 
     assertThat(r.exit()).isEqualTo(3);
-    assertThat(seen).doesNotContain("GET /bad").contains("GET /good");
+    assertThat(seen).doesNotContain("GET /bad?token=secret").contains("GET /good");
     assertThat(r.out()).contains("1 purged, 1 failed, 1 unsupported")
-        .contains("FAILED  url " + server.url("/bad") + "  HTTP 403: 403 Forbidden")
+        .contains("FAILED  url " + server.url("/bad") + "?token=***  HTTP 403: 403 Forbidden")
+        .doesNotContain("secret")
         .contains("UNSUPPORTED  tag t1")
         .contains("re-warm: 1 of 2 URLs purged and re-warmed, 1 not");
   }
