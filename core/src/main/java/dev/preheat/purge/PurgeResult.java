@@ -1,5 +1,6 @@
 package dev.preheat.purge;
 
+import dev.preheat.spi.Purger;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

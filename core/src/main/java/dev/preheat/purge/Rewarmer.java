@@ -1,5 +1,6 @@
 package dev.preheat.purge;
 
+import dev.preheat.spi.Purger;
 import dev.preheat.internal.warm.Redactor;
 import dev.preheat.report.WarmReport;
 import dev.preheat.spi.WarmListener;

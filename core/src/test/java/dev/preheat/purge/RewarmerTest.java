@@ -1,5 +1,6 @@
 package dev.preheat.purge;
 
+import dev.preheat.spi.Purger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.preheat.http.internal.PurgeCalls;
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
-import dev.preheat.purge.Purger;
+import dev.preheat.spi.Purger;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.preheat.http.purge;
 
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
-import dev.preheat.purge.Purger;
+import dev.preheat.spi.Purger;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,5 @@
 /**
- * {@link dev.preheat.purge.Purger}s over HTTP: {@link dev.preheat.http.purge.VarnishPurger}
+ * {@link dev.preheat.spi.Purger}s over HTTP: {@link dev.preheat.http.purge.VarnishPurger}
  * ({@code PURGE} and {@code BAN}), {@link dev.preheat.http.purge.NginxPurger} (the purge modules'
  * {@code PURGE}), {@link dev.preheat.http.purge.FastlyPurger} and {@link
  * dev.preheat.http.purge.CloudflarePurger} (their purge APIs). All retry {@code 429} and {@code

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
-import dev.preheat.purge.Purger;
+import dev.preheat.spi.Purger;
 import dev.preheat.warm.RetrySettings;
 import java.net.URI;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.preheat.http.testing.TestOrigin;
 import dev.preheat.http.testing.VarnishServer;
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
-import dev.preheat.purge.Purger;
+import dev.preheat.spi.Purger;
 import dev.preheat.purge.RewarmBatch;
 import dev.preheat.purge.RewarmListener;
 import dev.preheat.purge.Rewarmer;

@@ -8,7 +8,7 @@ import dev.preheat.http.purge.NginxPurger;
 import dev.preheat.http.purge.VarnishPurger;
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
-import dev.preheat.purge.Purger;
+import dev.preheat.spi.Purger;
 import dev.preheat.purge.RewarmBatch;
 import dev.preheat.purge.RewarmListener;
 import dev.preheat.purge.Rewarmer;

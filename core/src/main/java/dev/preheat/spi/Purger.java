@@ -1,4 +1,7 @@
-package dev.preheat.purge;
+package dev.preheat.spi;
+
+import dev.preheat.purge.PurgeRequest;
+import dev.preheat.purge.PurgeResult;
 
 import java.util.concurrent.CompletableFuture;
 
