@@ -124,7 +124,8 @@ public final class Warmer {
     this.sharedCache = b.sharedCache;
     this.allowPrefixes = List.copyOf(b.allowPrefixes);
     this.denyPrefixes = List.copyOf(b.denyPrefixes);
-    this.redactor = b.showQueryValues ? Redactor.NONE : Redactor.QUERY_VALUES;
+    this.redactor = b.showQueryValues ? Redactor.NONE
+        : b.queryValueKey != null ? Redactor.keyed(b.queryValueKey) : Redactor.QUERY_VALUES;
     this.verify = b.verify == null ? VerifySettings.OFF : b.verify;
     this.sloShare = b.sloShare == null ? DEFAULT_SLO_SHARE : b.sloShare;
     this.sloWithin = b.sloWithin == null ? DEFAULT_SLO_WITHIN : b.sloWithin;
@@ -226,6 +227,7 @@ public final class Warmer {
     private final List<String> denyPrefixes = new ArrayList<>();
     private boolean showQueryValues;
     private boolean showQueryValuesSet;
+    private byte @Nullable [] queryValueKey;
     private @Nullable VerifySettings verify;
     private @Nullable Double sloShare;
     private @Nullable Duration sloWithin;
@@ -589,8 +591,11 @@ public final class Warmer {
     }
 
     /**
-     * Shows query values in logs, listener-facing strings and reports; default false (values
-     * are replaced by {@code ***} because they may hold tokens or personal data).
+     * Shows query values in logs, listener-facing strings and reports; default false: each value
+     * is replaced by {@code ~} and a short keyed hash ({@code ?flav=~3fa9c2d1}), because values
+     * may hold tokens or personal data. Different values get different hashes, so {@code
+     * ?flav=rss20} and {@code ?flav=atom} stay apart; the key is random per JVM unless {@link
+     * #queryValueKey(byte[])} sets one.
      *
      * @throws IllegalStateException if already set
      */
@@ -600,6 +605,23 @@ public final class Warmer {
       }
       showQueryValuesSet = true;
       this.showQueryValues = show;
+      return this;
+    }
+
+    /**
+     * The secret key under which query values are hashed in logs and reports, so the same value
+     * gets the same hash in every run (default: a random key per JVM). Keep it secret: with it,
+     * guessed values can be confirmed.
+     *
+     * @throws IllegalArgumentException if shorter than 16 bytes
+     * @throws IllegalStateException if already set
+     */
+    public Builder queryValueKey(byte[] key) {
+      if (queryValueKey != null) {
+        throw new IllegalStateException("queryValueKey was already set");
+      }
+      Redactor.keyed(key);
+      this.queryValueKey = key.clone();
       return this;
     }
 
