@@ -60,7 +60,93 @@ final class JsonReportWriter implements ReportWriter {
     for (WarmReport.Problem p : r.problems()) {
       problems.addObject().put("key", p.key()).put("outcome", p.outcome()).put("detail", p.detail());
     }
+    ArrayNode stages = root.putArray("stages");
+    for (StageReport s : r.stages()) {
+      stages.add(stage(s));
+    }
     return root;
+  }
+
+  private static ObjectNode stage(StageReport s) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("name", s.name());
+    n.put("region", s.region());
+    putNullable(n, "target", s.target());
+    putNullable(n, "connectTo", s.connectTo());
+    if (s.rate() == null) {
+      n.putNull("rate");
+    } else {
+      n.put("rate", s.rate());
+    }
+    n.put("concurrency", s.concurrency());
+    ArrayNode variants = n.putArray("variants");
+    s.variants().forEach(variants::add);
+    n.put("targets", s.targets());
+    n.put("status", s.status().name());
+    putNullable(n, "detail", s.detail());
+    n.put("attempts", s.attempts());
+    if (s.report() == null) {
+      n.putNull("report");
+    } else {
+      n.set("report", tree(s.report()));
+    }
+    ArrayNode gates = n.putArray("gateDecisions");
+    for (StageReport.GateDecision d : s.gateDecisions()) {
+      ObjectNode g = gates.addObject();
+      g.put("attempt", d.attempt());
+      g.put("at", d.at().toString());
+      g.put("passed", d.passed());
+      g.put("sampled", d.sampled());
+      g.put("hitRatio", d.hitRatio());
+      g.put("errorRate", d.errorRate());
+      if (d.uplift() == null) {
+        g.putNull("uplift");
+      } else {
+        g.put("uplift", d.uplift());
+      }
+      ArrayNode failures = g.putArray("failures");
+      d.failures().forEach(failures::add);
+      g.put("action", d.action());
+    }
+    StageReport.Canary c = s.canary();
+    if (c == null) {
+      n.putNull("canary");
+    } else {
+      ObjectNode cn = n.putObject("canary");
+      cn.put("entries", c.entries());
+      cn.put("sampledBefore", c.sampledBefore());
+      if (c.hitRatioBefore() == null) {
+        cn.putNull("hitRatioBefore");
+      } else {
+        cn.put("hitRatioBefore", c.hitRatioBefore());
+      }
+      cn.put("sampledAfter", c.sampledAfter());
+      cn.put("hitRatioAfter", c.hitRatioAfter());
+      if (c.uplift() == null) {
+        cn.putNull("uplift");
+      } else {
+        cn.put("uplift", c.uplift());
+      }
+    }
+    StageReport.Budget b = s.budget();
+    if (b == null) {
+      n.putNull("budget");
+    } else {
+      n.putObject("budget").put("day", b.day()).put("requestsPerDay", b.requestsPerDay())
+          .put("bytesPerDay", b.bytesPerDay()).put("pauseAt", b.pauseAt())
+          .put("requestsBefore", b.requestsBefore()).put("bytesBefore", b.bytesBefore())
+          .put("requestsAfter", b.requestsAfter()).put("bytesAfter", b.bytesAfter())
+          .put("paused", b.paused());
+    }
+    return n;
+  }
+
+  private static void putNullable(ObjectNode n, String field, String value) {
+    if (value == null) {
+      n.putNull(field);
+    } else {
+      n.put(field, value);
+    }
   }
 
   private static ObjectNode figures(HostFigures f) {

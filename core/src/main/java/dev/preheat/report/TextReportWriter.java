@@ -3,6 +3,8 @@ package dev.preheat.report;
 import dev.preheat.warm.Outcome;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,9 +56,82 @@ final class TextReportWriter implements ReportWriter {
     for (String clamp : r.clamps()) {
       out.write("  clamp: " + clamp + System.lineSeparator());
     }
+    int i = 0;
+    for (StageReport s : r.stages()) {
+      writeStage(++i, s, out);
+    }
     for (WarmReport.Problem p : r.problems()) {
       out.write("  " + p.outcome() + " " + p.key() + ": " + p.detail() + System.lineSeparator());
     }
+  }
+
+  private static void writeStage(int number, StageReport s, Writer out) throws IOException {
+    String nl = System.lineSeparator();
+    StringBuilder head = new StringBuilder("  stage ").append(number).append(' ')
+        .append(s.name());
+    if (s.target() != null) {
+      head.append(" -> ").append(s.target());
+    }
+    List<String> settings = new ArrayList<>();
+    if (s.connectTo() != null) {
+      settings.add("connect-to " + s.connectTo());
+    }
+    settings.add(s.rate() == null ? "rate unlimited" : "rate " + rate(s.rate()) + "/s");
+    settings.add("concurrency " + s.concurrency());
+    if (!s.region().equals(s.name())) {
+      settings.add("region " + s.region());
+    }
+    settings.add(s.targets() + " targets");
+    head.append(" (").append(String.join(", ", settings)).append("): ").append(s.status());
+    if (s.attempts() > 1) {
+      head.append(" after ").append(s.attempts()).append(" runs");
+    }
+    if (s.detail() != null) {
+      head.append(" - ").append(s.detail());
+    }
+    out.write(head + nl);
+    WarmReport r = s.report();
+    if (r != null) {
+      HostFigures t = r.totals();
+      WarmReport.Verification v = r.verification();
+      out.write("    outcomes: " + nonZero(t.outcomes()) + "; " + t.requestsSent() + " requests, "
+          + t.bodyBytes() + " bytes" + (v == null ? "" : String.format(Locale.ROOT,
+              "; verify %d/%d HIT (%.1f%%)", v.hits(), v.sampled(), v.hitRatio() * 100))
+          + (r.stopReason() == null ? "" : "; stopped: " + r.stopReason()) + nl);
+    }
+    StageReport.Canary c = s.canary();
+    if (c != null) {
+      out.write(String.format(Locale.ROOT, "    canary: hottest %d entries; HIT ratio before %s,"
+              + " after %.1f%% (%d sampled); uplift %s%n", c.entries(),
+          c.hitRatioBefore() == null ? "not measured"
+              : String.format(Locale.ROOT, "%.1f%% (%d control targets)",
+                  c.hitRatioBefore() * 100, c.sampledBefore()),
+          c.hitRatioAfter() * 100, c.sampledAfter(),
+          c.uplift() == null ? "unknown"
+              : String.format(Locale.ROOT, "%+.1f points", c.uplift() * 100)));
+    }
+    for (StageReport.GateDecision d : s.gateDecisions()) {
+      out.write(String.format(Locale.ROOT, "    gate (run %d): %s - hit ratio %.1f%% of %d,"
+              + " error rate %.1f%%%s%s -> %s%n", d.attempt(), d.passed() ? "passed" : "FAILED",
+          d.hitRatio() * 100, d.sampled(), d.errorRate() * 100,
+          d.uplift() == null ? "" : String.format(Locale.ROOT, ", uplift %+.1f points",
+              d.uplift() * 100),
+          d.failures().isEmpty() ? "" : " (" + String.join("; ", d.failures()) + ")",
+          d.action()));
+    }
+    StageReport.Budget b = s.budget();
+    if (b != null) {
+      out.write(String.format(Locale.ROOT, "    budget of region %s on %s: %s%s, pause at %.0f%%%s%n",
+          s.region(), b.day(), b.requestsPerDay() == 0 ? ""
+              : b.requestsAfter() + "/" + b.requestsPerDay() + " requests",
+          b.bytesPerDay() == 0 ? "" : (b.requestsPerDay() == 0 ? "" : ", ") + b.bytesAfter() + "/"
+              + b.bytesPerDay() + " bytes",
+          b.pauseAt() * 100, b.paused() ? " - PAUSED" : ""));
+    }
+  }
+
+  private static String rate(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.2f", d);
   }
 
   private static String nonZero(Map<?, Long> counts) {

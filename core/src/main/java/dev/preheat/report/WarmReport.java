@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param clamps every value the engine clamped (e.g. a too long Retry-After), as messages
  * @param problems failed, uncacheable and cancelled targets with their reasons (at most {@value
  *     #MAX_LISTED} are listed; {@code totals} has the full counts)
+ * @param stages for a staged warm, each stage in run order (its figures, gate decisions, canary
+ *     and budget); empty for a plain run. The other fields then cover every stage: totals and
+ *     hosts sum the stages' last runs plus the skipped targets of stages that did not run
  */
 public record WarmReport(
     int schemaVersion,
@@ -36,10 +39,11 @@ public record WarmReport(
     Slo slo,
     @Nullable Verification verification,
     List<String> clamps,
-    List<Problem> problems) {
+    List<Problem> problems,
+    List<StageReport> stages) {
 
-  /** The current JSON schema version. */
-  public static final int SCHEMA_VERSION = 1;
+  /** The current JSON schema version (2 added {@code stages} and the skip reason {@code STAGE_NOT_RUN}). */
+  public static final int SCHEMA_VERSION = 2;
 
   /** The most keys listed in {@link #problems()} and {@link Verification#misses()}. */
   public static final int MAX_LISTED = 1000;
@@ -50,6 +54,20 @@ public record WarmReport(
     hosts = Map.copyOf(hosts);
     clamps = List.copyOf(clamps);
     problems = List.copyOf(problems);
+    stages = List.copyOf(stages);
+  }
+
+  /** A report of a plain (not staged) run: no {@link #stages()}. */
+  public WarmReport(int schemaVersion, String planHash, Instant startedAt, Duration elapsed,
+      @Nullable String stopReason, HostFigures totals, Map<String, HostFigures> hosts, Slo slo,
+      @Nullable Verification verification, List<String> clamps, List<Problem> problems) {
+    this(schemaVersion, planHash, startedAt, elapsed, stopReason, totals, hosts, slo,
+        verification, clamps, problems, List.of());
+  }
+
+  /** The first stage whose gate failed, if any. */
+  public java.util.Optional<StageReport> failedGate() {
+    return stages.stream().filter(s -> s.status() == StageReport.Status.GATE_FAILED).findFirst();
   }
 
   /**

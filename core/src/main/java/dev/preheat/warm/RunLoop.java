@@ -164,6 +164,13 @@ final class RunLoop implements WarmRun {
     return plan.hash();
   }
 
+  /** The per-host counters; read them only after the run has completed. */
+  synchronized Map<String, HostStats> hostStats() {
+    Map<String, HostStats> out = new TreeMap<>();
+    hosts.forEach((name, h) -> out.put(name, h.stats));
+    return out;
+  }
+
   /** Checks every target, queues the ones to send and schedules the first drain. */
   void begin() {
     events.add(() -> listener.runStarted(plan));
@@ -400,6 +407,11 @@ final class RunLoop implements WarmRun {
   }
 
   private Map<String, String> verifyHeaders(WarmTarget target) {
+    return verifyHeaders(w, target);
+  }
+
+  /** The headers of a browser-like verification request: no marker header, no credentials. */
+  static Map<String, String> verifyHeaders(Warmer w, WarmTarget target) {
     LinkedHashMap<String, String> h = new LinkedHashMap<>();
     String agent = w.verify.userAgentByVariant().get(target.variant().name());
     if (agent == null) {
@@ -408,12 +420,16 @@ final class RunLoop implements WarmRun {
           .findFirst().orElse(w.verify.userAgent());
     }
     h.put("User-Agent", agent);
-    copyVariantHeaders(target, h);
+    copyVariantHeaders(w, target, h);
     return h;
   }
 
-  /** Copies the variant's headers minus credentials; cookies only when allowed as cohort. */
   private void copyVariantHeaders(WarmTarget target, Map<String, String> h) {
+    copyVariantHeaders(w, target, h);
+  }
+
+  /** Copies the variant's headers minus credentials; cookies only when allowed as cohort. */
+  private static void copyVariantHeaders(Warmer w, WarmTarget target, Map<String, String> h) {
     for (Map.Entry<String, String> e : target.variant().headers().entrySet()) {
       String name = Warmer.lower(e.getKey());
       if (name.equals("user-agent") || name.equals("authorization")
@@ -421,7 +437,7 @@ final class RunLoop implements WarmRun {
         continue;
       }
       if (name.equals("cookie")) {
-        String kept = cohortCookies(e.getValue());
+        String kept = cohortCookies(w, e.getValue());
         if (!kept.isEmpty()) {
           h.put(e.getKey(), kept);
         }
@@ -431,7 +447,7 @@ final class RunLoop implements WarmRun {
     }
   }
 
-  private String cohortCookies(String cookieHeader) {
+  private static String cohortCookies(Warmer w, String cookieHeader) {
     if (w.cohortCookies.isEmpty()) {
       return "";
     }

@@ -11,5 +11,10 @@ public enum SkipReason {
   /** The deadline passed before it was started. */
   DEADLINE,
   /** A checkpoint of an earlier run of the same plan shows it finished. */
-  CHECKPOINTED
+  CHECKPOINTED,
+  /**
+   * Its stage never started: an earlier stage's gate failed or its region budget paused the
+   * staged run (see {@link dev.preheat.report.StageReport}).
+   */
+  STAGE_NOT_RUN
 }

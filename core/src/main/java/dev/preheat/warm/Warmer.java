@@ -2,8 +2,10 @@ package dev.preheat.warm;
 
 import dev.preheat.key.HeaderValidation;
 import dev.preheat.internal.warm.Redactor;
+import dev.preheat.spi.BudgetLedger;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.Transport;
+import dev.preheat.spi.TransportFactory;
 import dev.preheat.spi.ValidatorStore;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.spi.WarmScheduler;
@@ -96,6 +98,7 @@ public final class Warmer {
   final double sloShare;
   final Duration sloWithin;
   final Supplier<RandomGenerator> random;
+  final BudgetLedger budgetLedger;
 
   private Warmer(Builder b) {
     this.transport = Objects.requireNonNull(b.transport,
@@ -130,6 +133,50 @@ public final class Warmer {
     this.sloShare = b.sloShare == null ? DEFAULT_SLO_SHARE : b.sloShare;
     this.sloWithin = b.sloWithin == null ? DEFAULT_SLO_WITHIN : b.sloWithin;
     this.random = b.random == null ? java.util.concurrent.ThreadLocalRandom::current : b.random;
+    this.budgetLedger = b.budgetLedger == null ? BudgetLedger.inMemory() : b.budgetLedger;
+  }
+
+  /** A copy of {@code base} for one stage: its own transport, caps, budgets and verification. */
+  private Warmer(Warmer base, Transport transport, double rate, int concurrency,
+      long maxRequests, long maxBytes, @Nullable Duration deadline, VerifySettings verify) {
+    this.transport = transport;
+    this.scheduler = base.scheduler;
+    this.rate = rate;
+    this.burst = rate == base.rate ? base.burst
+        : Double.isInfinite(rate) ? 1 : (int) Math.max(1, Math.ceil(rate / 10));
+    this.concurrency = concurrency;
+    this.retry = base.retry;
+    this.breaker = base.breaker;
+    this.requestTimeout = base.requestTimeout;
+    this.maxRequests = maxRequests;
+    this.maxBytes = maxBytes;
+    this.deadline = deadline;
+    this.deadlineGrace = base.deadlineGrace;
+    this.maxRetryAfter = base.maxRetryAfter;
+    this.validators = base.validators;
+    this.checkpoints = base.checkpoints;
+    this.statusReader = base.statusReader;
+    this.listener = base.listener;
+    this.userAgent = base.userAgent;
+    this.warmHeader = base.warmHeader;
+    this.warmHeaderValue = base.warmHeaderValue;
+    this.cohortCookies = base.cohortCookies;
+    this.sharedCache = base.sharedCache;
+    this.allowPrefixes = base.allowPrefixes;
+    this.denyPrefixes = base.denyPrefixes;
+    this.redactor = base.redactor;
+    this.verify = verify;
+    this.sloShare = base.sloShare;
+    this.sloWithin = base.sloWithin;
+    this.random = base.random;
+    this.budgetLedger = base.budgetLedger;
+  }
+
+  Warmer forStage(Transport stageTransport, double stageRate, int stageConcurrency,
+      long stageMaxRequests, long stageMaxBytes, @Nullable Duration stageDeadline,
+      VerifySettings stageVerify) {
+    return new Warmer(this, stageTransport, stageRate, stageConcurrency, stageMaxRequests,
+        stageMaxBytes, stageDeadline, stageVerify);
   }
 
   private static String readVersion() {
@@ -163,6 +210,52 @@ public final class Warmer {
   public WarmRun start(WarmPlan plan) {
     Objects.requireNonNull(plan, "plan");
     RunLoop run = new RunLoop(this, plan);
+    run.begin();
+    return run;
+  }
+
+  /**
+   * Starts warming {@code plan} through {@code stages} in order, every stage with the transport
+   * this warmer was built with (stages cannot pin an address then); see {@link #start(WarmPlan,
+   * Stages, TransportFactory)}.
+   *
+   * @throws IllegalArgumentException if a stage pins an address ({@code connectTo})
+   */
+  public WarmRun start(WarmPlan plan, Stages stages) {
+    return start(plan, stages, TransportFactory.shared(transport));
+  }
+
+  /**
+   * Starts warming {@code plan} through {@code stages}, strictly in order, and returns at once.
+   * Each stage warms the plan's URLs retargeted to the stage's target (a canary stage only the
+   * hottest slice), with its own transport from {@code transports}, its rate and concurrency
+   * caps and its variants; then its gate is checked on a browser-like verification sample. The
+   * next stage starts only when the previous one ended and its gate passed; a failed gate (after
+   * its retries) or a region budget reaching its pause share stops the run there, and the
+   * targets of the stages not run are skipped ({@link SkipReason#STAGE_NOT_RUN}). This warmer's
+   * request and byte budgets and deadline cover the whole staged run. The report lists every
+   * stage ({@link WarmReport#stages()}).
+   *
+   * <p>Listeners see each stage's run as a run of its own (its own {@code runStarted} and {@code
+   * runFinished}); the staged report is the one the returned run completes with.
+   *
+   * @throws IllegalArgumentException if a stage pins an address but {@code transports} is
+   *     {@link TransportFactory#shared(Transport)}
+   */
+  public WarmRun start(WarmPlan plan, Stages stages, TransportFactory transports) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(stages, "stages");
+    Objects.requireNonNull(transports, "transports");
+    if (transports instanceof dev.preheat.internal.warm.SharedTransportFactory) {
+      for (Stage s : stages.stages()) {
+        if (s.connectTo() != null) {
+          throw new IllegalArgumentException("stage '" + s.name() + "' pins connectTo "
+              + s.connectTo() + " but every stage shares one transport; pass a TransportFactory"
+              + " that opens a pinned transport per stage");
+        }
+      }
+    }
+    StagedRun run = new StagedRun(this, plan, stages, transports);
     run.begin();
     return run;
   }
@@ -232,6 +325,7 @@ public final class Warmer {
     private @Nullable Double sloShare;
     private @Nullable Duration sloWithin;
     private @Nullable Supplier<RandomGenerator> random;
+    private @Nullable BudgetLedger budgetLedger;
 
     private Builder() {}
 
@@ -651,6 +745,18 @@ public final class Warmer {
       }
       this.sloWithin = positive(within, "slo within");
       this.sloShare = share;
+      return this;
+    }
+
+    /**
+     * Where staged runs keep each region's daily usage ({@link RegionBudget}); default in memory
+     * (budgets then hold within this process only).
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder budgetLedger(BudgetLedger ledger) {
+      once(this.budgetLedger, "budgetLedger");
+      this.budgetLedger = Objects.requireNonNull(ledger, "ledger");
       return this;
     }
 
