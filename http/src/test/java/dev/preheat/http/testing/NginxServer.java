@@ -8,6 +8,9 @@ import java.util.List;
  * front of an origin, reporting {@code X-Cache-Status: $upstream_cache_status}. Every path
  * (pid, logs, temp and cache directories) lives in a private temp dir, so no privileges are
  * needed. Requires the {@code nginx-light} (or any nginx) package.
+ *
+ * <p>The upstream's own {@code X-Cache-Status} is hidden, so nginx can be chained (an edge in
+ * front of a shield) and each answer carries the status of the cache that answered.
  */
 public final class NginxServer extends ServerProcess {
 
@@ -45,6 +48,7 @@ public final class NginxServer extends ServerProcess {
               proxy_set_header Connection "";
               proxy_cache warm;
               proxy_cache_revalidate on;
+              proxy_hide_header X-Cache-Status;
               add_header X-Cache-Status $upstream_cache_status always;
             }
           }
@@ -58,5 +62,10 @@ public final class NginxServer extends ServerProcess {
       throw e;
     }
     return server;
+  }
+
+  /** The access log (nginx's {@code combined} format), one line per request answered. */
+  public Path accessLog() {
+    return dir.resolve("access.log");
   }
 }
