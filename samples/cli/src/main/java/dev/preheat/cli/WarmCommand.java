@@ -3,13 +3,17 @@ package dev.preheat.cli;
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.hotset.HotsetEntry;
 import dev.preheat.http.OkHttpTransport;
+import dev.preheat.report.AuditLog;
 import dev.preheat.report.ReportWriter;
+import dev.preheat.report.StageReport;
 import dev.preheat.report.WarmReport;
 import dev.preheat.source.SourceProblem;
 import dev.preheat.source.UrlListReader;
 import dev.preheat.source.UrlListResult;
+import dev.preheat.spi.BudgetLedger;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.ValidatorStore;
+import dev.preheat.warm.Stages;
 import dev.preheat.warm.VerifySettings;
 import dev.preheat.warm.WarmPlan;
 import dev.preheat.warm.WarmRun;
@@ -54,8 +58,10 @@ import picocli.CommandLine.Spec;
           + "(--variant 'Accept-Encoding: br' --variant 'Accept-Encoding: gzip' --variant "
           + "'Accept-Language: de' = 2 variants). Default: one variant with a modern browser's "
           + "Accept-Encoding: gzip, deflate, br, zstd.",
-      "Exit codes: 0 done; 2 bad usage or unreadable input; 3 SLO missed, or verification hit "
-          + "ratio below --min-hit-ratio; 4 aborted (deadline, request or byte budget; the "
+      "Stages: --stage shield=URL;connect-to=HOST:PORT --stage edge=URL --gate hit>=0.9,errors<=0.01"
+          + " warms the shield first, checks its gate, then the edge.",
+      "Exit codes: 0 done; 2 bad usage or unreadable input; 3 SLO missed, verification hit "
+          + "ratio below --min-hit-ratio, or a stage's gate failed; 4 aborted (deadline, request or byte budget; the "
           + "report's stopReason says which); 1 internal error."
     })
 final class WarmCommand implements Callable<Integer> {
@@ -159,6 +165,44 @@ final class WarmCommand implements Callable<Integer> {
       description = "User-Agent of warm requests (default contains a Preheat/<version> token).")
   @Nullable String userAgent;
 
+  @Option(names = "--stage", paramLabel = "NAME=URL[;k=v]",
+      description = "A stage, in run order (repeatable): NAME=URL[;connect-to=HOST:PORT][;rate=R]"
+          + "[;concurrency=C][;canary=SHARE][;region=NAME][;requests-per-day=N]"
+          + "[;bytes-per-day=SIZE][;gate=SPEC]. An empty URL keeps --base-url (and --connect-to)."
+          + " Each stage starts only after the previous one finished and passed its gate.")
+  List<String> stages = new ArrayList<>();
+
+  @Option(names = "--gate", paramLabel = "SPEC",
+      description = "Gate after every stage without its own gate=: e.g. hit>=0.9,errors<=0.01"
+          + "[,uplift>=0.5] (verification HIT ratio, failed share, canary uplift). A failed gate"
+          + " stops the run: exit 3 naming the stage.")
+  @Nullable String gate;
+
+  @Option(names = "--gate-retry", paramLabel = "DELAY:ATTEMPTS",
+      description = "On a failed gate, pause DELAY and run the stage again, at most ATTEMPTS"
+          + " times (e.g. 30s:3), instead of stopping at once.")
+  @Nullable String gateRetry;
+
+  @Option(names = "--budget-pause-at", paramLabel = "SHARE",
+      description = "Share of a stage's requests-per-day/bytes-per-day at which its region"
+          + " pauses (default " + dev.preheat.warm.RegionBudget.DEFAULT_PAUSE_AT + ").")
+  @Nullable Double budgetPauseAt;
+
+  @Option(names = "--budget-file", paramLabel = "FILE",
+      description = "Where each region's usage of the day is kept, so the next run the same day"
+          + " sees it (default ~/.preheat/budgets.json).")
+  @Nullable Path budgetFile;
+
+  @Option(names = "--cohort-cookie", paramLabel = "NAME=VALUE",
+      description = "Warm every variant also with this signed cohort cookie (repeatable: one"
+          + " set of variants per value); no other cookie is ever sent.")
+  List<String> cohortCookies = new ArrayList<>();
+
+  @Option(names = "--audit-log", paramLabel = "FILE",
+      description = "Append a JSON line per warm request that carried a cohort cookie: time, URL"
+          + " with query values hashed, cohort, outcome (never the cookie value).")
+  @Nullable Path auditLog;
+
   @Option(names = "--slo", paramLabel = "SHARE/DURATION",
       description = "SLO: SHARE of the targets warm within DURATION (default 0.95/15m); missed "
           + "= exit 3.")
@@ -185,7 +229,22 @@ final class WarmCommand implements Callable<Integer> {
     ValidatorStore validatorStore = null;
     CheckpointStore checkpointStore = null;
     OkHttpTransport transport = null;
+    BudgetLedger ledger = null;
+    AuditLog audit = null;
     try {
+      Stages stageList = settings.stages();
+      if (stageList != null && stageList.stages().stream().anyMatch(st -> st.budget() != null)) {
+        Path file = budgetFile != null ? budgetFile : stateDir().resolve("budgets.json");
+        ledger = open(() -> BudgetLedger.file(file), "--budget-file");
+        settings.warmer().budgetLedger(ledger);
+      }
+      if (auditLog != null) {
+        byte[] key = AuditKey.load(stateDir().resolve("audit.key"));
+        AuditLog.Builder ab = AuditLog.builder(auditLog).queryValueKey(key);
+        settings.cohortCookieNames().forEach(ab::cohortCookie);
+        audit = open(ab::build, "--audit-log");
+        settings.warmer().queryValueKey(key);
+      }
       validatorStore = validators == null ? null : open(() -> ValidatorStore.file(validators),
           "--validators");
       checkpointStore = checkpoint == null ? null : open(() -> CheckpointStore.file(checkpoint),
@@ -202,13 +261,24 @@ final class WarmCommand implements Callable<Integer> {
       if (checkpointStore != null) {
         wb.checkpoints(checkpointStore);
       }
+      int progressTotal = plan.targetCount() * (stageList == null ? 1 : stageList.stages().size());
       WarmProgress progress = Terminal.stderrIsTerminal()
-          ? new WarmProgress(err, plan.targetCount()) : null;
+          ? new WarmProgress(err, progressTotal) : null;
+      List<dev.preheat.spi.WarmListener> listeners = new ArrayList<>();
       if (progress != null) {
-        wb.listener(progress);
+        listeners.add(progress);
+      }
+      if (audit != null) {
+        listeners.add(audit);
+      }
+      if (!listeners.isEmpty()) {
+        wb.listener(listeners.size() == 1 ? listeners.get(0)
+            : dev.preheat.spi.WarmListener.composite(listeners));
       }
       WarmReport result;
-      WarmRun run = wb.build().start(plan);
+      Warmer warmer = wb.build();
+      WarmRun run = stageList == null ? warmer.start(plan)
+          : warmer.start(plan, stageList, StageOptions.transports(base, settings.concurrency()));
       // Ctrl-C or a plain kill: cancel the run, so every target still gets its outcome, the
       // validators learned so far are saved and the report is printed before the JVM exits.
       // Finished targets are checkpointed as they finish either way, so a restart resumes.
@@ -250,6 +320,12 @@ final class WarmCommand implements Callable<Integer> {
       if (checkpointStore != null) {
         checkpointStore.close();
       }
+      if (ledger != null) {
+        ledger.close();
+      }
+      if (audit != null) {
+        audit.close();
+      }
     }
   }
 
@@ -258,7 +334,8 @@ final class WarmCommand implements Callable<Integer> {
 
   /** Everything the options mean, validated before any input is read or request is sent. */
   private record Settings(Warmer.Builder warmer, List<WarmVariant> variants, int concurrency,
-      @Nullable InetSocketAddress pin, double minHitRatio) {}
+      @Nullable InetSocketAddress pin, double minHitRatio, @Nullable Stages stages,
+      List<String> cohortCookieNames) {}
 
   private Settings validate(URI base) {
     boolean hotsetInput = hotset.hasInput();
@@ -327,7 +404,7 @@ final class WarmCommand implements Callable<Integer> {
     } else {
       checkpoint = Path.of(checkpointOption);
     }
-    for (Path p : new Path[] {validators, checkpoint, reportFile}) {
+    for (Path p : new Path[] {validators, checkpoint, reportFile, budgetFile, auditLog}) {
       if (p != null && p.toAbsolutePath().getParent() != null
           && !Files.isDirectory(p.toAbsolutePath().getParent())) {
         throw new UsageError("cannot write " + p + ": directory "
@@ -337,8 +414,16 @@ final class WarmCommand implements Callable<Integer> {
     if (urls != null && !urls.equals("-")) {
       HotsetOptions.requireReadable(Path.of(urls), "URL list");
     }
-    return new Settings(w, variantList, maxConcurrency, connectTo == null ? null
-        : parseConnectTo(connectTo), hitRatio);
+    InetSocketAddress pin = connectTo == null ? null : parseConnectTo(connectTo);
+    Stages stageList = StageOptions.parse(stages, gate, gateRetry, budgetPauseAt, base, pin);
+    List<String> cookieNames = new ArrayList<>();
+    variantList = CohortVariants.multiply(variantList, cohortCookies, cookieNames);
+    cookieNames.forEach(w::cohortCookie);
+    if (auditLog != null && cookieNames.isEmpty()) {
+      throw new UsageError("--audit-log records requests that carry a cohort cookie: add"
+          + " --cohort-cookie NAME=VALUE");
+    }
+    return new Settings(w, variantList, maxConcurrency, pin, hitRatio, stageList, cookieNames);
   }
 
   private static <T> T option(String option, java.util.function.Supplier<T> parser) {
@@ -358,23 +443,31 @@ final class WarmCommand implements Callable<Integer> {
   }
 
   static URI parseBase(String text) {
+    return parseBase(text, "--base-url");
+  }
+
+  static URI parseBase(String text, String option) {
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw new UsageError("--base-url '" + text + "' is not a URL: " + e.getReason());
+      throw new UsageError(option + " '" + text + "' is not a URL: " + e.getReason());
     }
     String scheme = uri.getScheme();
     if (uri.getHost() == null || scheme == null
         || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new UsageError("--base-url must be an absolute http(s) URL without query, such as "
+      throw new UsageError(option + " must be an absolute http(s) URL without query, such as "
           + "https://www.example.com, but was '" + text + "'");
     }
     return uri;
   }
 
   static InetSocketAddress parseConnectTo(String text) {
+    return parseConnectTo(text, "--connect-to");
+  }
+
+  static InetSocketAddress parseConnectTo(String text, String option) {
     int colon = text.lastIndexOf(':');
     String host = colon <= 0 ? "" : text.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -387,12 +480,12 @@ final class WarmCommand implements Callable<Integer> {
       port = -1;
     }
     if (host.isEmpty() || port < 1 || port > 65_535) {
-      throw new UsageError("--connect-to must be HOST:PORT with a port in 1..65535, e.g. "
+      throw new UsageError(option + " must be HOST:PORT with a port in 1..65535, e.g. "
           + "10.0.0.7:443 or [::1]:8443, but was '" + text + "'");
     }
     InetSocketAddress address = new InetSocketAddress(host, port);
     if (address.isUnresolved()) {
-      throw new UsageError("--connect-to '" + text + "': cannot resolve " + host);
+      throw new UsageError(option + " '" + text + "': cannot resolve " + host);
     }
     return address;
   }
@@ -496,8 +589,27 @@ final class WarmCommand implements Callable<Integer> {
     }
   }
 
-  /** 4 when stopped early, 3 when the SLO or the verification threshold was missed, else 0. */
+  /**
+   * 3 when a stage's gate failed, 4 when stopped early, 3 when the SLO or the verification
+   * threshold was missed, else 0.
+   */
   static int exitCode(WarmReport r, double minHitRatio, PrintWriter err) {
+    java.util.Optional<StageReport> failed = r.failedGate();
+    if (failed.isPresent()) {
+      List<String> notRun = r.stages().stream()
+          .filter(s -> s.status() == StageReport.Status.NOT_RUN).map(StageReport::name).toList();
+      err.println("preheat warm: gate failed after stage '" + failed.get().name() + "': "
+          + failed.get().detail() + (notRun.isEmpty() ? "" : "; stages not run: "
+          + String.join(", ", notRun)) + ". Exit 3.");
+      return Main.SLO_MISSED;
+    }
+    for (StageReport s : r.stages()) {
+      if (s.status() == StageReport.Status.BUDGET_PAUSED) {
+        err.println("preheat warm: stage '" + s.name() + "': " + s.detail() + "; the rest is"
+            + " skipped. Exit 4.");
+        return Main.ABORTED;
+      }
+    }
     if (r.stopReason() != null) {
       err.println("preheat warm: aborted (" + r.stopReason() + "); the report lists what was "
           + "skipped. Exit 4.");
