@@ -100,11 +100,11 @@ final class TextReportWriter implements ReportWriter {
           + (r.stopReason() == null ? "" : "; stopped: " + r.stopReason()) + nl);
     }
     StageReport.Canary c = s.canary();
-    if (c != null) {
+    if (c != null && r != null) {
       out.write(String.format(Locale.ROOT, "    canary: hottest %d entries; HIT ratio before %s,"
               + " after %.1f%% (%d sampled); uplift %s%n", c.entries(),
           c.hitRatioBefore() == null ? "not measured"
-              : String.format(Locale.ROOT, "%.1f%% (%d control targets)",
+              : String.format(Locale.ROOT, "%.1f%% (control sample of %d)",
                   c.hitRatioBefore() * 100, c.sampledBefore()),
           c.hitRatioAfter() * 100, c.sampledAfter(),
           c.uplift() == null ? "unknown"

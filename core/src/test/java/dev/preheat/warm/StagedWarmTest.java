@@ -306,7 +306,7 @@ class StagedWarmTest {
     assertThat(s.status()).isEqualTo(StageReport.Status.PASSED);
     assertThat(report.stages().get(1).targets()).isEqualTo(40);
     assertThat(ReportWriter.text().write(report)).contains("canary: hottest 4 entries; HIT ratio"
-        + " before 0.0% (4 control targets), after 100.0% (4 sampled); uplift +100.0 points");
+        + " before 0.0% (control sample of 4), after 100.0% (4 sampled); uplift +100.0 points");
   }
 
   @Test
