@@ -288,7 +288,7 @@ class WarmCommandTest {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).isEmpty();
     JsonNode json = new ObjectMapper().readTree(file.toFile());
-    assertThat(json.get("schemaVersion").asInt()).isEqualTo(1);
+    assertThat(json.get("schemaVersion").asInt()).isEqualTo(2);
     assertThat(json.get("planHash").asText()).hasSize(64);
     assertThat(json.get("stopReason").isNull()).isTrue();
     assertThat(json.at("/totals/targets").asLong()).isEqualTo(2);
