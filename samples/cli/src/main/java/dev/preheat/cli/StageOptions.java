@@ -7,6 +7,7 @@ import dev.preheat.warm.Gate;
 import dev.preheat.warm.RegionBudget;
 import dev.preheat.warm.Stage;
 import dev.preheat.warm.Stages;
+import dev.preheat.warm.WarmVariant;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -21,21 +22,22 @@ import org.jspecify.annotations.Nullable;
  * into {@link Stages}, and opens a pinned {@link OkHttpTransport} per stage.
  *
  * <p>{@code --stage NAME=URL[;connect-to=HOST:PORT][;rate=R][;concurrency=C][;canary=SHARE]
- * [;region=NAME][;requests-per-day=N][;bytes-per-day=SIZE][;gate=SPEC]}: an empty URL keeps
- * {@code --base-url}. {@code --gate hit>=0.9,errors<=0.01[,uplift>=0.5]} applies to every stage
+ * [;region=NAME][;requests-per-day=N][;bytes-per-day=SIZE][;gate=SPEC][;variant=HEADER: VALUE]...}:
+ * an empty URL keeps {@code --base-url}; {@code variant=} (repeatable, combined like {@code
+ * --variant}) replaces the variants for that stage. {@code --gate hit>=0.9,errors<=0.01[,uplift>=0.5]} applies to every stage
  * without its own {@code gate=}.
  */
 final class StageOptions {
 
   static final List<String> KEYS = List.of("connect-to", "rate", "concurrency", "canary",
-      "region", "requests-per-day", "bytes-per-day", "gate");
+      "region", "requests-per-day", "bytes-per-day", "gate", "variant");
 
   private StageOptions() {}
 
   /** The stages, or null when no {@code --stage} was given. */
   static @Nullable Stages parse(List<String> specs, @Nullable String gateSpec,
       @Nullable String gateRetry, @Nullable Double pauseAt, URI base,
-      @Nullable InetSocketAddress globalPin) {
+      @Nullable InetSocketAddress globalPin, List<String> cohortCookies) {
     if (specs.isEmpty()) {
       if (gateSpec != null || gateRetry != null || pauseAt != null) {
         throw new UsageError("--gate, --gate-retry and --budget-pause-at need at least one"
@@ -70,7 +72,8 @@ final class StageOptions {
     }
     Stages.Builder stages = Stages.builder().site(base);
     for (String spec : specs) {
-      Stage stage = stage(spec, gateSpec, retryDelay, retryAttempts, pauseAt, globalPin);
+      Stage stage = stage(spec, gateSpec, retryDelay, retryAttempts, pauseAt, globalPin,
+          cohortCookies);
       option("--stage " + spec, () -> stages.stage(stage));
     }
     return stages.build();
@@ -78,7 +81,7 @@ final class StageOptions {
 
   private static Stage stage(String spec, @Nullable String defaultGate,
       @Nullable Duration retryDelay, int retryAttempts, @Nullable Double pauseAt,
-      @Nullable InetSocketAddress globalPin) {
+      @Nullable InetSocketAddress globalPin, List<String> cohortCookies) {
     String[] parts = spec.split(";");
     String head = parts[0];
     int eq = head.indexOf('=');
@@ -99,6 +102,7 @@ final class StageOptions {
     boolean pinned = false;
     long requestsPerDay = 0;
     long bytesPerDay = 0;
+    List<String> variantSpecs = new ArrayList<>();
     for (int i = 1; i < parts.length; i++) {
       String p = parts[i].trim();
       if (p.isEmpty()) {
@@ -128,9 +132,20 @@ final class StageOptions {
         case "bytes-per-day" -> bytesPerDay = option(where + ": bytes-per-day",
             () -> Units.bytes(perDay(value)));
         case "gate" -> gate = value;
+        case "variant" -> variantSpecs.add(value);
         default -> throw new UsageError(where + ": unknown setting '" + key + "'; known: "
             + String.join(", ", KEYS));
       }
+    }
+    if (!variantSpecs.isEmpty()) {
+      List<WarmVariant> vs;
+      try {
+        vs = VariantMatrix.of(variantSpecs);
+      } catch (UsageError e) {
+        throw new UsageError(where + ": " + e.getMessage());
+      }
+      List<WarmVariant> withCohorts = CohortVariants.multiply(vs, cohortCookies, new ArrayList<>());
+      option(where, () -> b.variants(withCohorts));
     }
     if (!pinned && url.isEmpty() && globalPin != null) {
       InetSocketAddress a = globalPin;

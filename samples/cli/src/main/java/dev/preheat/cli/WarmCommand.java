@@ -3,6 +3,7 @@ package dev.preheat.cli;
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.hotset.HotsetEntry;
 import dev.preheat.http.OkHttpTransport;
+import dev.preheat.internal.warm.Redactor;
 import dev.preheat.report.AuditLog;
 import dev.preheat.report.ReportWriter;
 import dev.preheat.report.StageReport;
@@ -168,7 +169,8 @@ final class WarmCommand implements Callable<Integer> {
   @Option(names = "--stage", paramLabel = "NAME=URL[;k=v]",
       description = "A stage, in run order (repeatable): NAME=URL[;connect-to=HOST:PORT][;rate=R]"
           + "[;concurrency=C][;canary=SHARE][;region=NAME][;requests-per-day=N]"
-          + "[;bytes-per-day=SIZE][;gate=SPEC]. An empty URL keeps --base-url (and --connect-to)."
+          + "[;bytes-per-day=SIZE][;gate=SPEC][;variant=HEADER: VALUE]... An empty URL keeps"
+          + " --base-url (and --connect-to); variant= replaces --variant for that stage."
           + " Each stage starts only after the previous one finished and passed its gate.")
   List<String> stages = new ArrayList<>();
 
@@ -415,7 +417,8 @@ final class WarmCommand implements Callable<Integer> {
       HotsetOptions.requireReadable(Path.of(urls), "URL list");
     }
     InetSocketAddress pin = connectTo == null ? null : parseConnectTo(connectTo);
-    Stages stageList = StageOptions.parse(stages, gate, gateRetry, budgetPauseAt, base, pin);
+    Stages stageList = StageOptions.parse(stages, gate, gateRetry, budgetPauseAt, base, pin,
+        cohortCookies);
     List<String> cookieNames = new ArrayList<>();
     variantList = CohortVariants.multiply(variantList, cohortCookies, cookieNames);
     cookieNames.forEach(w::cohortCookie);
@@ -544,7 +547,11 @@ final class WarmCommand implements Callable<Integer> {
     try {
       new WarmPlan.Entry(new URI(absolute), weight, provenance, sizeHint);
     } catch (URISyntaxException | IllegalArgumentException e) {
-      rejected.add("'" + url + "' (" + provenance + "): " + e.getMessage());
+      // Query values may hold tokens: even a rejected entry is shown with them hashed.
+      Redactor r = Redactor.QUERY_VALUES;
+      String why = String.valueOf(e.getMessage()).replace(absolute, r.redact(absolute))
+          .replace(url, r.redact(url));
+      rejected.add("'" + r.redact(url) + "' (" + provenance + "): " + why);
       return false;
     }
     plan.entry(absolute, weight, provenance, sizeHint);
@@ -563,9 +570,17 @@ final class WarmCommand implements Callable<Integer> {
     }
   }
 
+  private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'([^']*)'");
+
+  /** {@code text} with query values hashed inside every quoted URL ({@code '/a?token=~3fa9c2d1'}). */
+  static String redactQuoted(String text) {
+    return QUOTED.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+        "'" + Redactor.QUERY_VALUES.redact(m.group(1)) + "'"));
+  }
+
   private static void reportProblems(List<SourceProblem> problems, long count, PrintWriter err) {
     for (SourceProblem p : problems.subList(0, Math.min(5, problems.size()))) {
-      err.println("preheat warm: skipped " + p);
+      err.println("preheat warm: skipped " + redactQuoted(p.toString()));
     }
     if (count > Math.min(5, problems.size())) {
       err.println("preheat warm: " + count + " input lines skipped in total");

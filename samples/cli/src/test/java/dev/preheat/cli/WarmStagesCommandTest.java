@@ -158,6 +158,35 @@ class WarmStagesCommandTest {
   }
 
   @Test
+  void aStageCanWarmItsOwnVariants() throws Exception {
+    List<String> accept = Collections.synchronizedList(new ArrayList<>());
+    edge.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        if (request.getHeaders().get("X-Preheat") != null) {
+          accept.add(request.getHeaders().get("Accept-Encoding"));
+        }
+        return new MockResponse.Builder().body("x").build();
+      }
+    });
+    String[] a = args();
+    a[a.length - 1] = "edge=" + base(edge) + ";variant=Accept-Encoding: br;variant=Accept-Encoding: zstd";
+    Result r = run(a);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(accept).hasSize(20).containsOnly("br", "zstd");
+    assertThat(seen).filteredOn(s -> s.startsWith("shield warm")).hasSize(10);
+  }
+
+  @Test
+  void rejectedEntriesAreShownWithQueryValuesHashed() throws Exception {
+    Path list = Files.write(tmp.resolve("bad.txt"), List.of("/ok", "/bad path?token=s3cret"));
+    Result r = run("warm", "--urls", list.toString(), "--base-url", base(edge), "--checkpoint",
+        "none");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("bad.txt:2: '/bad path?token=~").doesNotContain("s3cret");
+  }
+
+  @Test
   void stageSyntaxErrorsAreUsageErrors() throws Exception {
     Result r = run("warm", "--urls", urls(1).toString(), "--base-url", "http://x.test",
         "--stage", "edge=" + base(edge) + ";speed=3");
