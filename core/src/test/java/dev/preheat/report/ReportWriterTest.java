@@ -53,6 +53,66 @@ class ReportWriterTest {
     assertThat(json.at("/verification/misses/0").asText()).contains("MISS");
   }
 
+  static WarmReport stagedReport() {
+    WarmReport inner = report();
+    StageReport shield = new StageReport("shield", "shield", "http://shield.test",
+        "10.0.0.7:443", 20.0, 4, List.of("gzip"), 3, StageReport.Status.GATE_FAILED,
+        "hit ratio 50.0% < 90.0%", 2, inner,
+        List.of(new StageReport.GateDecision(1, Instant.parse("2025-01-01T00:00:01Z"), false, 2,
+                0.5, 0.0, null, List.of("hit ratio 50.0% < 90.0%"), "retry in 30 s"),
+            new StageReport.GateDecision(2, Instant.parse("2025-01-01T00:00:40Z"), false, 2,
+                0.5, 0.0, null, List.of("hit ratio 50.0% < 90.0%"), "stop")),
+        null, new StageReport.Budget("2025-01-01", 1000, 0, 0.85, 10, 0, 20, 1234, false));
+    StageReport canary = new StageReport("canary", "eu", null, null, null, 8, List.of("gzip"), 1,
+        StageReport.Status.NOT_RUN, "gate failed after stage 'shield'", 0, null, List.of(),
+        new StageReport.Canary(1, 0, null, 0, 0, null), null);
+    return new WarmReport(WarmReport.SCHEMA_VERSION, inner.planHash(), inner.startedAt(),
+        inner.elapsed(), "gate failed after stage 'shield'", inner.totals(), inner.hosts(),
+        inner.slo(), inner.verification(), inner.clamps(), inner.problems(),
+        List.of(shield, canary));
+  }
+
+  @Test
+  void stagesInJsonHaveEveryFieldTheSchemaRequiresAndNoOther() throws Exception {
+    JsonNode json = MAPPER.readTree(ReportWriter.json().write(stagedReport()));
+    JsonNode schema = MAPPER.readTree(
+        Files.readString(Path.of("..", "docs", "schema", "warm-report.schema.json")));
+    JsonNode stage = schema.at("/$defs/stage");
+    for (JsonNode s : json.get("stages")) {
+      assertThat(fields(s)).containsExactlyInAnyOrderElementsOf(strings(stage.get("required")));
+    }
+    JsonNode shield = json.at("/stages/0");
+    assertThat(fields(shield.at("/gateDecisions/0"))).containsExactlyInAnyOrderElementsOf(
+        strings(stage.at("/properties/gateDecisions/items/required")));
+    assertThat(fields(shield.get("budget"))).containsExactlyInAnyOrderElementsOf(
+        strings(stage.at("/properties/budget/required")));
+    assertThat(fields(json.at("/stages/1/canary"))).containsExactlyInAnyOrderElementsOf(
+        strings(stage.at("/properties/canary/required")));
+    assertThat(fields(shield.get("report"))).as("a stage's report is a whole report")
+        .containsExactlyInAnyOrderElementsOf(strings(schema.get("required")));
+    assertThat(shield.at("/gateDecisions/1/action").asText()).isEqualTo("stop");
+    assertThat(json.at("/stages/1/report").isNull()).isTrue();
+    assertThat(json.at("/stages/1/rate").isNull()).isTrue();
+    List<String> statuses = strings(stage.at("/properties/status/enum"));
+    for (StageReport.Status st : StageReport.Status.values()) {
+      assertThat(statuses).contains(st.name());
+    }
+  }
+
+  @Test
+  void textListsEachStageAndGateDecision() {
+    String text = ReportWriter.text().write(stagedReport());
+    assertThat(text).contains("(stopped: gate failed after stage 'shield')",
+        "stage 1 shield -> http://shield.test (connect-to 10.0.0.7:443, rate 20/s, concurrency 4,"
+            + " 3 targets): GATE_FAILED after 2 runs - hit ratio 50.0% < 90.0%",
+        "gate (run 1): FAILED - hit ratio 50.0% of 2, error rate 0.0% (hit ratio 50.0% < 90.0%)"
+            + " -> retry in 30 s",
+        "budget of region shield on 2025-01-01: 20/1000 requests, pause at 85%",
+        "stage 2 canary (rate unlimited, concurrency 8, region eu, 1 targets): NOT_RUN - gate"
+            + " failed after stage 'shield'");
+    assertThat(text).doesNotContain("canary: hottest");
+  }
+
   @Test
   void textSummarizesOutcomesSloAndProblems() {
     String text = ReportWriter.text().write(report());
