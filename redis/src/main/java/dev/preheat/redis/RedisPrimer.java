@@ -1,0 +1,871 @@
+package dev.preheat.redis;
+
+import dev.preheat.redis.KeyLoader.KeyFailure;
+import dev.preheat.redis.RedisEndpoint.Link;
+import dev.preheat.redis.internal.RunTally;
+import dev.preheat.redis.internal.Scripts;
+import dev.preheat.report.WarmReport;
+import dev.preheat.spi.CheckpointStore;
+import dev.preheat.spi.WarmListener;
+import dev.preheat.warm.Outcome;
+import dev.preheat.warm.SkipReason;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Primes hot keys into Redis from the source of truth: for each key, unless Redis already holds
+ * it with enough TTL left, the {@link KeyLoader} computes the value and the primer writes it with
+ * a TTL plus random jitter (so primed keys do not all expire together).
+ *
+ * <h2>How it works</h2>
+ * Keys are processed in batches ({@link Builder#batchSize}, default {@value #DEFAULT_BATCH_SIZE})
+ * on a dedicated connection with Lettuce's auto-flush turned off: each batch is one round trip
+ * for the lock-and-freshness check ({@code SET lock NX PX} and {@code PTTL} per key, pipelined)
+ * and one pipelined flush of {@code SET key value PX ttl}, whose replies are awaited while the
+ * next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in flight at most).
+ *
+ * <h2>No stampede</h2>
+ * With locking on (the default), a key is loaded only by the primer that holds its lock, {@code
+ * SET <lockPrefix><key> <token> NX PX <lockTtl>}, where the token is unique to the run. The
+ * {@code PTTL} in the same pipeline, after the lock, sees any value written by a previous
+ * holder, because a holder releases its lock only after Redis acknowledged its write, and only
+ * if the lock still holds its token (a Lua compare-and-delete), so an expired lock taken over by
+ * another primer is never deleted. Keys locked by another primer are re-checked until the other
+ * primer wrote them ({@code ALREADY_CACHED}), the lock expired (this primer loads them), or
+ * {@link Builder#lockWait} passed ({@code FAILED}, naming the wait). Several primers racing on
+ * the same keys therefore call the loader once per key.
+ *
+ * <h2>Another target of the warm engine</h2>
+ * The primer is the Redis target of the warm engine: it takes the engine's policies with the
+ * same meaning and names (rate caps, request and byte budgets that skip with {@link
+ * SkipReason#BUDGET}, a deadline that skips with {@link SkipReason#DEADLINE}, checkpoints in a
+ * {@link CheckpointStore} under a plan hash so a killed run resumes, the run completing clears
+ * them) and ends in the engine's {@link WarmReport}, where every key has exactly one {@link
+ * Outcome} and {@link WarmListener#runFinished} is called with it. It does not reuse the HTTP
+ * engine's per-request scheduler: that scheduler sends one request per target, while Redis
+ * throughput comes from pipelining thousands of commands per flush, so the unit of scheduling
+ * here is a batch and rate caps take permits per batch ({@link RateLimiter}, local or cluster
+ * wide with {@link RedisRateLimiter}). Per-target listener events are not sent, because {@link
+ * dev.preheat.warm.WarmTarget} names an HTTP URL; the report lists failed keys.
+ *
+ * <p>Immutable and thread-safe; {@link #prime} may run concurrently on different threads (each
+ * run uses its own connection). The loader is called on the thread running {@code prime}.
+ *
+ * @param <V> the type of values the loader returns
+ */
+public final class RedisPrimer<V> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisPrimer.class);
+
+  /** Keys per pipelined batch unless set: {@value}. */
+  public static final int DEFAULT_BATCH_SIZE = 1000;
+
+  /** Lock TTL unless set: 30 s. */
+  public static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(30);
+
+  /** Lock key prefix unless set: {@value}. */
+  public static final String DEFAULT_LOCK_PREFIX = "preheat:lock:";
+
+  /** Write batches awaiting replies at most: {@value}. */
+  static final int MAX_BATCHES_IN_FLIGHT = 4;
+
+  /** Consecutive batches failing on the connection before the run stops as unavailable. */
+  static final int MAX_BROKEN_BATCHES = 2;
+
+  private final RedisEndpoint endpoint;
+  private final ValueSerializer<? super V> serializer;
+  private final Duration ttl;
+  private final Duration jitter;
+  private final @Nullable Duration freshAtLeast;
+  private final @Nullable Duration lockTtl;
+  private final Duration lockWait;
+  private final String lockPrefix;
+  private final int batchSize;
+  private final @Nullable RateLimiter loaderRate;
+  private final @Nullable RateLimiter writeRate;
+  private final long maxLoads;
+  private final long maxBytes;
+  private final @Nullable Duration deadline;
+  private final CheckpointStore checkpoints;
+  private final WarmListener listener;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  private RedisPrimer(Builder<V> b) {
+    this.endpoint = b.endpoint;
+    this.serializer = b.serializer;
+    this.ttl = Objects.requireNonNull(b.ttl, "ttl is required: call ttl(Duration)");
+    this.jitter = b.jitter != null ? b.jitter : ttl.dividedBy(10);
+    this.freshAtLeast = b.noFreshness ? null : b.freshAtLeast != null ? b.freshAtLeast
+        : ttl.dividedBy(2);
+    this.lockTtl = b.noLock ? null : b.lockTtl != null ? b.lockTtl : DEFAULT_LOCK_TTL;
+    this.lockWait = b.lockWait != null ? b.lockWait
+        : lockTtl != null ? lockTtl.plusSeconds(5) : Duration.ZERO;
+    this.lockPrefix = b.lockPrefix != null ? b.lockPrefix : DEFAULT_LOCK_PREFIX;
+    this.batchSize = b.batchSize != null ? b.batchSize : DEFAULT_BATCH_SIZE;
+    this.loaderRate = b.loaderRate;
+    this.writeRate = b.writeRate;
+    this.maxLoads = b.maxLoads != null ? b.maxLoads : Long.MAX_VALUE;
+    this.maxBytes = b.maxBytes != null ? b.maxBytes : Long.MAX_VALUE;
+    this.deadline = b.deadline;
+    this.checkpoints = b.checkpoints != null ? b.checkpoints : CheckpointStore.NONE;
+    this.listener = b.listener != null ? b.listener : WarmListener.NONE;
+    this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+    this.random = b.random != null ? b.random : RandomGenerator.getDefault();
+  }
+
+  /**
+   * A builder writing to {@code endpoint} with {@code serializer}.
+   *
+   * @param <V> the type of values the loader returns
+   */
+  public static <V> Builder<V> builder(RedisEndpoint endpoint, ValueSerializer<? super V> serializer) {
+    return new Builder<>(endpoint, serializer);
+  }
+
+  /**
+   * The hash naming a priming run of {@code keys} (in order) with this primer's TTL, under which
+   * checkpoints are recorded.
+   */
+  public String planHash(List<String> keys) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(("redis-prime\nttl=" + ttl.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+      for (String k : keys) {
+        d.update(k.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) '\n');
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("SHA-256 is always available", e);
+    }
+  }
+
+  /**
+   * Primes {@code keys}, hottest first, and returns the report when every key has an outcome.
+   * Duplicate keys are primed once. Interrupting the calling thread cancels the run: keys not
+   * started end {@code CANCELLED}. A Redis that stops answering ends the run with stop reason
+   * {@code redis unavailable} (keys not attempted end {@code CANCELLED}); the checkpoints let a
+   * later run of the same keys resume.
+   *
+   * @throws NullPointerException if a key is null
+   * @throws IllegalArgumentException if a key is empty
+   * @throws RedisUnavailableException if no connection can be opened at the start
+   */
+  public RedisReport prime(List<String> keys, KeyLoader<? extends V> loader) {
+    Objects.requireNonNull(loader, "loader");
+    List<String> unique = new ArrayList<>(new LinkedHashSet<>(keys));
+    for (int i = 0; i < unique.size(); i++) {
+      if (Objects.requireNonNull(unique.get(i), "key " + i).isEmpty()) {
+        throw new IllegalArgumentException("key " + i + " is empty; Redis keys to prime must be"
+            + " non-empty");
+      }
+    }
+    Link link = endpoint.dedicated();
+    try {
+      return new Run(link, unique, loader).run();
+    } finally {
+      endpoint.release(link);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisPrimer[" + endpoint + ", ttl=" + ttl + ", jitter=" + jitter + ", fresh>="
+        + freshAtLeast + ", lockTtl=" + lockTtl + ", batch=" + batchSize + "]";
+  }
+
+  /** One key's state in a batch. */
+  private static final class Pending {
+    final String key;
+    @Nullable RedisFuture<String> lock;
+    @Nullable RedisFuture<Long> pttl;
+    @Nullable RedisFuture<String> write;
+    boolean locked;
+    long bytes;
+
+    Pending(String key) {
+      this.key = key;
+    }
+  }
+
+  private final class Run {
+    private final Link link;
+    private final List<String> keys;
+    private final KeyLoader<? extends V> loader;
+    private final RunTally tally;
+    private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+    private final ArrayDeque<List<Pending>> inFlight = new ArrayDeque<>();
+    private final List<String> releases = new ArrayList<>();
+    private final Map<String, Instant> waiting = new LinkedHashMap<>();
+    private final Set<String> everContended = new java.util.HashSet<>();
+    private final Instant deadlineAt;
+    private long loads;
+    private long bytesWritten;
+    private int brokenBatches;
+    private @Nullable String stopReason;
+    private @Nullable String unavailable;
+
+    Run(Link link, List<String> keys, KeyLoader<? extends V> loader) {
+      this.link = link;
+      this.keys = keys;
+      this.loader = loader;
+      String hash = planHash(keys);
+      this.tally = new RunTally(hash, endpoint.toString(), clock, checkpoints);
+      this.deadlineAt = deadline == null ? Instant.MAX : tally.startedAt().plus(deadline);
+    }
+
+    RedisReport run() {
+      link.connection().setAutoFlushCommands(false);
+      Set<String> done = checkpoints.finished(tally.planHash());
+      int i = 0;
+      while (i < keys.size()) {
+        List<String> batch = new ArrayList<>(batchSize);
+        while (i < keys.size() && batch.size() < batchSize) {
+          String k = keys.get(i++);
+          if (done.contains(k)) {
+            tally.end(k, Outcome.SKIPPED, SkipReason.CHECKPOINTED, null);
+          } else {
+            batch.add(k);
+          }
+        }
+        if (!batch.isEmpty() && !processOrEnd(batch, false)) {
+          endRest(keys.subList(i, keys.size()), done);
+          break;
+        }
+      }
+      drainAll();
+      Instant nextCheck = clock.instant();
+      while (!waiting.isEmpty() && stopReason == null) {
+        long pause = Math.max(0, Duration.between(clock.instant(), nextCheck).toMillis());
+        if (!sleep(pause)) {
+          break;
+        }
+        nextCheck = clock.instant().plusMillis(50);
+        List<String> retry = new ArrayList<>(waiting.keySet());
+        for (int j = 0; j < retry.size() && stopReason == null; j += batchSize) {
+          processOrEnd(retry.subList(j, Math.min(retry.size(), j + batchSize)), true);
+        }
+        drainAll();
+      }
+      for (String k : new ArrayList<>(waiting.keySet())) {
+        endStopped(k);
+      }
+      waiting.clear();
+      flushReleases();
+      if (stopReason == null) {
+        checkpoints.clear(tally.planHash());
+      }
+      tally.contended = everContended.size();
+      WarmReport report = tally.report(stopReason, 1.0,
+          deadline != null ? deadline : Duration.ofMinutes(15));
+      List<String> notes = new ArrayList<>();
+      if (unavailable != null) {
+        notes.add(unavailable + "; finished keys are checkpointed under plan "
+            + tally.planHash().substring(0, 12) + ", so re-running the same keys resumes");
+      }
+      RedisReport r = new RedisReport(report, endpoint.toString(), tally.fetched, tally.writes,
+          tally.contended, tally.rate(), notes, List.of());
+      try {
+        listener.runFinished(report);
+      } catch (RuntimeException e) {
+        LOG.warn("listener {} threw on runFinished: {}", listener, e.toString());
+      }
+      return r;
+    }
+
+    private boolean sleep(long millis) {
+      try {
+        Thread.sleep(millis);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopReason = "cancelled";
+        return false;
+      }
+    }
+
+    /** Processes a batch; false when the run must stop (the batch's keys were ended). */
+    private boolean processOrEnd(List<String> batch, boolean retrying) {
+      if (Thread.currentThread().isInterrupted()) {
+        stopReason = "cancelled";
+        batch.forEach(k -> endStoppedOrWaiting(k, retrying));
+        return false;
+      }
+      if (!clock.instant().isBefore(deadlineAt)) {
+        stopReason = "deadline";
+        batch.forEach(k -> endStoppedOrWaiting(k, retrying));
+        return false;
+      }
+      try {
+        process(batch, retrying);
+        brokenBatches = 0;
+        return stopReason == null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopReason = "cancelled";
+        return false;
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null
+            ? e.getCause() : e;
+        String why = RedisEndpoint.rootMessage(cause);
+        LOG.warn("batch of {} keys failed on {}: {}", batch.size(), endpoint, why);
+        unavailable = endpoint + " unavailable (" + why + ")";
+        stopReason = "redis unavailable";
+        for (String k : batch) {
+          if (retrying) {
+            waiting.remove(k);
+          }
+          tally.end(k, Outcome.CANCELLED, null, "not primed: " + unavailable);
+        }
+        return false;
+      }
+    }
+
+    private void endStoppedOrWaiting(String k, boolean retrying) {
+      if (retrying) {
+        waiting.remove(k);
+      }
+      endStopped(k);
+    }
+
+    private void endStopped(String k) {
+      String reason = stopReason == null ? "cancelled" : stopReason;
+      switch (reason) {
+        case "deadline" -> tally.end(k, Outcome.SKIPPED, SkipReason.DEADLINE, null);
+        case "request budget", "byte budget" -> tally.end(k, Outcome.SKIPPED, SkipReason.BUDGET,
+            null);
+        default -> tally.end(k, Outcome.CANCELLED, null,
+            unavailable != null ? "not primed: " + unavailable : "run " + reason);
+      }
+    }
+
+    private void endRest(List<String> rest, Set<String> done) {
+      for (String k : rest) {
+        if (done.contains(k)) {
+          tally.end(k, Outcome.SKIPPED, SkipReason.CHECKPOINTED, null);
+        } else {
+          endStopped(k);
+        }
+      }
+    }
+
+    private void process(List<String> batch, boolean retrying)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      var async = link.async();
+      List<Pending> pending = new ArrayList<>(batch.size());
+      boolean check = lockTtl != null || freshAtLeast != null || retrying;
+      if (check) {
+        SetArgs lockArgs = lockTtl == null ? null : SetArgs.Builder.nx().px(lockTtl.toMillis());
+        for (String k : batch) {
+          Pending p = new Pending(k);
+          if (lockArgs != null) {
+            p.lock = async.set(lockPrefix + k, token, lockArgs);
+          }
+          p.pttl = async.pttl(k);
+          pending.add(p);
+        }
+        tally.commands += (long) batch.size() * (lockArgs == null ? 1 : 2);
+        flushReleasesInto();
+        link.connection().flushCommands();
+      } else {
+        batch.forEach(k -> pending.add(new Pending(k)));
+      }
+      List<Pending> toLoad = new ArrayList<>(pending.size());
+      for (Pending p : pending) {
+        if (check) {
+          long pttl = await(Objects.requireNonNull(p.pttl));
+          p.locked = p.lock != null && "OK".equals(await(p.lock));
+          boolean present = pttl != -2;
+          String fresh = null;
+          if (pttl == -1) {
+            fresh = "present without TTL";
+          } else if (present && retrying && waiting.containsKey(p.key)) {
+            fresh = "written by another primer (" + pttl + " ms TTL left)";
+          } else if (present && freshAtLeast != null && pttl >= freshAtLeast.toMillis()) {
+            fresh = "fresh: " + pttl + " ms TTL left";
+          }
+          if (fresh != null) {
+            if (p.locked) {
+              releases.add(p.key);
+            }
+            waiting.remove(p.key);
+            tally.end(p.key, Outcome.ALREADY_CACHED, null, fresh);
+            continue;
+          }
+          if (lockTtl != null && !p.locked) {
+            everContended.add(p.key);
+            Instant since = waiting.computeIfAbsent(p.key, k -> clock.instant());
+            if (Duration.between(since, clock.instant()).compareTo(lockWait) >= 0) {
+              waiting.remove(p.key);
+              tally.end(p.key, Outcome.FAILED, null, "another primer held the lock "
+                  + lockPrefix + p.key + " for longer than " + lockWait
+                  + "; its holder may be stuck: check it, or raise lockWait");
+            }
+            continue;
+          }
+          waiting.remove(p.key);
+        }
+        toLoad.add(p);
+      }
+      if (toLoad.isEmpty()) {
+        return;
+      }
+      // Load budget: keys beyond it are skipped, as the engine's request budget does.
+      if (loads + toLoad.size() > maxLoads) {
+        int allowed = (int) Math.max(0, maxLoads - loads);
+        for (Pending p : toLoad.subList(allowed, toLoad.size())) {
+          if (p.locked) {
+            releases.add(p.key);
+          }
+          tally.end(p.key, Outcome.SKIPPED, SkipReason.BUDGET, null);
+        }
+        toLoad = new ArrayList<>(toLoad.subList(0, allowed));
+        if (stopReason == null) {
+          tally.pause("budget");
+          listener.paused("*", "load budget of " + maxLoads + " loader calls reached",
+              Duration.ZERO);
+        }
+        stopReason = "request budget";
+      }
+      if (toLoad.isEmpty()) {
+        return;
+      }
+      if (loaderRate != null) {
+        RateLimiter.acquire(loaderRate, toLoad.size());
+      }
+      List<String> names = new ArrayList<>(toLoad.size());
+      toLoad.forEach(p -> names.add(p.key));
+      loads += names.size();
+      tally.fetched += names.size();
+      Map<String, Object> values = loader.loadEach(names);
+      List<Pending> writes = new ArrayList<>(toLoad.size());
+      List<byte[]> payloads = new ArrayList<>(toLoad.size());
+      for (Pending p : toLoad) {
+        Object v = values.get(p.key);
+        if (v instanceof KeyFailure f) {
+          fail(p, f.describe());
+          continue;
+        }
+        if (v == null) {
+          if (p.locked) {
+            releases.add(p.key);
+          }
+          tally.end(p.key, Outcome.UNCACHEABLE, null, "the loader returned no value");
+          continue;
+        }
+        byte[] bytes;
+        try {
+          @SuppressWarnings("unchecked")
+          V value = (V) v;
+          bytes = Objects.requireNonNull(serializer.serialize(value), "serializer returned null");
+        } catch (Exception e) {
+          fail(p, "cannot serialize the value: " + e);
+          continue;
+        }
+        if (maxBytes != Long.MAX_VALUE && bytesWritten + bytes.length > maxBytes) {
+          if (p.locked) {
+            releases.add(p.key);
+          }
+          if (!"byte budget".equals(stopReason)) {
+            tally.pause("budget");
+            listener.paused("*", "byte budget of " + maxBytes + " bytes reached", Duration.ZERO);
+          }
+          stopReason = "byte budget";
+          tally.end(p.key, Outcome.SKIPPED, SkipReason.BUDGET, null);
+          continue;
+        }
+        bytesWritten += bytes.length;
+        p.bytes = bytes.length;
+        writes.add(p);
+        payloads.add(bytes);
+      }
+      if (writes.isEmpty()) {
+        return;
+      }
+      if (writeRate != null) {
+        RateLimiter.acquire(writeRate, writes.size());
+      }
+      long ttlMs = ttl.toMillis();
+      long jitterMs = jitter.toMillis();
+      for (int j = 0; j < writes.size(); j++) {
+        Pending p = writes.get(j);
+        long px = ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0);
+        p.write = async.set(p.key, payloads.get(j), SetArgs.Builder.px(px));
+      }
+      tally.commands += writes.size();
+      flushReleasesInto();
+      link.connection().flushCommands();
+      inFlight.add(writes);
+      while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
+        drain(inFlight.poll());
+      }
+    }
+
+    private void fail(Pending p, String detail) {
+      if (p.locked) {
+        releases.add(p.key);
+      }
+      tally.end(p.key, Outcome.FAILED, null, detail);
+    }
+
+    private void drainAll() {
+      while (!inFlight.isEmpty()) {
+        List<Pending> b = inFlight.poll();
+        try {
+          drain(b);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stopReason = "cancelled";
+          for (Pending p : b) {
+            tally.end(p.key, Outcome.CANCELLED, null, "run cancelled while the write was in"
+                + " flight (it may have been written)");
+          }
+        }
+      }
+    }
+
+    /** Awaits a batch of writes and ends its keys. */
+    private void drain(List<Pending> batch) throws InterruptedException {
+      int failed = 0;
+      String firstError = null;
+      for (Pending p : batch) {
+        try {
+          await(Objects.requireNonNull(p.write));
+          tally.writes++;
+          tally.bytes += p.bytes;
+          tally.end(p.key, Outcome.WARMED, null, null);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+          failed++;
+          Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+          String why = RedisEndpoint.rootMessage(c);
+          if (firstError == null) {
+            firstError = why;
+          }
+          tally.end(p.key, Outcome.FAILED, null, "write failed: " + why);
+        }
+        if (p.locked) {
+          releases.add(p.key);
+        }
+      }
+      if (failed == batch.size()) {
+        if (++brokenBatches >= MAX_BROKEN_BATCHES && stopReason == null) {
+          unavailable = endpoint + " unavailable (" + firstError + ")";
+          stopReason = "redis unavailable";
+        }
+      } else {
+        brokenBatches = 0;
+      }
+    }
+
+    /** Queues lock releases (compare-and-delete) on the connection; flushed with the next batch. */
+    private void flushReleasesInto() {
+      if (releases.isEmpty()) {
+        return;
+      }
+      var async = link.async();
+      for (String k : releases) {
+        async.eval(Scripts.RELEASE_IF_OWNER, ScriptOutputType.INTEGER,
+            new String[] {lockPrefix + k}, token);
+      }
+      tally.commands += releases.size();
+      releases.clear();
+    }
+
+    private void flushReleases() {
+      if (releases.isEmpty()) {
+        return;
+      }
+      try {
+        flushReleasesInto();
+        link.connection().flushCommands();
+      } catch (RuntimeException e) {
+        // Locks expire by themselves after lockTtl; a failed release only delays other primers.
+        LOG.debug("releasing locks failed: {}", e.toString());
+      }
+    }
+
+    private <T> T await(RedisFuture<T> f)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      return f.get(endpoint.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Builds a {@link RedisPrimer}. Every setting may be given once; a second call throws {@link
+   * IllegalStateException}. Only {@link #ttl} is required. Not thread-safe.
+   *
+   * @param <V> the type of values the loader returns
+   */
+  public static final class Builder<V> {
+    private final RedisEndpoint endpoint;
+    private final ValueSerializer<? super V> serializer;
+    private @Nullable Duration ttl;
+    private @Nullable Duration jitter;
+    private @Nullable Duration freshAtLeast;
+    private boolean noFreshness;
+    private @Nullable Duration lockTtl;
+    private boolean noLock;
+    private @Nullable Duration lockWait;
+    private @Nullable String lockPrefix;
+    private @Nullable Integer batchSize;
+    private @Nullable RateLimiter loaderRate;
+    private @Nullable RateLimiter writeRate;
+    private @Nullable Long maxLoads;
+    private @Nullable Long maxBytes;
+    private @Nullable Duration deadline;
+    private @Nullable CheckpointStore checkpoints;
+    private @Nullable WarmListener listener;
+    private @Nullable Clock clock;
+    private @Nullable RandomGenerator random;
+
+    private Builder(RedisEndpoint endpoint, ValueSerializer<? super V> serializer) {
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      this.serializer = Objects.requireNonNull(serializer, "serializer");
+    }
+
+    private static void once(@Nullable Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set to " + current);
+      }
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+      }
+      return d;
+    }
+
+    private static double rate(double perSecond, String name) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException(name + " must be a finite number > 0 but was "
+            + perSecond);
+      }
+      return perSecond;
+    }
+
+    /**
+     * The TTL of primed keys (required; at least 1 ms). Each key gets {@code ttl} plus a random
+     * jitter in {@code [0, jitter]}.
+     */
+    public Builder<V> ttl(Duration ttl) {
+      once(this.ttl, "ttl");
+      this.ttl = positive(ttl, "ttl");
+      if (ttl.toMillis() < 1) {
+        throw new IllegalArgumentException("ttl must be at least 1 ms but was " + ttl);
+      }
+      return this;
+    }
+
+    /** The largest random extra TTL; default a tenth of the TTL. Zero turns jitter off. */
+    public Builder<V> jitter(Duration jitter) {
+      once(this.jitter, "jitter");
+      Objects.requireNonNull(jitter, "jitter");
+      if (jitter.isNegative()) {
+        throw new IllegalArgumentException("jitter must be >= 0 but was " + jitter);
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * A key already in Redis is skipped ({@code ALREADY_CACHED}) when its remaining TTL is at
+     * least {@code remaining} (or it has no TTL); default half the TTL.
+     */
+    public Builder<V> skipIfTtlAtLeast(Duration remaining) {
+      once(this.freshAtLeast, "skipIfTtlAtLeast");
+      if (noFreshness) {
+        throw new IllegalStateException("skipIfTtlAtLeast conflicts with overwriteFresh()");
+      }
+      this.freshAtLeast = positive(remaining, "skipIfTtlAtLeast");
+      return this;
+    }
+
+    /** Writes every key even when Redis holds it with TTL to spare (no {@code PTTL} check). */
+    public Builder<V> overwriteFresh() {
+      if (freshAtLeast != null || noFreshness) {
+        throw new IllegalStateException("the freshness check was already configured");
+      }
+      noFreshness = true;
+      return this;
+    }
+
+    /** The per-key lock's TTL (default 30 s): longer than the loader takes for one batch. */
+    public Builder<V> lockTtl(Duration lockTtl) {
+      once(this.lockTtl, "lockTtl");
+      if (noLock) {
+        throw new IllegalStateException("lockTtl conflicts with noLock()");
+      }
+      this.lockTtl = positive(lockTtl, "lockTtl");
+      return this;
+    }
+
+    /**
+     * Turns the per-key lock off: for a single primer (one process), where it only costs a
+     * round trip per batch.
+     */
+    public Builder<V> noLock() {
+      if (lockTtl != null || noLock) {
+        throw new IllegalStateException("the lock was already configured");
+      }
+      noLock = true;
+      return this;
+    }
+
+    /** How long to wait for a key locked by another primer; default the lock TTL plus 5 s. */
+    public Builder<V> lockWait(Duration wait) {
+      once(this.lockWait, "lockWait");
+      this.lockWait = positive(wait, "lockWait");
+      return this;
+    }
+
+    /** The prefix of lock keys; default {@value RedisPrimer#DEFAULT_LOCK_PREFIX}. */
+    public Builder<V> lockPrefix(String prefix) {
+      once(this.lockPrefix, "lockPrefix");
+      this.lockPrefix = Objects.requireNonNull(prefix, "lockPrefix");
+      return this;
+    }
+
+    /** Keys per pipelined batch, 1..100000; default {@value RedisPrimer#DEFAULT_BATCH_SIZE}. */
+    public Builder<V> batchSize(int size) {
+      once(this.batchSize, "batchSize");
+      if (size < 1 || size > 100_000) {
+        throw new IllegalArgumentException("batchSize must be in 1..100000 but was " + size);
+      }
+      this.batchSize = size;
+      return this;
+    }
+
+    /** The cap on keys handed to the loader per second (protects the source of truth). */
+    public Builder<V> loaderRate(double perSecond) {
+      return loaderRate(RateLimiter.local(rate(perSecond, "loaderRate"),
+          (int) Math.max(1, Math.min(perSecond, DEFAULT_BATCH_SIZE))));
+    }
+
+    /** The loader cap as a limiter, e.g. a {@link RedisRateLimiter} shared by all instances. */
+    public Builder<V> loaderRate(RateLimiter limiter) {
+      once(this.loaderRate, "loaderRate");
+      this.loaderRate = Objects.requireNonNull(limiter, "limiter");
+      return this;
+    }
+
+    /** The cap on values written to Redis per second. */
+    public Builder<V> writeRate(double perSecond) {
+      return writeRate(RateLimiter.local(rate(perSecond, "writeRate"),
+          (int) Math.max(1, Math.min(perSecond, DEFAULT_BATCH_SIZE))));
+    }
+
+    /** The write cap as a limiter, e.g. a {@link RedisRateLimiter} shared by all instances. */
+    public Builder<V> writeRate(RateLimiter limiter) {
+      once(this.writeRate, "writeRate");
+      this.writeRate = Objects.requireNonNull(limiter, "limiter");
+      return this;
+    }
+
+    /**
+     * The load budget: at most {@code max} keys are handed to the loader; the rest are skipped
+     * with {@link SkipReason#BUDGET} and the run stops with reason {@code request budget}.
+     */
+    public Builder<V> maxLoads(long max) {
+      once(this.maxLoads, "maxLoads");
+      if (max < 1) {
+        throw new IllegalArgumentException("maxLoads must be >= 1 but was " + max);
+      }
+      this.maxLoads = max;
+      return this;
+    }
+
+    /** The byte budget on values written; beyond it keys are skipped with {@link SkipReason#BUDGET}. */
+    public Builder<V> maxBytes(long max) {
+      once(this.maxBytes, "maxBytes");
+      if (max < 1) {
+        throw new IllegalArgumentException("maxBytes must be >= 1 but was " + max);
+      }
+      this.maxBytes = max;
+      return this;
+    }
+
+    /**
+     * The deadline from the start: no batch starts after it; keys not started are skipped with
+     * {@link SkipReason#DEADLINE}. Writes in flight are awaited.
+     */
+    public Builder<V> deadline(Duration deadline) {
+      once(this.deadline, "deadline");
+      this.deadline = positive(deadline, "deadline");
+      return this;
+    }
+
+    /** Where finished keys are recorded so a restarted run skips them; default none. */
+    public Builder<V> checkpoints(CheckpointStore store) {
+      once(this.checkpoints, "checkpoints");
+      this.checkpoints = Objects.requireNonNull(store, "checkpoints");
+      return this;
+    }
+
+    /** Receives {@code runFinished} and budget pauses. */
+    public Builder<V> listener(WarmListener listener) {
+      once(this.listener, "listener");
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The clock for the deadline and the report; default the system clock. */
+    public Builder<V> clock(Clock clock) {
+      once(this.clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The random source of TTL jitter; tests pass a seeded one. */
+    public Builder<V> random(RandomGenerator random) {
+      once(this.random, "random");
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * The primer.
+     *
+     * @throws NullPointerException if the TTL was not set
+     * @throws IllegalArgumentException if {@code skipIfTtlAtLeast} exceeds the TTL plus jitter
+     *     (every key would be rewritten)
+     */
+    public RedisPrimer<V> build() {
+      if (ttl == null) {
+        throw new NullPointerException("ttl is required: call ttl(Duration)");
+      }
+      if (freshAtLeast != null && freshAtLeast.compareTo(ttl.plus(
+          jitter == null ? ttl.dividedBy(10) : jitter)) > 0) {
+        throw new IllegalArgumentException("skipIfTtlAtLeast (" + freshAtLeast
+            + ") is longer than the TTL plus jitter, so no primed key would ever count as fresh");
+      }
+      return new RedisPrimer<>(this);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.preheat.redis.internal;
+
+import dev.preheat.report.HostFigures;
+import dev.preheat.report.LatencySummary;
+import dev.preheat.report.WarmReport;
+import dev.preheat.spi.CheckpointStore;
+import dev.preheat.warm.Outcome;
+import dev.preheat.warm.SkipReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts outcomes of a Redis run, records checkpoints of finished keys and builds the engine's
+ * {@link WarmReport}. Not thread-safe: one run thread uses it.
+ */
+public final class RunTally {
+
+  private final String planHash;
+  private final String host;
+  private final Clock clock;
+  private final Instant startedAt;
+  private final CheckpointStore checkpoints;
+  private final EnumMap<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+  private final EnumMap<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
+  private final List<WarmReport.Problem> problems = new ArrayList<>();
+  private final List<String> clamps = new ArrayList<>();
+  private final Map<String, Long> pauses = new java.util.TreeMap<>();
+  private @Nullable String checkpointError;
+  private long targets;
+  /** Redis commands sent. */
+  public long commands;
+  /** Keys handed to the loader or read from the source. */
+  public long fetched;
+  /** Value bytes written. */
+  public long bytes;
+  /** Values written. */
+  public long writes;
+  /** Keys whose lock was held by another primer at least once. */
+  public long contended;
+
+  public RunTally(String planHash, String host, Clock clock, CheckpointStore checkpoints) {
+    this.planHash = planHash;
+    this.host = host;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.checkpoints = checkpoints;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public String planHash() {
+    return planHash;
+  }
+
+  public long finished() {
+    return targets;
+  }
+
+  public long count(Outcome o) {
+    return outcomes.getOrDefault(o, 0L);
+  }
+
+  /** Records the end of {@code key}; finished outcomes are checkpointed. */
+  public void end(String key, Outcome outcome, @Nullable SkipReason reason, @Nullable String detail) {
+    targets++;
+    outcomes.merge(outcome, 1L, Long::sum);
+    if (reason != null) {
+      skipped.merge(reason, 1L, Long::sum);
+    }
+    if ((outcome == Outcome.FAILED || outcome == Outcome.UNCACHEABLE
+        || outcome == Outcome.CANCELLED) && problems.size() < WarmReport.MAX_LISTED) {
+      problems.add(new WarmReport.Problem(key, outcome.name(), detail == null ? "" : detail));
+    }
+    if (outcome.isGood() || outcome == Outcome.UNCACHEABLE) {
+      if (checkpointError == null) {
+        try {
+          checkpoints.record(planHash, key, outcome);
+        } catch (RuntimeException e) {
+          checkpointError = e.getMessage();
+          clamps.add("checkpoints not recorded after the first failure: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  public void pause(String cause) {
+    pauses.merge(cause, 1L, Long::sum);
+  }
+
+  public void clamp(String message) {
+    clamps.add(message);
+  }
+
+  public Duration elapsed() {
+    return Duration.between(startedAt, clock.instant());
+  }
+
+  public WarmReport report(@Nullable String stopReason, double sloShare, Duration sloWithin) {
+    HostFigures figures = new HostFigures(targets, outcomes, skipped, Map.of(), commands, 0,
+        fetched, bytes, 0, 0, pauses, LatencySummary.EMPTY, LatencySummary.EMPTY);
+    long good = count(Outcome.WARMED) + count(Outcome.ALREADY_CACHED)
+        + count(Outcome.REVALIDATED) + skipped.getOrDefault(SkipReason.CHECKPOINTED, 0L);
+    long counted = targets - count(Outcome.UNCACHEABLE)
+        - skipped.getOrDefault(SkipReason.DENIED, 0L);
+    double share = counted == 0 ? 1.0 : (double) good / counted;
+    Duration elapsed = elapsed();
+    return new WarmReport(WarmReport.SCHEMA_VERSION, planHash, startedAt, elapsed, stopReason,
+        figures, Map.of(host, figures),
+        new WarmReport.Slo(sloShare, sloWithin, share,
+            share >= sloShare && elapsed.compareTo(sloWithin) <= 0),
+        null, clamps, problems);
+  }
+
+  /** Keys per second over the run so far. */
+  public double rate() {
+    double s = elapsed().toNanos() / 1e9;
+    return s <= 0 ? targets : targets / s;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.preheat.redis.internal;
+
+/** Lua scripts run atomically on the server. */
+public final class Scripts {
+
+  private Scripts() {}
+
+  /** Deletes KEYS[1] only if it still holds ARGV[1] (the holder's token). Returns 1 or 0. */
+  public static final String RELEASE_IF_OWNER =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) "
+          + "else return 0 end";
+
+  /** Extends KEYS[1] to ARGV[2] ms only if it still holds ARGV[1]. Returns 1 or 0. */
+  public static final String RENEW_IF_OWNER =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then "
+          + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
+  /**
+   * Lease acquisition: if KEYS[1] is free, takes the next fencing token from KEYS[2] (INCR),
+   * stores "ARGV[1] token" with a TTL of ARGV[2] ms and returns the token; else returns the
+   * negated... nothing: 0. Fencing tokens only grow.
+   */
+  public static final String LEASE_ACQUIRE =
+      "if redis.call('exists', KEYS[1]) == 1 then return 0 end "
+          + "local t = redis.call('incr', KEYS[2]) "
+          + "redis.call('set', KEYS[1], ARGV[1] .. ' ' .. t, 'PX', ARGV[2]) "
+          + "return t";
+
+  /**
+   * A token bucket: KEYS[1] a hash {tokens, ts}; ARGV: rate per ms, burst, permits wanted, now
+   * in ms (or -1 for the server's TIME). Returns {granted, wait ms}. The bucket starts with one
+   * token so a fleet does not start with a burst.
+   */
+  public static final String TOKEN_BUCKET =
+      "local rate = tonumber(ARGV[1]) local burst = tonumber(ARGV[2]) "
+          + "local want = tonumber(ARGV[3]) local now = tonumber(ARGV[4]) "
+          + "if now < 0 then local t = redis.call('time') "
+          + "now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000 end "
+          + "local v = redis.call('hmget', KEYS[1], 'tokens', 'ts') "
+          + "local tokens = tonumber(v[1]) local ts = tonumber(v[2]) "
+          + "if tokens == nil or ts == nil then tokens = 1 ts = now end "
+          + "if now > ts then tokens = math.min(burst, tokens + (now - ts) * rate) ts = now end "
+          + "local granted = math.min(want, math.floor(tokens + 1e-9)) local wait = 0 "
+          + "if granted > 0 then tokens = math.max(0, tokens - granted) "
+          + "else wait = math.ceil((1 - tokens) / rate) end "
+          + "redis.call('hset', KEYS[1], 'tokens', string.format('%.17g', tokens), "
+          + "'ts', string.format('%.17g', ts)) "
+          + "redis.call('pexpire', KEYS[1], math.ceil(burst / rate) + 60000) "
+          + "return {granted, wait}";
+
+  /**
+   * A shared budget: KEYS[1] the amount used; ARGV: the limit, the amount wanted. Takes up to
+   * the amount left and returns it (0 when exhausted).
+   */
+  public static final String BUDGET_TAKE =
+      "local used = tonumber(redis.call('get', KEYS[1]) or '0') "
+          + "local left = tonumber(ARGV[1]) - used "
+          + "local take = math.min(left, tonumber(ARGV[2])) "
+          + "if take <= 0 then return 0 end "
+          + "redis.call('incrby', KEYS[1], take) return take";
+}

@@ -1,0 +1,349 @@
+package dev.preheat.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preheat.redis.testing.RedisServer;
+import dev.preheat.report.ReportWriter;
+import dev.preheat.spi.CheckpointStore;
+import dev.preheat.warm.Outcome;
+import dev.preheat.warm.SkipReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RedisPrimerTest {
+
+  static RedisServer server;
+  static RedisEndpoint endpoint;
+
+  @BeforeAll
+  static void start() {
+    server = RedisServer.start();
+    endpoint = RedisEndpoint.open(server.uri(), Duration.ofSeconds(3));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void flush() {
+    server.cli("FLUSHALL");
+  }
+
+  static List<String> keys(String prefix, int n) {
+    return IntStream.range(0, n).mapToObj(i -> prefix + i).toList();
+  }
+
+  static KeyLoader<String> echo(AtomicInteger calls) {
+    return ks -> {
+      calls.addAndGet(ks.size());
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "value-of-" + k));
+      return m;
+    };
+  }
+
+  @Test
+  void writesValuesWithTtlPlusJitterSoKeysDoNotExpireTogether() {
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(60)).jitter(Duration.ofSeconds(10)).batchSize(64)
+        .random(RandomGenerator.of("L64X128MixRandom")).build();
+    AtomicInteger calls = new AtomicInteger();
+    RedisReport r = primer.prime(keys("p:", 300), echo(calls));
+
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(300);
+    assertThat(r.warm().totals().outcomeSum()).isEqualTo(300);
+    assertThat(r.warm().stopReason()).isNull();
+    assertThat(calls.get()).isEqualTo(300);
+    assertThat(server.cli("GET", "p:17")).isEqualTo("value-of-p:17");
+    Set<Long> ttls = new HashSet<>();
+    for (int i = 0; i < 300; i += 10) {
+      long pttl = Long.parseLong(server.cli("PTTL", "p:" + i));
+      assertThat(pttl).isBetween(50_000L, 70_000L);
+      ttls.add(pttl / 1000);
+    }
+    assertThat(ttls).as("TTLs spread by jitter").hasSizeGreaterThan(3);
+    assertThat(r.text()).contains("warmed 300");
+  }
+
+  @Test
+  void skipsKeysThatAreFreshAndRewritesKeysAboutToExpire() {
+    server.cli("SET", "f:fresh", "old", "EX", "1000");
+    server.cli("SET", "f:stale", "old", "PX", "5000");
+    server.cli("SET", "f:forever", "old");
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(600)).skipIfTtlAtLeast(Duration.ofSeconds(60)).build();
+    List<String> asked = new ArrayList<>();
+    RedisReport r = primer.prime(List.of("f:fresh", "f:stale", "f:forever", "f:missing"),
+        ks -> {
+          asked.addAll(ks);
+          Map<String, String> m = new HashMap<>();
+          ks.forEach(k -> m.put(k, "new"));
+          return m;
+        });
+
+    assertThat(asked).containsExactlyInAnyOrder("f:stale", "f:missing");
+    assertThat(r.warm().totals().count(Outcome.ALREADY_CACHED)).isEqualTo(2);
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2);
+    assertThat(server.cli("GET", "f:fresh")).isEqualTo("old");
+    assertThat(server.cli("GET", "f:stale")).isEqualTo("new");
+    assertThat(server.cli("GET", "f:forever")).isEqualTo("old");
+  }
+
+  @Test
+  void concurrentPrimersCallTheLoaderOncePerKey() throws Exception {
+    List<String> keys = keys("c:", 400);
+    Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+    KeyLoader<String> loader = ks -> {
+      ks.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+      Thread.sleep(20); // a slow source widens the race window
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "v"));
+      return m;
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<RedisReport>> runs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+            .ttl(Duration.ofMinutes(10)).batchSize(25).build();
+        runs.add(pool.submit(() -> primer.prime(keys, loader)));
+      }
+      long warmed = 0;
+      long already = 0;
+      for (Future<RedisReport> f : runs) {
+        RedisReport r = f.get();
+        assertThat(r.warm().totals().outcomeSum()).isEqualTo(400);
+        assertThat(r.warm().totals().count(Outcome.FAILED)).isZero();
+        warmed += r.warm().totals().count(Outcome.WARMED);
+        already += r.warm().totals().count(Outcome.ALREADY_CACHED);
+      }
+      assertThat(warmed).isEqualTo(400);
+      assertThat(already).isEqualTo(3 * 400);
+      assertThat(loads).hasSize(400);
+      assertThat(loads.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+      assertThat(server.cli("KEYS", "preheat:lock:*")).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLockHeldByACrashedPrimerIsWaitedOutThenTheKeyIsLoaded() {
+    server.cli("SET", "preheat:lock:l:1", "someone-else", "PX", "700");
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).lockWait(Duration.ofSeconds(20)).build();
+    RedisReport r = primer.prime(List.of("l:1", "l:2"), echo(new AtomicInteger()));
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2);
+    assertThat(r.lockContended()).isEqualTo(1);
+    assertThat(server.cli("GET", "l:1")).isEqualTo("value-of-l:1");
+  }
+
+  @Test
+  void aLockHeldLongerThanTheWaitFailsTheKeyWithTheReason() {
+    server.cli("SET", "preheat:lock:w:1", "stuck", "EX", "100");
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).lockWait(Duration.ofMillis(300)).build();
+    RedisReport r = primer.prime(List.of("w:1", "w:2"), echo(new AtomicInteger()));
+    assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
+    assertThat(r.warm().problems().get(0).detail()).contains("held the lock preheat:lock:w:1");
+    assertThat(server.cli("GET", "preheat:lock:w:1")).isEqualTo("stuck");
+  }
+
+  @Test
+  void missingValuesFailingKeysAndBadSerializationAreReportedPerKey() {
+    RedisPrimer<Object> primer = RedisPrimer.<Object>builder(endpoint, v -> {
+      if ("boom".equals(v)) {
+        throw new IllegalStateException("cannot encode boom");
+      }
+      return v.toString().getBytes();
+    }).ttl(Duration.ofMinutes(1)).build();
+    RedisReport r = primer.prime(List.of("m:ok", "m:none", "m:throws", "m:boom"),
+        KeyLoader.of(k -> switch (k) {
+          case "m:none" -> null;
+          case "m:throws" -> throw new java.io.IOException("db down for " + k);
+          case "m:boom" -> "boom";
+          default -> "fine";
+        }));
+    var t = r.warm().totals();
+    assertThat(t.count(Outcome.WARMED)).isEqualTo(1);
+    assertThat(t.count(Outcome.UNCACHEABLE)).isEqualTo(1);
+    assertThat(t.count(Outcome.FAILED)).isEqualTo(2);
+    assertThat(r.warm().problems()).extracting(p -> p.key() + ": " + p.detail())
+        .anySatisfy(s -> assertThat(s).contains("m:throws").contains("db down"))
+        .anySatisfy(s -> assertThat(s).contains("m:boom").contains("cannot encode boom"))
+        .anySatisfy(s -> assertThat(s).contains("m:none").contains("no value"));
+    assertThat(server.cli("EXISTS", "m:none")).isEqualTo("0");
+    assertThat(server.cli("KEYS", "preheat:lock:*")).isEmpty();
+  }
+
+  @Test
+  void aBatchLoaderThatThrowsFailsItsBatchButTheRunGoesOn() {
+    AtomicInteger call = new AtomicInteger();
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).batchSize(10).build();
+    RedisReport r = primer.prime(keys("b:", 30), ks -> {
+      if (call.incrementAndGet() == 2) {
+        throw new IllegalStateException("source timeout");
+      }
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "v"));
+      return m;
+    });
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(20);
+    assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(10);
+    assertThat(r.warm().problems().get(0).detail()).contains("source timeout");
+  }
+
+  @Test
+  void jsonSerializerWritesJackson() {
+    record Product(String id, int price) {}
+    RedisPrimer<Product> primer = RedisPrimer.builder(endpoint,
+        ValueSerializer.<Product>json(new ObjectMapper())).ttl(Duration.ofMinutes(1)).build();
+    primer.prime(List.of("j:1"), KeyLoader.of(k -> new Product(k, 42)));
+    assertThat(server.cli("GET", "j:1")).isEqualTo("{\"id\":\"j:1\",\"price\":42}");
+  }
+
+  @Test
+  void loadBudgetSkipsTheRestWithReasonBudget() {
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).batchSize(8).maxLoads(20).build();
+    AtomicInteger calls = new AtomicInteger();
+    RedisReport r = primer.prime(keys("g:", 50), echo(calls));
+    assertThat(calls.get()).isEqualTo(20);
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(20);
+    assertThat(r.warm().totals().skipped().get(SkipReason.BUDGET)).isEqualTo(30);
+    assertThat(r.warm().stopReason()).isEqualTo("request budget");
+  }
+
+  @Test
+  void byteBudgetSkipsKeysWhoseValuesWouldExceedIt() {
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).maxBytes(100).build();
+    RedisReport r = primer.prime(keys("y:", 10), ks -> {
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "x".repeat(30)));
+      return m;
+    });
+    assertThat(r.writes()).isEqualTo(3);
+    assertThat(r.warm().totals().skipped().get(SkipReason.BUDGET)).isEqualTo(7);
+    assertThat(r.warm().stopReason()).isEqualTo("byte budget");
+  }
+
+  @Test
+  void deadlineOnTheInjectedClockSkipsKeysNotStarted() {
+    MutableClock clock = new MutableClock();
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).batchSize(10).deadline(Duration.ofMinutes(5)).clock(clock)
+        .build();
+    RedisReport r = primer.prime(keys("d:", 40), ks -> {
+      clock.advance(Duration.ofMinutes(2)); // each batch takes two (virtual) minutes
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "v"));
+      return m;
+    });
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(30);
+    assertThat(r.warm().totals().skipped().get(SkipReason.DEADLINE)).isEqualTo(10);
+    assertThat(r.warm().stopReason()).isEqualTo("deadline");
+  }
+
+  @Test
+  void loaderRateCapsCallsToTheSource() {
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).batchSize(5).loaderRate(50).build();
+    long start = System.nanoTime();
+    RedisReport r = primer.prime(keys("r:", 30), echo(new AtomicInteger()));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(30);
+    // 30 keys at 50/s with a bucket starting at one token: at least (30 - 1) / 50 s.
+    assertThat(seconds).isGreaterThanOrEqualTo(29 / 50.0 * 0.95);
+  }
+
+  @Test
+  void aRestartedRunResumesFromCheckpointsAndACompletedRunClearsThem() {
+    CheckpointStore store = CheckpointStore.inMemory();
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).batchSize(10).maxLoads(15).checkpoints(store).build();
+    List<String> keys = keys("k:", 30);
+    RedisReport first = primer.prime(keys, echo(new AtomicInteger()));
+    assertThat(first.warm().stopReason()).isEqualTo("request budget");
+    assertThat(store.finished(primer.planHash(keys))).hasSize(15);
+
+    RedisPrimer<String> again = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(1)).batchSize(10).checkpoints(store).build();
+    AtomicInteger calls = new AtomicInteger();
+    RedisReport second = again.prime(keys, echo(calls));
+    assertThat(second.warm().totals().skipped().get(SkipReason.CHECKPOINTED)).isEqualTo(15);
+    assertThat(second.warm().totals().count(Outcome.WARMED)).isEqualTo(15);
+    assertThat(calls.get()).isEqualTo(15);
+    assertThat(store.finished(again.planHash(keys))).isEmpty();
+    assertThat(ReportWriter.json().write(second.warm())).contains("\"planHash\"");
+  }
+
+  @Test
+  void builderRejectsBadSettingsWithClearMessages() {
+    var b = RedisPrimer.builder(endpoint, ValueSerializer.strings()).ttl(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> b.ttl(Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ttl was already set");
+    assertThatThrownBy(() -> RedisPrimer.builder(endpoint, ValueSerializer.strings()).build())
+        .hasMessageContaining("ttl is required");
+    assertThatThrownBy(() -> b.batchSize(0)).hasMessageContaining("batchSize must be in");
+    assertThatThrownBy(() -> b.loaderRate(-1)).hasMessageContaining("loaderRate must be");
+    assertThatThrownBy(() -> RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(10)).skipIfTtlAtLeast(Duration.ofMinutes(1)).build())
+        .hasMessageContaining("no primed key would ever count as fresh");
+    RedisPrimer<String> p = b.build();
+    assertThatThrownBy(() -> p.prime(List.of("a", ""), echo(new AtomicInteger())))
+        .hasMessageContaining("key 1 is empty");
+  }
+
+  static final class MutableClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
