@@ -56,7 +56,9 @@ public final class RedisEndpoint implements AutoCloseable {
     this.commandTimeout = commandTimeout;
     this.resources = DefaultClientResources.builder().ioThreadPoolSize(2)
         .computationThreadPoolSize(2).build();
-    TimeoutOptions timeouts = TimeoutOptions.builder().fixedTimeout(commandTimeout).build();
+    // No per-command timeout timers: with them Lettuce schedules a task per command, which costs
+    // more than the command itself when pipelining. Every wait here is bounded instead.
+    TimeoutOptions timeouts = TimeoutOptions.builder().timeoutCommands(false).build();
     if (single != null) {
       single.setTimeout(commandTimeout);
       this.client = RedisClient.create(resources, single);

@@ -206,12 +206,20 @@ public final class RedisPrimer<V> {
     @Nullable RedisFuture<Long> pttl;
     @Nullable RedisFuture<String> write;
     boolean locked;
+    boolean ended;
     long bytes;
 
     Pending(String key) {
       this.key = key;
     }
   }
+
+  /** A batch whose check was sent. */
+  private record Check(List<String> batch, List<Pending> pending,
+      @Nullable RedisFuture<List<Object>> script, boolean check, boolean retrying) {}
+
+  /** Batches whose checks are sent ahead, so the round trip overlaps loading and writing. */
+  static final int CHECKS_AHEAD = 3;
 
   private final class Run {
     private final Link link;
@@ -243,17 +251,34 @@ public final class RedisPrimer<V> {
       link.connection().setAutoFlushCommands(false);
       Set<String> done = checkpoints.finished(tally.planHash());
       int i = 0;
-      while (i < keys.size()) {
-        List<String> batch = new ArrayList<>(batchSize);
-        while (i < keys.size() && batch.size() < batchSize) {
-          String k = keys.get(i++);
-          if (done.contains(k)) {
-            tally.end(k, Outcome.SKIPPED, SkipReason.CHECKPOINTED, null);
-          } else {
-            batch.add(k);
+      ArrayDeque<Check> ahead = new ArrayDeque<>();
+      while (i < keys.size() || !ahead.isEmpty()) {
+        while (stopReason == null && i < keys.size() && ahead.size() < CHECKS_AHEAD) {
+          List<String> batch = new ArrayList<>(batchSize);
+          while (i < keys.size() && batch.size() < batchSize) {
+            String k = keys.get(i++);
+            if (done.contains(k)) {
+              tally.end(k, Outcome.SKIPPED, SkipReason.CHECKPOINTED, null);
+            } else {
+              batch.add(k);
+            }
+          }
+          if (!batch.isEmpty()) {
+            try {
+              ahead.add(issue(batch, false));
+            } catch (RuntimeException e) {
+              unavailable(e);
+              batch.forEach(this::endStopped);
+            }
           }
         }
-        if (!batch.isEmpty() && !processOrEnd(batch, false)) {
+        if (ahead.isEmpty()) {
+          break;
+        }
+        if (!completeOrEnd(ahead.poll())) {
+          while (!ahead.isEmpty()) {
+            abandon(ahead.poll());
+          }
           endRest(keys.subList(i, keys.size()), done);
           break;
         }
@@ -309,40 +334,85 @@ public final class RedisPrimer<V> {
       }
     }
 
-    /** Processes a batch; false when the run must stop (the batch's keys were ended). */
+    /** Processes a batch at once (the retry path); false when the run must stop. */
     private boolean processOrEnd(List<String> batch, boolean retrying) {
-      if (Thread.currentThread().isInterrupted()) {
-        stopReason = "cancelled";
+      Check c;
+      try {
+        c = issue(batch, retrying);
+      } catch (RuntimeException e) {
+        unavailable(e);
         batch.forEach(k -> endStoppedOrWaiting(k, retrying));
         return false;
       }
-      if (!clock.instant().isBefore(deadlineAt)) {
+      return completeOrEnd(c);
+    }
+
+    /** Completes a batch whose check was sent; false when the run must stop (its keys ended). */
+    private boolean completeOrEnd(Check c) {
+      if (stopReason == null && Thread.currentThread().isInterrupted()) {
+        stopReason = "cancelled";
+      }
+      if (stopReason == null && !clock.instant().isBefore(deadlineAt)) {
         stopReason = "deadline";
-        batch.forEach(k -> endStoppedOrWaiting(k, retrying));
+      }
+      if (stopReason != null) {
+        abandon(c);
         return false;
       }
       try {
-        process(batch, retrying);
-        brokenBatches = 0;
+        complete(c);
         return stopReason == null;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stopReason = "cancelled";
         return false;
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null
-            ? e.getCause() : e;
-        String why = RedisEndpoint.rootMessage(cause);
-        LOG.warn("batch of {} keys failed on {}: {}", batch.size(), endpoint, why);
-        unavailable = endpoint + " unavailable (" + why + ")";
-        stopReason = "redis unavailable";
-        for (String k : batch) {
-          if (retrying) {
-            waiting.remove(k);
+        unavailable(e);
+        for (Pending p : c.pending) {
+          if (c.retrying) {
+            waiting.remove(p.key);
           }
-          tally.end(k, Outcome.CANCELLED, null, "not primed: " + unavailable);
+          if (!p.ended && p.write == null) {
+            endP(p, Outcome.CANCELLED, null, "not primed: " + unavailable);
+          }
         }
         return false;
+      }
+    }
+
+    private void unavailable(Exception e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      String why = RedisEndpoint.rootMessage(cause);
+      LOG.warn("a batch failed on {}: {}", endpoint, why);
+      if (unavailable == null) {
+        unavailable = endpoint + " unavailable (" + why + ")";
+      }
+      stopReason = "redis unavailable";
+    }
+
+    /** Ends the keys of a batch sent ahead when the run stops; releases locks it took. */
+    private void abandon(Check c) {
+      List<Object> checked = null;
+      if (c.script != null && unavailable == null) {
+        try {
+          checked = await(c.script);
+        } catch (Exception e) {
+          // The locks it may hold expire after lockTtl.
+        }
+      }
+      for (int idx = 0; idx < c.pending.size(); idx++) {
+        Pending p = c.pending.get(idx);
+        boolean locked = checked != null ? ((Long) checked.get(2 * idx + 1)) == 1L
+            : p.lock != null && p.lock.toCompletableFuture().isDone()
+                && !p.lock.toCompletableFuture().isCompletedExceptionally()
+                && "OK".equals(p.lock.toCompletableFuture().getNow(null));
+        if (locked) {
+          releases.add(p.key);
+        }
+        if (!p.ended) {
+          p.ended = true;
+          endStoppedOrWaiting(p.key, c.retrying);
+        }
       }
     }
 
@@ -374,11 +444,12 @@ public final class RedisPrimer<V> {
       }
     }
 
-    private void process(List<String> batch, boolean retrying)
-        throws InterruptedException, ExecutionException, TimeoutException {
+    /** Sends the lock-and-freshness check of a batch without waiting for the replies. */
+    private Check issue(List<String> batch, boolean retrying) {
       var async = link.async();
       List<Pending> pending = new ArrayList<>(batch.size());
       boolean check = lockTtl != null || freshAtLeast != null || retrying;
+      @Nullable RedisFuture<List<Object>> script = null;
       if (check) {
         SetArgs lockArgs = lockTtl == null ? null : SetArgs.Builder.nx().px(lockTtl.toMillis());
         for (String k : batch) {
@@ -395,11 +466,41 @@ public final class RedisPrimer<V> {
       } else {
         batch.forEach(k -> pending.add(new Pending(k)));
       }
+      return new Check(batch, pending, script, check, retrying);
+    }
+
+    /** Awaits a batch's check, then loads and writes the keys that need it. */
+    private void complete(Check c)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      var async = link.async();
+      List<Pending> pending = c.pending;
+      boolean check = c.check;
+      boolean retrying = c.retrying;
+      @Nullable List<Object> checked = c.script == null ? null : await(c.script);
+      if (check) {
+        List<RedisFuture<?>> all = new ArrayList<>(pending.size() * 2);
+        for (Pending p : pending) {
+          if (p.pttl != null) {
+            all.add(p.pttl);
+          }
+          if (p.lock != null) {
+            all.add(p.lock);
+          }
+        }
+        awaitAll(all);
+      }
       List<Pending> toLoad = new ArrayList<>(pending.size());
-      for (Pending p : pending) {
+      for (int idx = 0; idx < pending.size(); idx++) {
+        Pending p = pending.get(idx);
         if (check) {
-          long pttl = await(Objects.requireNonNull(p.pttl));
-          p.locked = p.lock != null && "OK".equals(await(p.lock));
+          long pttl;
+          if (checked != null) {
+            pttl = (Long) checked.get(2 * idx);
+            p.locked = ((Long) checked.get(2 * idx + 1)) == 1L;
+          } else {
+            pttl = await(Objects.requireNonNull(p.pttl));
+            p.locked = p.lock != null && "OK".equals(await(p.lock));
+          }
           boolean present = pttl != -2;
           String fresh = null;
           if (pttl == -1) {
@@ -414,7 +515,7 @@ public final class RedisPrimer<V> {
               releases.add(p.key);
             }
             waiting.remove(p.key);
-            tally.end(p.key, Outcome.ALREADY_CACHED, null, fresh);
+            endP(p, Outcome.ALREADY_CACHED, null, fresh);
             continue;
           }
           if (lockTtl != null && !p.locked) {
@@ -422,7 +523,7 @@ public final class RedisPrimer<V> {
             Instant since = waiting.computeIfAbsent(p.key, k -> clock.instant());
             if (Duration.between(since, clock.instant()).compareTo(lockWait) >= 0) {
               waiting.remove(p.key);
-              tally.end(p.key, Outcome.FAILED, null, "another primer held the lock "
+              endP(p, Outcome.FAILED, null, "another primer held the lock "
                   + lockPrefix + p.key + " for longer than " + lockWait
                   + "; its holder may be stuck: check it, or raise lockWait");
             }
@@ -442,7 +543,7 @@ public final class RedisPrimer<V> {
           if (p.locked) {
             releases.add(p.key);
           }
-          tally.end(p.key, Outcome.SKIPPED, SkipReason.BUDGET, null);
+          endP(p, Outcome.SKIPPED, SkipReason.BUDGET, null);
         }
         toLoad = new ArrayList<>(toLoad.subList(0, allowed));
         if (stopReason == null) {
@@ -475,7 +576,7 @@ public final class RedisPrimer<V> {
           if (p.locked) {
             releases.add(p.key);
           }
-          tally.end(p.key, Outcome.UNCACHEABLE, null, "the loader returned no value");
+          endP(p, Outcome.UNCACHEABLE, null, "the loader returned no value");
           continue;
         }
         byte[] bytes;
@@ -496,7 +597,7 @@ public final class RedisPrimer<V> {
             listener.paused("*", "byte budget of " + maxBytes + " bytes reached", Duration.ZERO);
           }
           stopReason = "byte budget";
-          tally.end(p.key, Outcome.SKIPPED, SkipReason.BUDGET, null);
+          endP(p, Outcome.SKIPPED, SkipReason.BUDGET, null);
           continue;
         }
         bytesWritten += bytes.length;
@@ -515,7 +616,7 @@ public final class RedisPrimer<V> {
       for (int j = 0; j < writes.size(); j++) {
         Pending p = writes.get(j);
         long px = ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0);
-        p.write = async.set(p.key, payloads.get(j), SetArgs.Builder.px(px));
+        p.write = async.psetex(p.key, px, payloads.get(j));
       }
       tally.commands += writes.size();
       flushReleasesInto();
@@ -526,11 +627,17 @@ public final class RedisPrimer<V> {
       }
     }
 
+    private void endP(Pending p, Outcome outcome, @Nullable SkipReason reason,
+        @Nullable String detail) {
+      p.ended = true;
+      tally.end(p.key, outcome, reason, detail);
+    }
+
     private void fail(Pending p, String detail) {
       if (p.locked) {
         releases.add(p.key);
       }
-      tally.end(p.key, Outcome.FAILED, null, detail);
+      endP(p, Outcome.FAILED, null, detail);
     }
 
     private void drainAll() {
@@ -542,7 +649,7 @@ public final class RedisPrimer<V> {
           Thread.currentThread().interrupt();
           stopReason = "cancelled";
           for (Pending p : b) {
-            tally.end(p.key, Outcome.CANCELLED, null, "run cancelled while the write was in"
+            endP(p, Outcome.CANCELLED, null, "run cancelled while the write was in"
                 + " flight (it may have been written)");
           }
         }
@@ -551,6 +658,9 @@ public final class RedisPrimer<V> {
 
     /** Awaits a batch of writes and ends its keys. */
     private void drain(List<Pending> batch) throws InterruptedException {
+      List<RedisFuture<?>> all = new ArrayList<>(batch.size());
+      batch.forEach(p -> all.add(Objects.requireNonNull(p.write)));
+      awaitAll(all);
       int failed = 0;
       String firstError = null;
       for (Pending p : batch) {
@@ -558,7 +668,7 @@ public final class RedisPrimer<V> {
           await(Objects.requireNonNull(p.write));
           tally.writes++;
           tally.bytes += p.bytes;
-          tally.end(p.key, Outcome.WARMED, null, null);
+          endP(p, Outcome.WARMED, null, null);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
           failed++;
           Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -566,7 +676,7 @@ public final class RedisPrimer<V> {
           if (firstError == null) {
             firstError = why;
           }
-          tally.end(p.key, Outcome.FAILED, null, "write failed: " + why);
+          endP(p, Outcome.FAILED, null, "write failed: " + why);
         }
         if (p.locked) {
           releases.add(p.key);
@@ -588,11 +698,20 @@ public final class RedisPrimer<V> {
         return;
       }
       var async = link.async();
-      for (String k : releases) {
-        async.eval(Scripts.RELEASE_IF_OWNER, ScriptOutputType.INTEGER,
-            new String[] {lockPrefix + k}, token);
+      if (!endpoint.isCluster()) {
+        String[] ks = new String[releases.size()];
+        for (int j = 0; j < ks.length; j++) {
+          ks[j] = lockPrefix + releases.get(j);
+        }
+        async.eval(Scripts.RELEASE_BATCH, ScriptOutputType.INTEGER, ks, token);
+        tally.commands++;
+      } else {
+        for (String k : releases) {
+          async.eval(Scripts.RELEASE_IF_OWNER, ScriptOutputType.INTEGER,
+              new String[] {lockPrefix + k}, token);
+        }
+        tally.commands += releases.size();
       }
-      tally.commands += releases.size();
       releases.clear();
     }
 
@@ -606,6 +725,28 @@ public final class RedisPrimer<V> {
       } catch (RuntimeException e) {
         // Locks expire by themselves after lockTtl; a failed release only delays other primers.
         LOG.debug("releasing locks failed: {}", e.toString());
+      }
+    }
+
+    /**
+     * Waits once for a whole batch: waiting on each future in turn would wake this thread once
+     * per key, and on a busy machine each wake-up costs a scheduling delay. Failures are read
+     * per key afterwards.
+     */
+    private void awaitAll(List<RedisFuture<?>> futures) throws InterruptedException {
+      if (futures.isEmpty()) {
+        return;
+      }
+      java.util.concurrent.CompletableFuture<?>[] cfs =
+          new java.util.concurrent.CompletableFuture<?>[futures.size()];
+      for (int j = 0; j < cfs.length; j++) {
+        cfs[j] = futures.get(j).toCompletableFuture();
+      }
+      try {
+        java.util.concurrent.CompletableFuture.allOf(cfs)
+            .get(endpoint.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // read per key by the caller
       }
     }
 

@@ -40,7 +40,10 @@ class RedisPrimerKillTest {
       assertThat(first.warm().totals().outcomeSum()).isEqualTo(500);
       long warmed = first.warm().totals().count(Outcome.WARMED);
       assertThat(warmed).isBetween(50L, 200L);
-      assertThat(first.warm().totals().count(Outcome.CANCELLED)).isGreaterThan(250);
+      long cancelled = first.warm().totals().count(Outcome.CANCELLED);
+      long failed = first.warm().totals().count(Outcome.FAILED);
+      assertThat(cancelled + failed).isEqualTo(500 - warmed);
+      assertThat(cancelled).as("keys never attempted").isGreaterThanOrEqualTo(150);
       assertThat(first.notes()).anySatisfy(n -> assertThat(n)
           .contains("unavailable").contains("re-running the same keys resumes"));
       assertThat(first.warm().problems().get(0).detail()).contains("127.0.0.1:" + server.port());

@@ -58,4 +58,10 @@ public final class Scripts {
           + "local take = math.min(left, tonumber(ARGV[2])) "
           + "if take <= 0 then return 0 end "
           + "redis.call('incrby', KEYS[1], take) return take";
+
+  /** Deletes each of KEYS that still holds ARGV[1]; returns how many were deleted. */
+  public static final String RELEASE_BATCH =
+      "local c = 0 for i = 1, #KEYS do "
+          + "if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('del', KEYS[i]) c = c + 1 end "
+          + "end return c";
 }
