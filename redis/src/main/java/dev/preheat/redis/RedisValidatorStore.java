@@ -1,0 +1,154 @@
+package dev.preheat.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.preheat.spi.ValidatorStore;
+import dev.preheat.spi.Validators;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validators in one Redis hash, {@code <prefix>} (field = target key, value = JSON {@code
+ * {"etag":..,"lastModified":..,"uncacheable":..}}), shared by every instance, so one instance's
+ * ETags make the next instance's requests conditional.
+ *
+ * <p>{@link #get} reads through a local copy (one {@code HGET} per key on first use; a Redis
+ * error is logged once and read as "no validators", so a Redis outage only makes requests
+ * unconditional). {@link #put} is kept in memory and written by {@link #flush()} in pipelined
+ * {@code HSET}s. Thread-safe.
+ */
+public final class RedisValidatorStore implements ValidatorStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisValidatorStore.class);
+
+  /** The hash key unless set: {@value}. */
+  public static final String DEFAULT_KEY = "preheat:validators";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Validators NONE = new Validators(null, null, null);
+
+  private final RedisEndpoint endpoint;
+  private final String key;
+  private final Map<String, Validators> local = new ConcurrentHashMap<>();
+  private final Map<String, Validators> pending = new LinkedHashMap<>();
+  private volatile boolean warned;
+
+  private RedisValidatorStore(RedisEndpoint endpoint, String key) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.key = Objects.requireNonNull(key, "key");
+  }
+
+  /** A store in the hash {@value #DEFAULT_KEY}. */
+  public static RedisValidatorStore create(RedisEndpoint endpoint) {
+    return new RedisValidatorStore(endpoint, DEFAULT_KEY);
+  }
+
+  /** A store in the hash {@code key}. */
+  public static RedisValidatorStore create(RedisEndpoint endpoint, String key) {
+    return new RedisValidatorStore(endpoint, key);
+  }
+
+  @Override
+  public @Nullable Validators get(String targetKey) {
+    Validators v = local.get(targetKey);
+    if (v == null) {
+      v = NONE;
+      try {
+        byte[] raw = endpoint.shared().async().hget(key, targetKey)
+            .get(endpoint.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (raw != null) {
+          v = decode(raw);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (Exception e) {
+        if (!warned) {
+          warned = true;
+          LOG.warn("cannot read validators from {} ({}); requests are sent unconditionally",
+              endpoint, RedisEndpoint.rootMessage(e));
+        }
+        return null;
+      }
+      local.putIfAbsent(targetKey, v);
+    }
+    return v == NONE ? null : v;
+  }
+
+  private static Validators decode(byte[] raw) {
+    try {
+      JsonNode n = JSON.readTree(raw);
+      return new Validators(text(n, "etag"), text(n, "lastModified"), text(n, "uncacheable"));
+    } catch (Exception e) {
+      return NONE; // a foreign or corrupt value: treated as unknown, overwritten on next put
+    }
+  }
+
+  private static @Nullable String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  @Override
+  public void put(String targetKey, Validators validators) {
+    Objects.requireNonNull(validators, "validators");
+    local.put(targetKey, validators);
+    synchronized (pending) {
+      pending.put(targetKey, validators);
+    }
+  }
+
+  /**
+   * Writes the validators put since the last flush, pipelined.
+   *
+   * @throws UncheckedIOException if Redis does not acknowledge them
+   */
+  @Override
+  public void flush() {
+    Map<String, byte[]> batch = new HashMap<>();
+    synchronized (pending) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      pending.forEach((k, v) -> batch.put(k, encode(v)));
+      pending.clear();
+    }
+    try {
+      endpoint.shared().async().hset(key, batch)
+          .get(endpoint.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException("writing validators interrupted",
+          new java.io.InterruptedIOException());
+    } catch (Exception e) {
+      throw new UncheckedIOException("cannot write " + batch.size() + " validators to "
+          + endpoint + ": " + RedisEndpoint.rootMessage(e), new java.io.IOException(e));
+    }
+  }
+
+  private static byte[] encode(Validators v) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("etag", v.etag());
+    n.put("lastModified", v.lastModified());
+    n.put("uncacheable", v.uncacheableReason());
+    try {
+      return JSON.writeValueAsBytes(n);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot encode validators", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisValidatorStore[" + endpoint + ", " + key + "]";
+  }
+}
