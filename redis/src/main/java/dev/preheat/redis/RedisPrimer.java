@@ -215,8 +215,7 @@ public final class RedisPrimer<V> {
   }
 
   /** A batch whose check was sent. */
-  private record Check(List<String> batch, List<Pending> pending,
-      @Nullable RedisFuture<List<Object>> script, boolean check, boolean retrying) {}
+  private record Check(List<Pending> pending, boolean check, boolean retrying) {}
 
   /** Batches whose checks are sent ahead, so the round trip overlaps loading and writing. */
   static final int CHECKS_AHEAD = 3;
@@ -392,18 +391,22 @@ public final class RedisPrimer<V> {
 
     /** Ends the keys of a batch sent ahead when the run stops; releases locks it took. */
     private void abandon(Check c) {
-      List<Object> checked = null;
-      if (c.script != null && unavailable == null) {
+      if (unavailable == null) {
+        List<RedisFuture<?>> locks = new ArrayList<>();
+        c.pending.forEach(p -> {
+          if (p.lock != null) {
+            locks.add(p.lock);
+          }
+        });
         try {
-          checked = await(c.script);
-        } catch (Exception e) {
-          // The locks it may hold expire after lockTtl.
+          awaitAll(locks);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
       for (int idx = 0; idx < c.pending.size(); idx++) {
         Pending p = c.pending.get(idx);
-        boolean locked = checked != null ? ((Long) checked.get(2 * idx + 1)) == 1L
-            : p.lock != null && p.lock.toCompletableFuture().isDone()
+        boolean locked = p.lock != null && p.lock.toCompletableFuture().isDone()
                 && !p.lock.toCompletableFuture().isCompletedExceptionally()
                 && "OK".equals(p.lock.toCompletableFuture().getNow(null));
         if (locked) {
@@ -449,7 +452,6 @@ public final class RedisPrimer<V> {
       var async = link.async();
       List<Pending> pending = new ArrayList<>(batch.size());
       boolean check = lockTtl != null || freshAtLeast != null || retrying;
-      @Nullable RedisFuture<List<Object>> script = null;
       if (check) {
         SetArgs lockArgs = lockTtl == null ? null : SetArgs.Builder.nx().px(lockTtl.toMillis());
         for (String k : batch) {
@@ -466,7 +468,7 @@ public final class RedisPrimer<V> {
       } else {
         batch.forEach(k -> pending.add(new Pending(k)));
       }
-      return new Check(batch, pending, script, check, retrying);
+      return new Check(pending, check, retrying);
     }
 
     /** Awaits a batch's check, then loads and writes the keys that need it. */
@@ -476,7 +478,6 @@ public final class RedisPrimer<V> {
       List<Pending> pending = c.pending;
       boolean check = c.check;
       boolean retrying = c.retrying;
-      @Nullable List<Object> checked = c.script == null ? null : await(c.script);
       if (check) {
         List<RedisFuture<?>> all = new ArrayList<>(pending.size() * 2);
         for (Pending p : pending) {
@@ -493,14 +494,8 @@ public final class RedisPrimer<V> {
       for (int idx = 0; idx < pending.size(); idx++) {
         Pending p = pending.get(idx);
         if (check) {
-          long pttl;
-          if (checked != null) {
-            pttl = (Long) checked.get(2 * idx);
-            p.locked = ((Long) checked.get(2 * idx + 1)) == 1L;
-          } else {
-            pttl = await(Objects.requireNonNull(p.pttl));
-            p.locked = p.lock != null && "OK".equals(await(p.lock));
-          }
+          long pttl = await(Objects.requireNonNull(p.pttl));
+          p.locked = p.lock != null && "OK".equals(await(p.lock));
           boolean present = pttl != -2;
           String fresh = null;
           if (pttl == -1) {

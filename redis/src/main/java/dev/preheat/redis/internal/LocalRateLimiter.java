@@ -33,6 +33,11 @@ public final class LocalRateLimiter implements RateLimiter {
     this.last = ticker.getAsLong();
   }
 
+  /** The rate in permits per second. */
+  public double perSecond() {
+    return perNano * 1e9;
+  }
+
   @Override
   public synchronized Grant tryAcquire(int max) {
     if (max < 1) {

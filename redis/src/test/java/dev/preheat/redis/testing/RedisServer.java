@@ -54,7 +54,7 @@ public final class RedisServer implements AutoCloseable {
         "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
     for (int i = 0; i + 1 < config.length; i += 2) {
       cmd.add("--" + config[i]);
-      cmd.add(config[i + 1]);
+      cmd.addAll(List.of(config[i + 1].split(" "))); // e.g. "RESTORE renamed-restore"
     }
     RedisServer s = new RedisServer(dir, port, cmd);
     s.launch();
