@@ -104,12 +104,16 @@ public final class Main {
       case "purge":
         cli.addSubcommand(PurgeCommand.class);
         break;
+      case "redis-warm":
+        cli.addSubcommand(RedisWarmCommand.class);
+        break;
       default:
         cli.addSubcommand(HotsetCommand.class);
         cli.addSubcommand(WarmCommand.class);
         cli.addSubcommand(SimulateCommand.class);
         cli.addSubcommand(DemoCommand.class);
         cli.addSubcommand(PurgeCommand.class);
+        cli.addSubcommand(RedisWarmCommand.class);
         cli.addSubcommand(CommandLine.HelpCommand.class);
         break;
     }
