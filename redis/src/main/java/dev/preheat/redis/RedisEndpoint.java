@@ -28,9 +28,10 @@ import org.jspecify.annotations.Nullable;
  * user name and database in the URI as Lettuce documents). Owns one Lettuce client and its
  * threads; {@link #close()} releases them.
  *
- * <p>Commands fail fast while the server is unreachable (Lettuce's {@code REJECT_COMMANDS}) and
- * time out after the {@linkplain #open(String, Duration) command timeout}, so a server killed
- * mid-run ends the run with a clear reason instead of hanging. Thread-safe.
+ * <p>Commands to a standalone server fail fast while it is unreachable (Lettuce's {@code
+ * REJECT_COMMANDS}); every wait is bounded by the {@linkplain #open(String, Duration) command
+ * timeout}, so a server killed mid-run ends the run with a clear reason instead of hanging.
+ * Thread-safe.
  */
 public final class RedisEndpoint implements AutoCloseable {
 
@@ -69,8 +70,9 @@ public final class RedisEndpoint implements AutoCloseable {
       cluster.forEach(u -> u.setTimeout(commandTimeout));
       this.client = null;
       this.clusterClient = RedisClusterClient.create(resources, cluster);
-      clusterClient.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+      // Node connections of a cluster open lazily; rejecting commands while one is still
+      // connecting would fail the first commands routed to each node. Waits are bounded anyway.
+      clusterClient.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
     }
   }
 

@@ -40,6 +40,11 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a server with extra configuration directives, e.g. {@code "maxmemory-policy", "allkeys-lfu"}. */
   public static RedisServer start(String... config) {
+    return startOn(freePort(), config);
+  }
+
+  /** Starts a server on {@code port}. */
+  public static RedisServer startOn(int port, String... config) {
     Path binary = requireBinary("redis-server", "redis-server");
     requireBinary("redis-cli", "redis-tools");
     Path dir;
@@ -48,7 +53,6 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int port = freePort();
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", String.valueOf(port),
         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
         "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
