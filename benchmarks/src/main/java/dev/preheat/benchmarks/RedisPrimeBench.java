@@ -23,6 +23,8 @@ import java.util.Map;
  *
  * <pre>
  * java -cp benchmarks.jar dev.preheat.benchmarks.RedisPrimeBench URI N V MODE
+ * java -cp benchmarks.jar dev.preheat.benchmarks.RedisPrimeBench FILE N V resp   (writes the
+ *     RESP input of redis-cli --pipe)
  *   MODE: primer (defaults: lock and freshness check on), primer-nolock (one primer, no lock),
  *         primer-overwrite (no lock, no freshness check: the same commands as redis-cli --pipe),
  *         sync (one synchronous SET ... EX per key, the naive loop)
@@ -41,7 +43,27 @@ public final class RedisPrimeBench {
     return v;
   }
 
+  /** Writes {@code SET bench:i <value> EX 3600} for every key in RESP, for redis-cli --pipe. */
+  static void writeResp(java.nio.file.Path file, int n, int size) throws java.io.IOException {
+    try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file),
+        1 << 20)) {
+      for (int i = 0; i < n; i++) {
+        byte[] k = ("bench:" + i).getBytes();
+        out.write(("*5\r\n$3\r\nSET\r\n$" + k.length + "\r\n").getBytes());
+        out.write(k);
+        out.write(("\r\n$" + size + "\r\n").getBytes());
+        out.write(value(i, size));
+        out.write("\r\n$2\r\nEX\r\n$4\r\n3600\r\n".getBytes());
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args.length == 4 && args[3].equals("resp")) {
+      writeResp(java.nio.file.Path.of(args[0]), Integer.parseInt(args[1]),
+          Integer.parseInt(args[2]));
+      return;
+    }
     if (args.length != 4) {
       System.err.println("usage: RedisPrimeBench URI N VALUE_BYTES primer|primer-nolock|sync");
       System.exit(2);

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The Redis primer vs redis-cli --pipe vs a synchronous SET loop, on the same data: N keys
+# bench:0..N-1 with V-byte values, into an empty redis-server started here on a free loopback
+# port (no persistence, data dir on /dev/shm). Prints keys/s of each and the ratios.
+#
+#   benchmarks/redis-prime-vs-pipe.sh [N] [V]          (default 1000000 keys, 100 bytes)
+#   env: SYNC_KEYS=100000   keys of the synchronous loop (it is slow; keys/s is what counts)
+#        OUT=benchmarks/work/redis   where the RESP file and logs are kept
+#
+# Rows: pipe = redis-cli --pipe of "SET k v EX 3600" (timed around the process);
+#   primer-overwrite = RedisPrimer without lock or freshness check (the same commands as the pipe);
+#   primer-nolock = with the PTTL freshness check (one instance);
+#   primer = the defaults: per-key lock (SET NX PX + release) and freshness check (many instances);
+#   sync = one synchronous SET ... EX per key (Lettuce sync API).
+# Primer rows are timed inside the JVM around prime(), after start-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-1000000}"
+V="${2:-100}"
+SYNC_KEYS="${SYNC_KEYS:-100000}"
+OUT="${OUT:-benchmarks/work/redis}"
+die() { echo "redis-prime-vs-pipe: $*" >&2; exit 2; }
+command -v redis-server > /dev/null || die "missing redis-server (apt-get install redis-server)"
+command -v redis-cli > /dev/null || die "missing redis-cli (apt-get install redis-tools)"
+command -v java > /dev/null || die "missing java (a JDK 17+)"
+[[ "$N" =~ ^[0-9]+$ ]] && (( N >= 1000 && N <= 20000000 )) || die "N must be 1000..20000000"
+JAR=benchmarks/target/benchmarks.jar
+[ -f "$JAR" ] || die "build first: mvn -B -o -pl benchmarks -am package -DskipTests"
+mkdir -p "$OUT"
+DATA=$(mktemp -d /dev/shm/preheat-redis-bench.XXXXXX)
+PORT=$(java -cp "$JAR" dev.preheat.benchmarks.FreePort 2>/dev/null || python3 -c \
+  'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DATA" \
+  --daemonize yes --pidfile "$DATA/redis.pid" --logfile "$DATA/redis.log"
+cleanup() {
+  if [ -f "$DATA/redis.pid" ]; then kill "$(cat "$DATA/redis.pid")" 2> /dev/null || true; fi
+  sleep 0.2; rm -rf "$DATA"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do redis-cli -p "$PORT" ping > /dev/null 2>&1 && break; sleep 0.1; done
+URI="redis://127.0.0.1:$PORT"
+RESP="$DATA/data.resp"
+java -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$RESP" "$N" "$V" resp
+echo "redis $(redis-server --version | awk '{print $3}'), $N keys x $V bytes, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+redis-cli -p "$PORT" flushall > /dev/null
+t0=$(date +%s.%N)
+redis-cli -p "$PORT" --pipe < "$RESP" > "$OUT/pipe.log"
+t1=$(date +%s.%N)
+[ "$(redis-cli -p "$PORT" dbsize)" = "$N" ] || die "redis-cli --pipe did not write $N keys"
+PIPE=$(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+printf '%-17s keys=%d seconds=%.3f keys_per_s=%d\n' pipe "$N" \
+  "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$PIPE"
+
+declare -A RATE
+for mode in primer-overwrite primer-nolock primer; do
+  redis-cli -p "$PORT" flushall > /dev/null
+  line=$(java -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$URI" "$N" "$V" "$mode" 2> "$OUT/$mode.err")
+  echo "$line"
+  [ "$(redis-cli -p "$PORT" dbsize)" = "$N" ] || die "$mode did not write $N keys"
+  RATE[$mode]=$(sed -n 's/.*keys_per_s=\([0-9]*\).*/\1/p' <<< "$line")
+done
+redis-cli -p "$PORT" flushall > /dev/null
+line=$(java -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$URI" "$SYNC_KEYS" "$V" sync 2> "$OUT/sync.err")
+echo "$line"
+SYNC=$(sed -n 's/.*keys_per_s=\([0-9]*\).*/\1/p' <<< "$line")
+
+echo
+for mode in primer-overwrite primer-nolock primer; do
+  awk -v m="$mode" -v p="${RATE[$mode]}" -v pipe="$PIPE" -v sync="$SYNC" 'BEGIN {
+    printf "%-17s %.2fx redis-cli --pipe (target >= 0.7)   %.1fx sync loop (target >= 10)\n",
+      m, p / pipe, p / sync }'
+done
