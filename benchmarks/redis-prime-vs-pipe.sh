@@ -6,6 +6,9 @@
 #   benchmarks/redis-prime-vs-pipe.sh [N] [V]          (default 1000000 keys, 100 bytes)
 #   env: SYNC_KEYS=100000   keys of the synchronous loop (it is slow; keys/s is what counts)
 #        OUT=benchmarks/work/redis   where the RESP file and logs are kept
+#        JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  JVM options of the Java rows: the
+#                             samples/cli/preheat launcher's short-run profile (C2 compilation
+#                             costs more CPU than it saves in a run of seconds on 2 cores)
 #
 # Rows: pipe = redis-cli --pipe of "SET k v EX 3600" (timed around the process);
 #   primer-overwrite = RedisPrimer without lock or freshness check (the same commands as the pipe);
@@ -19,17 +22,18 @@ N="${1:-1000000}"
 V="${2:-100}"
 SYNC_KEYS="${SYNC_KEYS:-100000}"
 OUT="${OUT:-benchmarks/work/redis}"
+read -r -a JOPTS <<< "${JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 die() { echo "redis-prime-vs-pipe: $*" >&2; exit 2; }
 command -v redis-server > /dev/null || die "missing redis-server (apt-get install redis-server)"
 command -v redis-cli > /dev/null || die "missing redis-cli (apt-get install redis-tools)"
 command -v java > /dev/null || die "missing java (a JDK 17+)"
+command -v python3 > /dev/null || die "missing python3 (to pick a free port)"
 [[ "$N" =~ ^[0-9]+$ ]] && (( N >= 1000 && N <= 20000000 )) || die "N must be 1000..20000000"
 JAR=benchmarks/target/benchmarks.jar
 [ -f "$JAR" ] || die "build first: mvn -B -o -pl benchmarks -am package -DskipTests"
 mkdir -p "$OUT"
 DATA=$(mktemp -d /dev/shm/preheat-redis-bench.XXXXXX)
-PORT=$(java -cp "$JAR" dev.preheat.benchmarks.FreePort 2>/dev/null || python3 -c \
-  'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DATA" \
   --daemonize yes --pidfile "$DATA/redis.pid" --logfile "$DATA/redis.log"
 cleanup() {
@@ -41,7 +45,7 @@ for _ in $(seq 50); do redis-cli -p "$PORT" ping > /dev/null 2>&1 && break; slee
 URI="redis://127.0.0.1:$PORT"
 RESP="$DATA/data.resp"
 java -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$RESP" "$N" "$V" resp
-echo "redis $(redis-server --version | awk '{print $3}'), $N keys x $V bytes, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "redis $(redis-server --version | awk '{print $3}'), $N keys x $V bytes, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), JAVA_OPTS=${JOPTS[*]:-none}"
 
 redis-cli -p "$PORT" flushall > /dev/null
 t0=$(date +%s.%N)
@@ -55,13 +59,13 @@ printf '%-17s keys=%d seconds=%.3f keys_per_s=%d\n' pipe "$N" \
 declare -A RATE
 for mode in primer-overwrite primer-nolock primer; do
   redis-cli -p "$PORT" flushall > /dev/null
-  line=$(java -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$URI" "$N" "$V" "$mode" 2> "$OUT/$mode.err")
+  line=$(java "${JOPTS[@]}" -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$URI" "$N" "$V" "$mode" 2> "$OUT/$mode.err")
   echo "$line"
   [ "$(redis-cli -p "$PORT" dbsize)" = "$N" ] || die "$mode did not write $N keys"
   RATE[$mode]=$(sed -n 's/.*keys_per_s=\([0-9]*\).*/\1/p' <<< "$line")
 done
 redis-cli -p "$PORT" flushall > /dev/null
-line=$(java -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$URI" "$SYNC_KEYS" "$V" sync 2> "$OUT/sync.err")
+line=$(java "${JOPTS[@]}" -cp "$JAR" dev.preheat.benchmarks.RedisPrimeBench "$URI" "$SYNC_KEYS" "$V" sync 2> "$OUT/sync.err")
 echo "$line"
 SYNC=$(sed -n 's/.*keys_per_s=\([0-9]*\).*/\1/p' <<< "$line")
 
