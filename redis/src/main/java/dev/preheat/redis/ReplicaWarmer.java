@@ -53,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  * Builder#rate}) to protect it; the same policies as the warm engine apply (deadline,
  * checkpoints, report with one outcome per key).
  *
- * <p>Immutable; {@link #run()} may be called again (e.g. to resume from checkpoints).
+ * <p>{@link #run()} may be called again (e.g. to resume from checkpoints), but one run at a time
+ * per instance; build one warmer per concurrent run.
  */
 public final class ReplicaWarmer {
 
