@@ -732,6 +732,16 @@ public final class RedisPrimer<V> {
       if (futures.isEmpty()) {
         return;
       }
+      if (!endpoint.isCluster()) {
+        // One connection completes its commands in order: when the last is done, all are.
+        try {
+          futures.get(futures.size() - 1).toCompletableFuture()
+              .get(endpoint.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // read per key by the caller
+        }
+        return;
+      }
       java.util.concurrent.CompletableFuture<?>[] cfs =
           new java.util.concurrent.CompletableFuture<?>[futures.size()];
       for (int j = 0; j < cfs.length; j++) {
