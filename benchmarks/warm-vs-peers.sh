@@ -17,6 +17,10 @@
 #        PIN=1                pin nginx to the first half of the cores and every client to the
 #                             other half (taskset), so client CPU cost does not slow the cache
 #        JFR=1                record a JFR profile of each Preheat run (kept in $OUT)
+#        FLOORS=1             also run benchmarks/client-floor/ClientFloor.java: the bare floor of
+#                             candidate HTTP clients (OkHttp synchronous, JDK HttpClient, Apache
+#                             HttpClient 5 classic and async, Netty) on the same URLs, without the
+#                             engine; their jars are resolved by Maven into a throwaway classpath
 #        OUT=benchmarks/work/warm   where logs, results and profiles are kept
 #        JAVA_OPTS=...        extra JVM options for WarmBench
 set -euo pipefail
@@ -27,6 +31,8 @@ CONCURRENCY="${CONCURRENCY:-32 64}"
 RATE="${RATE:-200}"
 C1_OPTS="${C1_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 BASELINE="${BASELINE:-1}"
+FLOORS="${FLOORS:-0}"
+FLOOR_MODES="${FLOOR_MODES:-okhttp-sync jdk hc5-classic hc5-async netty}"
 RATE_URLS="${RATE_URLS:-2000}"
 OUT="${OUT:-benchmarks/work/warm}"
 TOOL_TIMEOUT=300  # seconds any one tool may run before it is killed and the script fails
@@ -61,6 +67,30 @@ if [ ! -f "$JAR" ]; then
 fi
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
+FLOOR_CP=""
+if [ "$FLOORS" = 1 ]; then
+  # A throwaway project only to let Maven resolve the candidates' jars (not part of the build).
+  FLOOR_DIR="$OUT/client-floor"
+  mkdir -p "$FLOOR_DIR/classes"
+  cat > "$FLOOR_DIR/pom.xml" <<'POM'
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.preheat.bench</groupId><artifactId>client-floor</artifactId><version>0</version>
+  <dependencies>
+    <dependency><groupId>org.apache.httpcomponents.client5</groupId>
+      <artifactId>httpclient5</artifactId><version>5.5.1</version></dependency>
+    <dependency><groupId>io.netty</groupId>
+      <artifactId>netty-codec-http</artifactId><version>4.2.7.Final</version></dependency>
+  </dependencies>
+</project>
+POM
+  (cd "$FLOOR_DIR" && mvn -B -q dependency:build-classpath -Dmdep.outputFile=cp.txt > /dev/null) \
+    || die "cannot resolve the client-floor jars (run once with network access to Maven Central)"
+  FLOOR_CP="$(pwd)/$JAR:$(cat "$FLOOR_DIR/cp.txt")"
+  javac -nowarn -d "$FLOOR_DIR/classes" -cp "$FLOOR_CP" benchmarks/client-floor/ClientFloor.java \
+    2> "$FLOOR_DIR/javac.log" || { cat "$FLOOR_DIR/javac.log" >&2; die "ClientFloor did not compile"; }
+  FLOOR_CP="$FLOOR_DIR/classes:$FLOOR_CP"
+fi
 
 W="$(mktemp -d /dev/shm/preheat-warm.XXXXXX)"
 ORIGIN_PID=""
@@ -220,14 +250,28 @@ max_window() {
     { t[++n] = $1; while (t[n] - t[lo + 1] >= 1.0) lo++; if (n - lo > best) best = n - lo }
     END { print best + 0 }'
 }
+# server_cpu: user+sys seconds of every nginx process (cache and origin) still alive, in ticks
+server_ticks() {
+  local pids t=0 p
+  pids="$CACHE_PID $ORIGIN_PID $(pgrep -P "$CACHE_PID" 2> /dev/null | tr '\n' ' ')"
+  pids="$pids $(pgrep -P "$ORIGIN_PID" 2> /dev/null | tr '\n' ' ')"
+  for p in $pids; do
+    [ -r "/proc/$p/stat" ] || continue
+    t=$(( t + $(sed 's/.*) //' "/proc/$p/stat" | mawk '{ print $12 + $13 }') ))
+  done
+  echo "$t"
+}
 # timed CMD...: runs CMD under /usr/bin/time; sets LAST_WALL and LAST_CPU (user + sys seconds
 # of CMD and its children); returns CMD's status
 timed() {
-  local rc=0
+  local rc=0 before
+  before=$(server_ticks)
   /usr/bin/time -f "%e %U %S" -o "$W/time.out" timeout "$TOOL_TIMEOUT" "${CLIENT_PIN[@]}" "$@" \
     || rc=$?
   read -r LAST_WALL u s < <(tail -1 "$W/time.out")
   LAST_CPU=$(mawk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+  LAST_SERVER_CPU=$(mawk -v a="$before" -v b="$(server_ticks)" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", (b - a) / hz }')
   return $rc
 }
 field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
@@ -277,19 +321,21 @@ function response(status, headers, body)
 end
 EOF
 
-declare -A SAMPLES WALLS CPUS
+declare -A SAMPLES WALLS CPUS SERVER_CPUS
 # record NAME LOGNAME: appends log-span, wall and CPU samples, checks every URL was a cold MISS
 record() {
   local name="$1" log="$OUT/$2.log" wall="$LAST_WALL" stats
   stats=$(log_stats "$log")
   read -r lines span _ bytes sts css <<< "$stats"
   echo "  $name: $lines requests in ${span}s (log span), wall ${wall}s, client CPU ${LAST_CPU}s," \
+    "nginx CPU ${LAST_SERVER_CPU}s," \
     "status $sts, cache $css" >&2
   (( lines == N )) || echo "  WARNING: $name: expected $N requests in the log, found $lines" >&2
   [[ "$css" == "MISS:$N" ]] || echo "  WARNING: $name: not every request was a cold MISS ($css)" >&2
   SAMPLES[$name]+="$span "
   WALLS[$name]+="$wall "
   CPUS[$name]+="$LAST_CPU "
+  SERVER_CPUS[$name]+="$LAST_SERVER_CPU "
 }
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | mawk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -306,6 +352,7 @@ run_preheat() {  # run_preheat NAME LOGNAME ARGS...   (env EXTRA_OPTS: more JVM 
   [ -n "$LAST_RESULT" ] || die "$name printed no RESULT line; see $OUT/$log.out and $log.err"
 }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "cold comparison: $N URLs, $RUNS runs, origin :$ORIGIN_PORT, cache :$CACHE_PORT" >&2
 for run in $(seq "$RUNS"); do
   echo "run $run/$RUNS" >&2
@@ -325,6 +372,18 @@ for run in $(seq "$RUNS"); do
     run_preheat "transport-c32" "transport-c32-r$run" --urls "$W/urls.txt" --concurrency 32 \
       --mode transport
     record "transport-c32" "transport-c32-r$run"
+  fi
+
+  if [ "$FLOORS" = 1 ]; then
+    for mode in $FLOOR_MODES; do
+      cold_cache
+      # shellcheck disable=SC2086  # the options variable is a list of options
+      timed java ${JAVA_OPTS:-} $C1_OPTS -cp "$FLOOR_CP" ClientFloor "$mode" 32 "$W/urls.txt" \
+          > "$OUT/floor-$mode-r$run.out" 2>&1 \
+        || { tail -5 "$OUT/floor-$mode-r$run.out" >&2; echo "  WARNING: floor $mode failed" >&2; }
+      take_log "floor-$mode-r$run"
+      record "floor-$mode" "floor-$mode-r$run"
+    done
   fi
 
   cold_cache
@@ -394,17 +453,23 @@ echo "warm $N cold URLs through nginx proxy_cache (tmpfs) <- nginx origin (tmpfs
 echo "$(date -u '+%F %H:%M UTC'), $(nproc) cores, $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
   "$(curl --version | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1), Preheat $(field "$P1" version)"
 [ "${PIN:-}" = 1 ] && echo "pinned: nginx on cores ${SERVER_PIN[2]}, clients on cores ${CLIENT_PIN[2]}"
-echo "median of $RUNS runs; seconds = first request start to last response end in nginx's log;"
+echo "load average (1/5/15 min) at start: $LOAD_START, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "median of $RUNS runs, tools interleaved; seconds = first request start to last response end in nginx's log;"
 [ -n "$C1_OPTS" ] && echo "rows -c1 run the JVM with '$C1_OPTS'"
 echo "wall = the tool's process (JVM start, list reading included for Preheat); cpu = the tool's"
-echo "user+sys CPU seconds (children included)$([ "${PIN:-}" = 1 ] || echo "; unpinned, the client competes with nginx for CPU")"
-printf '%-16s %7s %9s %9s %9s %8s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" "preheat/x"
+echo "user+sys CPU seconds (children included)$([ "${PIN:-}" = 1 ] || echo "; unpinned, the client competes with nginx for CPU");"
+echo "nginx_us = user+sys CPU of nginx (cache + origin) per URL during the tool's run"
+[ "$FLOORS" = 1 ] && echo "rows floor-* = benchmarks/client-floor/ClientFloor.java: a bare HTTP client, no engine, JVM options '$C1_OPTS'"
+printf '%-18s %7s %9s %9s %9s %8s %9s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" nginx_us "preheat/x"
 for t in $(for c in $CONCURRENCY; do echo "preheat-c$c"; [ -n "$C1_OPTS" ] && echo "preheat-c$c-c1"; done) \
-         $([ "$BASELINE" = 1 ] && echo transport-c32) xargs+curl \
+         $([ "$BASELINE" = 1 ] && echo transport-c32) \
+         $([ "$FLOORS" = 1 ] && for m in $FLOOR_MODES; do echo "floor-$m"; done) xargs+curl \
          $(for c in $CONCURRENCY; do echo "wrk-c$c"; done); do
   s=$(median "${SAMPLES[$t]}"); w=$(median "${WALLS[$t]}"); cpu=$(median "${CPUS[$t]}")
-  printf '%-16s %7d %9.3f %9d %9.2f %8.2f %9.0f %10s\n' "$t" "$N" "$s" "$(rate_of "$N" "$s")" "$w" \
+  srv=$(median "${SERVER_CPUS[$t]}")
+  printf '%-18s %7d %9.3f %9d %9.2f %8.2f %9.0f %9.0f %10s\n' "$t" "$N" "$s" "$(rate_of "$N" "$s")" "$w" \
     "$cpu" "$(mawk -v c="$cpu" -v n="$N" 'BEGIN { print 1e6 * c / n }')" \
+    "$(mawk -v c="$srv" -v n="$N" 'BEGIN { print 1e6 * c / n }')" \
     "$(ratio "$PREHEAT" "$(rate_of "$N" "$s")")"
 done
 echo "samples (log span s): $(for t in "${!SAMPLES[@]}"; do printf '%s=[%s] ' "$t" "${SAMPLES[$t]% }"; done)"
