@@ -20,6 +20,16 @@ public final class NginxServer extends ServerProcess {
 
   /** Starts nginx proxying to {@code originPort} on 127.0.0.1. */
   public static NginxServer start(int originPort) {
+    return start(originPort, "", "");
+  }
+
+  /**
+   * Starts nginx proxying to {@code originPort} with extra configuration: {@code httpExtra} goes
+   * into the {@code http} block (e.g. a {@code map}), {@code locationExtra} at the end of {@code
+   * location /} (e.g. a different {@code proxy_cache_key}), so tests can misconfigure (or fix) the
+   * cache on purpose.
+   */
+  public static NginxServer start(int originPort, String httpExtra, String locationExtra) {
     Path binary = requireBinary("nginx", "nginx-light");
     NginxServer server = new NginxServer();
     int port = freePort();
@@ -40,6 +50,7 @@ public final class NginxServer extends ServerProcess {
           scgi_temp_path %1$s/scgi_temp;
           proxy_cache_path %1$s/cache levels=1:2 keys_zone=warm:4m max_size=64m inactive=10m
               use_temp_path=off;
+          %4$s
           server {
             listen 127.0.0.1:%2$d;
             location / {
@@ -50,10 +61,11 @@ public final class NginxServer extends ServerProcess {
               proxy_cache_revalidate on;
               proxy_hide_header X-Cache-Status;
               add_header X-Cache-Status $upstream_cache_status always;
+              %5$s
             }
           }
         }
-        """.formatted(d, port, originPort));
+        """.formatted(d, port, originPort, httpExtra, locationExtra));
     try {
       server.start(List.of(binary.toString(), "-p", d, "-c", conf.toString(),
           "-e", d + "/error.log", "-g", "daemon off;"), port);
