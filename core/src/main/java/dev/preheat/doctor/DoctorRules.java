@@ -516,8 +516,9 @@ public final class DoctorRules {
   private static String fixFor(Set<String> headers) {
     if (headers.contains("accept-encoding")) {
       return "normalize Accept-Encoding at the cache so every browser shares one entry per"
-          + " encoding. nginx: map $http_accept_encoding $ae { default \"\"; \"~*\\bbr\\b\" br;"
-          + " \"~*\\bgzip\\b\" gzip; } then proxy_set_header Accept-Encoding $ae;"
+          + " encoding. nginx: map $http_accept_encoding $ae { default \"\"; \"~*gzip\" gzip; }"
+          + " (put \"~*\\bbr\\b\" br; first if the origin serves brotli), then"
+          + " proxy_set_header Accept-Encoding $ae;"
           + " proxy_cache_key $scheme$proxy_host$request_uri$ae; proxy_ignore_headers Vary;"
           + " Varnish: keep http_gzip_support on, or set req.http.Accept-Encoding to br/gzip in"
           + " vcl_recv. Or warm every browser's exact value (preheat warm does Chrome's and"

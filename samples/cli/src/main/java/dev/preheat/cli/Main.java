@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code preheat} command. Exit codes: 0 done, 2 bad usage or unreadable input, 3 a warm run
  * missed its SLO or verification found fewer cache hits than required, 4 a warm run was aborted
- * (deadline, budget, cancelled), 1 an unexpected internal error (a bug: please report it with the
- * message).
+ * (deadline, budget, cancelled), 5 {@code doctor} found a problem (a finding of severity WARNING or
+ * PROBLEM), 1 an unexpected internal error (a bug: please report it with the message).
  */
 @Command(
     name = "preheat",
@@ -28,6 +28,8 @@ public final class Main {
   static final int SLO_MISSED = 3;
   /** Exit code for a warm run that stopped early (deadline, budget, cancelled). */
   static final int ABORTED = 4;
+  /** Exit code for {@code doctor} finding something wrong with a URL's caching. */
+  static final int PROBLEM_FOUND = 5;
 
   /** Standard input, for {@code --urls -}. */
   private final InputStream stdin;
@@ -107,6 +109,9 @@ public final class Main {
       case "redis-warm":
         cli.addSubcommand(RedisWarmCommand.class);
         break;
+      case "doctor":
+        cli.addSubcommand(DoctorCommand.class);
+        break;
       default:
         cli.addSubcommand(HotsetCommand.class);
         cli.addSubcommand(WarmCommand.class);
@@ -114,6 +119,7 @@ public final class Main {
         cli.addSubcommand(DemoCommand.class);
         cli.addSubcommand(PurgeCommand.class);
         cli.addSubcommand(RedisWarmCommand.class);
+        cli.addSubcommand(DoctorCommand.class);
         cli.addSubcommand(CommandLine.HelpCommand.class);
         break;
     }
