@@ -75,7 +75,8 @@ if env "${H_ENV[@]}" benchmarks/hotset-vs-peers.sh "${H_ARGS[@]}" > "$OUT/hotset
   row "  same, samples/cli/preheat launcher" "${L} s" "${M} s" "$RL" "<= 0.33" "$(verdict "$RL" "<=" 0.33)"
   if [ -n "$G" ]; then
     RG=$(awk -v p="$P" -v g="$G" 'BEGIN { printf "%.3f", p / g }')
-    row "hotset ${H_ARGS[0]} lines vs GoAccess (time ratio)" "${P} s" "${G} s" "$RG" "< 1" "$(verdict "$RG" "<=" 1)"
+    row "hotset ${H_ARGS[0]} lines vs GoAccess (time ratio)" "${P} s" "${G} s" "$RG" "-" \
+      "$(awk -v r="$RG" 'BEGIN { print (r < 1 ? "faster" : "slower") }')"
   else
     row "hotset vs GoAccess" "-" "-" "-" "-" "$GOACCESS_NOTE"
   fi
