@@ -164,8 +164,8 @@ printf '%s\n' "${ROWS[@]}" | awk -F'|' '
   END {
     split("comparison|preheat|peer|ratio|target|verdict", h, "|")
     for (i = 1; i <= 6; i++) if (length(h[i]) > w[i]) w[i] = length(h[i])
-    line = ""; for (i = 1; i <= 6; i++) line = line sprintf("%-" w[i] "s  ", h[i]); print line
-    line = ""; for (i = 1; i <= 6; i++) { s = ""; for (k = 0; k < w[i]; k++) s = s "-"; line = line s "  " } print line
-    for (r = 1; r <= n; r++) { line = ""; for (i = 1; i <= 6; i++) line = line sprintf("%-" w[i] "s  ", c[r, i]); print line }
+    line = ""; for (i = 1; i <= 6; i++) line = line sprintf("%-" w[i] "s  ", h[i]); sub(/ +$/, "", line); print line
+    line = ""; for (i = 1; i <= 6; i++) { s = ""; for (k = 0; k < w[i]; k++) s = s "-"; line = line s "  " } sub(/ +$/, "", line); print line
+    for (r = 1; r <= n; r++) { line = ""; for (i = 1; i <= 6; i++) line = line sprintf("%-" w[i] "s  ", c[r, i]); sub(/ +$/, "", line); print line }
   }'
 echo "full outputs: $OUT"
