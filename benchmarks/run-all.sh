@@ -148,7 +148,27 @@ extra() {
     row "$label ($script)" "-" "-" "-" "-" "FAILED: see $OUT/$name.err"
   fi
 }
-extra "redis primer vs redis-cli --pipe" 'benchmarks/redis*.sh'
+# Redis primer vs redis-cli --pipe (and a synchronous SET loop), parsed from its own output
+if [ -f benchmarks/redis-prime-vs-pipe.sh ]; then
+  if [ "$QUICK" = 1 ]; then R_ARGS=(100000 100); R_SYNC=10000; else R_ARGS=(1000000 100); R_SYNC=100000; fi
+  echo "run-all: redis-prime-vs-pipe.sh ${R_ARGS[*]} (SYNC_KEYS=$R_SYNC) ..." >&2
+  if SYNC_KEYS="$R_SYNC" OUT="$OUT/redis" benchmarks/redis-prime-vs-pipe.sh "${R_ARGS[@]}" \
+      > "$OUT/redis.txt" 2> "$OUT/redis.err"; then
+    kps() { awk -v m="$1" '$1 == m { for (i = 2; i <= NF; i++) if ($i ~ /^keys_per_s=/) { sub(/keys_per_s=/, "", $i); print $i } }' "$OUT/redis.txt" | head -1; }
+    PIPE_R=$(kps pipe)
+    for mode in primer primer-overwrite; do
+      RP=$(awk -v m="$mode" '$1 == m && /redis-cli --pipe/ { sub(/x$/, "", $2); print $2 }' "$OUT/redis.txt")
+      RS=$(awk -v m="$mode" '$1 == m && /sync loop/ { for (i = 1; i <= NF; i++) if ($i == "sync") { v = $(i - 1); sub(/x$/, "", v); print v } }' "$OUT/redis.txt")
+      what=$([ "$mode" = primer ] && echo "defaults" || echo "overwrite")
+      row "redis ${R_ARGS[0]} keys, $mode ($what) vs redis-cli --pipe" "$(kps "$mode")/s" "${PIPE_R}/s" "$RP" ">= 0.7" "$(verdict "$RP" ">=" 0.7)"
+      row "  same vs a synchronous SET loop" "$(kps "$mode")/s" "$(kps sync)/s" "$RS" ">= 10" "$(verdict "$RS" ">=" 10)"
+    done
+  else
+    row "redis primer vs redis-cli --pipe" "-" "-" "-" "-" "FAILED: see $OUT/redis.err"
+  fi
+else
+  extra "redis primer vs redis-cli --pipe" 'benchmarks/redis*.sh'
+fi
 extra "spring sample app first-request p99, with vs without Preheat" 'benchmarks/spring*.sh' 'benchmarks/*first-request*.sh'
 
 # --- the table --------------------------------------------------------------------------------
@@ -158,7 +178,8 @@ MEM=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/
 echo
 echo "Preheat peer comparisons, $([ "$QUICK" = 1 ] && echo "QUICK (smoke) size" || echo "full size"), started $START, finished $(date -u '+%H:%M UTC')"
 echo "machine: $(nproc) cores, $CPU, $MEM; load average at the end: $LOAD; $(java -version 2>&1 | head -1)"
-echo "ratios are Preheat / peer: time ratios (lower is better) for hotset, throughput ratios (higher is better) for warm"
+echo "ratios are Preheat / peer: time ratios (lower is better) for hotset, throughput ratios (higher is better) for warm and redis"
+echo "(redis: primer = defaults, per-key lock + freshness check; primer-overwrite = the same SETs as the pipe)"
 printf '%s\n' "${ROWS[@]}" | awk -F'|' '
   { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR }
   END {
