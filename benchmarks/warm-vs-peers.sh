@@ -63,7 +63,7 @@ fi
 
 JAR=benchmarks/target/benchmarks.jar
 if [ ! -f "$JAR" ]; then
-  mvn -B -q -o install -DskipTests || die "build failed; run: mvn -B -o install -DskipTests"
+  mvn -B -q -DskipTests package || die "build failed; run: mvn -B -DskipTests package"
 fi
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
