@@ -1,0 +1,295 @@
+package dev.preheat.spring.autoconfigure;
+
+import dev.preheat.http.OkHttpTransport;
+import dev.preheat.spi.WarmListener;
+import dev.preheat.spring.CacheWarmer;
+import dev.preheat.spring.ContentChangeListener;
+import dev.preheat.spring.PreheatProperties;
+import dev.preheat.spring.Preheater;
+import dev.preheat.spring.WarmTask;
+import dev.preheat.spring.actuate.PreheatEndpoint;
+import dev.preheat.spring.actuate.PreheatHealthIndicator;
+import dev.preheat.spring.actuate.PreheatMetrics;
+import dev.preheat.spring.internal.CacheWarmerTask;
+import dev.preheat.spring.internal.DataSourceWarmTask;
+import dev.preheat.spring.internal.HotsetSource;
+import dev.preheat.spring.internal.HttpWarmTask;
+import dev.preheat.spring.internal.IdleRewarmFilter;
+import dev.preheat.spring.internal.StartupWarmers;
+import dev.preheat.spring.internal.WarmCacheMethods;
+import dev.preheat.spring.internal.WarmTraffic;
+import dev.preheat.spring.internal.WebhookFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+
+/**
+ * Auto-configuration of Preheat: the {@link Preheater} with every {@link WarmTask} bean, the
+ * startup mode's runner or lifecycle, and optional integrations, each guarded by a class
+ * condition and replaceable by a bean of your own. Constructs objects only: nothing is read,
+ * resolved or connected during refresh (CRaC/CDS training runs stay possible).
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration"})
+@ConditionalOnBooleanProperty(name = "preheat.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PreheatProperties.class)
+public class PreheatAutoConfiguration {
+
+  /** The coordinator, with every task bean and one task per {@link CacheWarmer} bean. */
+  @Bean
+  @ConditionalOnMissingBean
+  public Preheater preheater(PreheatProperties properties, ObjectProvider<WarmTask> tasks,
+      ObjectProvider<CacheWarmer<?, ?>> cacheWarmers, ObjectProvider<CacheManager> cacheManager,
+      ObjectProvider<Clock> clock, Environment environment) {
+    List<WarmTask> all = new ArrayList<>();
+    tasks.orderedStream().filter(t -> !(t instanceof WarmCacheMethods m)
+        || properties.getCache().isEnabled()).forEach(all::add);
+    CacheManager cm = cacheManager.getIfUnique();
+    if (properties.getCache().isEnabled()) {
+      List<CacheWarmer<?, ?>> warmers = cacheWarmers.orderedStream().toList();
+      if (!warmers.isEmpty() && cm == null) {
+        throw new IllegalStateException("CacheWarmer beans " + warmers + " need a CacheManager, "
+            + "but there is none (or several): add @EnableCaching, or set "
+            + "preheat.cache.enabled=false");
+      }
+      for (CacheWarmer<?, ?> w : warmers) {
+        all.add(new CacheWarmerTask(w, cm, properties.getCache().getConcurrency(),
+            properties.getCache().getBatchSize()));
+      }
+    }
+    return new Preheater(all, properties.getStartup().getTimeout(),
+        properties.getStartup().getTaskTimeout(), clock.getIfUnique(Clock::systemUTC),
+        () -> environment.getProperty("local.server.port", Integer.class, -1));
+  }
+
+  /** Cancels warming first thing on shutdown and closes warm connections. */
+  @Bean
+  public StartupWarmers.Shutdown preheatShutdown(Preheater preheater) {
+    return new StartupWarmers.Shutdown(preheater);
+  }
+
+  /** Mode blocking: readiness waits for the runner. */
+  @Bean
+  @ConditionalOnMissingBean(name = "preheatStartupRunner")
+  @Conditional(StartupModeCondition.Blocking.class)
+  public StartupWarmers.Blocking preheatStartupRunner(Preheater preheater,
+      PreheatProperties properties) {
+    return new StartupWarmers.Blocking(preheater, properties.getStartup().getOnTimeout(),
+        properties.getStartup().getTimeout(), properties.getStartup().getOrder());
+  }
+
+  /** Mode background: warming starts after startup. */
+  @Bean
+  @ConditionalOnMissingBean(name = "preheatStartupRunner")
+  @Conditional(StartupModeCondition.Background.class)
+  public StartupWarmers.Background preheatBackgroundRunner(Preheater preheater,
+      PreheatProperties properties) {
+    return new StartupWarmers.Background(preheater, properties.getStartup().getOrder());
+  }
+
+  /** Mode before-port: warming in a lifecycle phase before the web server. */
+  @Bean
+  @Conditional(StartupModeCondition.BeforePort.class)
+  public StartupWarmers.BeforePort preheatBeforePort(Preheater preheater,
+      PreheatProperties properties) {
+    return new StartupWarmers.BeforePort(preheater, properties.getStartup().getOnTimeout(),
+        properties.getStartup().getTimeout());
+  }
+
+  /** The hotset source shared by the HTTP tasks. */
+  @Bean
+  @ConditionalOnMissingBean
+  public HotsetSource preheatHotsetSource(PreheatProperties properties, ResourceLoader resources) {
+    return new HotsetSource(properties.getHotset(), resources);
+  }
+
+  /** HTTP warming: a CDN/proxy plan and self-warming, with the OkHttp transport. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(OkHttpTransport.class)
+  static class HttpTasks {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "preheatCdnWarmTask")
+    @ConditionalOnProperty("preheat.http.base-url")
+    HttpWarmTask preheatCdnWarmTask(PreheatProperties properties, HotsetSource hotset,
+        ObjectProvider<WarmListener> listeners) {
+      PreheatProperties.Http h = properties.getHttp();
+      URI base = URI.create(h.getBaseUrl().trim());
+      return new HttpWarmTask(new HttpWarmTask.Settings("http:" + base.getHost(), false,
+          h.getConnectTo(), h.getVariants(), h.getRate(), h.getConcurrency(), h.getMaxRequests(),
+          h.getMaxBytes() == null ? null : h.getMaxBytes().toBytes()), hotset, ctx -> base,
+          WarmListener.composite(listeners.orderedStream().toList()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "preheatSelfWarmTask")
+    @ConditionalOnBooleanProperty("preheat.self.enabled")
+    HttpWarmTask preheatSelfWarmTask(PreheatProperties properties, HotsetSource hotset,
+        ObjectProvider<WarmListener> listeners, Environment environment) {
+      String contextPath = environment.getProperty("server.servlet.context-path", "");
+      return new HttpWarmTask(new HttpWarmTask.Settings("self", true, null, List.of(), 0,
+          properties.getSelf().getConcurrency(), null, null), hotset,
+          ctx -> URI.create("http://127.0.0.1:" + ctx.localPort().orElseThrow() + contextPath),
+          WarmListener.composite(listeners.orderedStream().toList()));
+    }
+  }
+
+  /** Spring Cache warming: {@code @WarmCache} methods. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(CacheManager.class)
+  static class CacheTasks {
+
+    @Bean
+    @ConditionalOnMissingBean
+    static WarmCacheMethods preheatWarmCacheMethods(Environment environment) {
+      return new WarmCacheMethods(
+          environment.getProperty("preheat.cache.concurrency", Integer.class, 4),
+          environment.getProperty("preheat.cache.batch-size", Integer.class, 100));
+    }
+  }
+
+  /** Connection pools: open minimum idle connections before traffic. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(DataSource.class)
+  @ConditionalOnBean(DataSource.class)
+  @ConditionalOnBooleanProperty(name = "preheat.datasource.enabled", matchIfMissing = true)
+  static class DataSourceTasks {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "preheatDataSourceWarmTask")
+    DataSourceWarmTask preheatDataSourceWarmTask(Map<String, DataSource> dataSources,
+        PreheatProperties properties) {
+      return new DataSourceWarmTask(dataSources, properties.getDatasource().getConnections());
+    }
+  }
+
+  /** Health indicator {@code preheat}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  @ConditionalOnEnabledHealthIndicator("preheat")
+  static class Health {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "preheatHealthIndicator")
+    PreheatHealthIndicator preheatHealthIndicator(Preheater preheater,
+        PreheatProperties properties) {
+      return new PreheatHealthIndicator(preheater, properties.getStartup().getOnTimeout());
+    }
+  }
+
+  /** Actuator endpoint {@code preheat}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
+  static class Actuator {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    PreheatEndpoint preheatEndpoint(Preheater preheater) {
+      return new PreheatEndpoint(preheater);
+    }
+  }
+
+  /** Micrometer meters from warm events. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  @ConditionalOnBean(MeterRegistry.class)
+  static class Metrics {
+
+    @Bean
+    @ConditionalOnMissingBean
+    PreheatMetrics preheatMetrics(MeterRegistry registry) {
+      return new PreheatMetrics(registry);
+    }
+  }
+
+  /** Keeps self-warming requests out of the app's {@code http.server.requests} metrics. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({ObservationPredicate.class, ServerRequestObservationContext.class,
+      HttpServletRequest.class})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  static class WarmTrafficObservations {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "preheatObservationPredicate")
+    ObservationPredicate preheatObservationPredicate() {
+      return (name, context) -> !(context instanceof ServerRequestObservationContext server
+          && WarmTraffic.isWarmRequest(server.getCarrier()));
+    }
+  }
+
+  /** The signed webhook (opt-in). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({HttpServletRequest.class, FilterRegistrationBean.class})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBooleanProperty("preheat.webhook.enabled")
+  static class Webhook {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ContentChangeListener preheatContentChangeListener(Preheater preheater) {
+      return change -> preheater.start("webhook");
+    }
+
+    @Bean
+    FilterRegistrationBean<WebhookFilter> preheatWebhookFilter(PreheatProperties properties,
+        ContentChangeListener listener, ObjectProvider<Clock> clock) {
+      PreheatProperties.Webhook w = properties.getWebhook();
+      FilterRegistrationBean<WebhookFilter> reg = new FilterRegistrationBean<>(new WebhookFilter(
+          w.getPath(), w.getSecret(), w.getTolerance(), w.getMaxBody().toBytes(),
+          w.getRatePerMinute(), clock.getIfUnique(Clock::systemUTC), listener));
+      reg.addUrlPatterns(w.getPath());
+      reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+      return reg;
+    }
+  }
+
+  /** Re-warm after idleness (opt-in). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({HttpServletRequest.class, FilterRegistrationBean.class})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBooleanProperty("preheat.idle.enabled")
+  static class Idle {
+
+    @Bean
+    FilterRegistrationBean<IdleRewarmFilter> preheatIdleRewarmFilter(Preheater preheater,
+        PreheatProperties properties, ObjectProvider<Clock> clock) {
+      FilterRegistrationBean<IdleRewarmFilter> reg = new FilterRegistrationBean<>(
+          new IdleRewarmFilter(preheater, properties.getIdle().getTtl(),
+              clock.getIfUnique(Clock::systemUTC)));
+      reg.addUrlPatterns("/*");
+      return reg;
+    }
+  }
+}

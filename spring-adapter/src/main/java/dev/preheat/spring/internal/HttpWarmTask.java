@@ -1,0 +1,196 @@
+package dev.preheat.spring.internal;
+
+import dev.preheat.http.OkHttpTransport;
+import dev.preheat.report.WarmReport;
+import dev.preheat.spi.WarmListener;
+import dev.preheat.spring.TaskOutcome;
+import dev.preheat.spring.WarmTask;
+import dev.preheat.spring.WarmTaskContext;
+import dev.preheat.warm.Outcome;
+import dev.preheat.warm.TargetResult;
+import dev.preheat.warm.WarmPlan;
+import dev.preheat.warm.WarmRun;
+import dev.preheat.warm.WarmVariant;
+import dev.preheat.warm.Warmer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Warms the hotset over HTTP with the engine and {@link OkHttpTransport}, as {@code preheat warm}
+ * does: against a CDN/proxy base URL, or the app itself on its loopback port (self-warming).
+ * Transports live only while warming; {@link #close()} closes any still open (shutdown).
+ */
+public final class HttpWarmTask implements WarmTask, AutoCloseable {
+
+  /** Settings of one HTTP task. */
+  public record Settings(String name, boolean self, @Nullable String connectTo,
+      List<String> variants, double rate, int concurrency, @Nullable Long maxRequests,
+      @Nullable Long maxBytes) {}
+
+  private final Settings settings;
+  private final HotsetSource hotset;
+  private final Function<WarmTaskContext, URI> base;
+  private final WarmListener listener;
+  private final Set<OkHttpTransport> open = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A task.
+   *
+   * @param settings what and how fast
+   * @param hotset where the paths come from
+   * @param base the base URL, asked when warming starts (the app's port is known then)
+   * @param listener engine events (metrics)
+   */
+  public HttpWarmTask(Settings settings, HotsetSource hotset, Function<WarmTaskContext, URI> base,
+      WarmListener listener) {
+    this.settings = settings;
+    this.hotset = hotset;
+    this.base = base;
+    this.listener = listener;
+  }
+
+  @Override
+  public String name() {
+    return settings.name();
+  }
+
+  @Override
+  public boolean needsWebServer() {
+    return settings.self();
+  }
+
+  @Override
+  public TaskOutcome warm(WarmTaskContext context) throws Exception {
+    URI baseUri = base.apply(context);
+    List<String> urls = hotset.read();
+    WarmPlan.Builder plan = WarmPlan.builder().baseUrl(baseUri);
+    variants(settings.variants()).forEach(plan::variant);
+    int n = urls.size();
+    for (int i = 0; i < n; i++) {
+      String path = settings.self() ? Urls.pathAndQuery(urls.get(i)) : urls.get(i);
+      plan.entry(path, n - i, "hotset");
+    }
+    if (n == 0) {
+      return TaskOutcome.of(0, 0, "hotset is empty");
+    }
+    OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(settings.concurrency());
+    if (settings.connectTo() != null) {
+      String ct = settings.connectTo();
+      int colon = ct.lastIndexOf(':');
+      tb.connectTo(baseUri.getHost(), new InetSocketAddress(ct.substring(0, colon),
+          Integer.parseInt(ct.substring(colon + 1))));
+    }
+    OkHttpTransport transport = tb.build();
+    open.add(transport);
+    AtomicLong reached = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    WarmListener counting = new WarmListener() {
+      @Override
+      public void targetFinished(TargetResult r) {
+        boolean ok = settings.self() ? r.status() >= 200 && r.status() < 400
+            : r.outcome().isGood();
+        if (ok) {
+          reached.incrementAndGet();
+        } else if (r.outcome() == Outcome.FAILED || (settings.self() && r.status() >= 400)) {
+          failed.incrementAndGet();
+        }
+      }
+    };
+    try {
+      Duration left = context.remaining();
+      Warmer.Builder wb = Warmer.builder().transport(transport)
+          .listener(WarmListener.composite(counting, listener))
+          .concurrency(settings.concurrency())
+          .deadline(left.isZero() ? Duration.ofMillis(1) : left, Duration.ofSeconds(1));
+      if (settings.self()) {
+        // the app itself: no shared cache to fill, warm traffic marked by the X-Preheat header
+        wb.noRateLimit();
+      } else {
+        wb.rateLimit(settings.rate()).sharedCache(true);
+      }
+      if (settings.maxRequests() != null) {
+        wb.maxRequests(settings.maxRequests());
+      }
+      if (settings.maxBytes() != null) {
+        wb.maxBytes(settings.maxBytes());
+      }
+      WarmRun run = wb.build().start(plan.build());
+      WarmReport report;
+      try {
+        report = run.await();
+      } catch (InterruptedException e) {
+        run.cancel();
+        try {
+          report = run.await(Duration.ofSeconds(1));
+        } catch (TimeoutException | InterruptedException again) {
+          throw e;
+        }
+      }
+      String detail = String.format(Locale.ROOT, "%s: %d target(s), %d warm%s", baseUri,
+          plan.build().targetCount(), reached.get(),
+          report.stopReason() == null ? "" : ", stopped: " + report.stopReason());
+      return new TaskOutcome(reached.get(), failed.get(), detail, report);
+    } finally {
+      open.remove(transport);
+      transport.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    open.forEach(OkHttpTransport::close);
+  }
+
+  /** "Header: value" specs: values of one header are alternatives, headers multiply. */
+  static List<WarmVariant> variants(List<String> specs) {
+    if (specs.isEmpty()) {
+      return List.of(WarmVariant.defaultVariant());
+    }
+    Map<String, List<String>> byHeader = new LinkedHashMap<>();
+    for (String spec : specs) {
+      int colon = spec.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalStateException("preheat.http.variants: '" + spec + "' is not "
+            + "'Header: value'");
+      }
+      byHeader.computeIfAbsent(spec.substring(0, colon).trim(), k -> new ArrayList<>())
+          .add(spec.substring(colon + 1).trim());
+    }
+    List<List<String>> combos = new ArrayList<>();
+    combos.add(List.of());
+    for (Map.Entry<String, List<String>> h : byHeader.entrySet()) {
+      List<List<String>> next = new ArrayList<>();
+      for (List<String> c : combos) {
+        for (String v : h.getValue()) {
+          List<String> n = new ArrayList<>(c);
+          n.add(h.getKey());
+          n.add(v);
+          next.add(n);
+        }
+      }
+      combos = next;
+    }
+    List<WarmVariant> out = new ArrayList<>();
+    for (List<String> c : combos) {
+      StringBuilder name = new StringBuilder();
+      for (int i = 1; i < c.size(); i += 2) {
+        name.append(name.length() == 0 ? "" : "+").append(c.get(i).replaceAll("[^A-Za-z0-9.-]", ""));
+      }
+      out.add(WarmVariant.of(name.length() == 0 ? "v" + out.size() : name.toString(),
+          c.toArray(String[]::new)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.preheat.spring.internal;
+
+import dev.preheat.spring.OnTimeout;
+import dev.preheat.spring.PreheatReport;
+import dev.preheat.spring.Preheater;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.Ordered;
+
+/** The three ways startup waits for warming, and the shutdown hook that cancels it. */
+public final class StartupWarmers {
+
+  private static final Logger log = LoggerFactory.getLogger(StartupWarmers.class);
+
+  /** Phase of the web server's start (Spring Boot's WebServerStartStopLifecycle). */
+  public static final int WEB_SERVER_PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+  private StartupWarmers() {}
+
+  static void logReport(PreheatReport report) {
+    if (report.state() == PreheatReport.State.WARM) {
+      log.info(report.summary());
+    } else {
+      log.warn(report.summary());
+    }
+  }
+
+  static void failIfTimedOut(PreheatReport report, OnTimeout onTimeout, Duration timeout) {
+    if (onTimeout == OnTimeout.FAIL && report.timedOut()) {
+      List<String> late = report.tasks().stream()
+          .filter(t -> t.status() == PreheatReport.Status.TIMED_OUT)
+          .map(PreheatReport.Task::name).collect(Collectors.toList());
+      throw new IllegalStateException("Preheat: warming did not finish within "
+          + "preheat.startup.timeout=" + timeout + " (timed out: " + String.join(", ", late)
+          + "), and preheat.startup.on-timeout=fail: startup fails. Lengthen the timeouts, "
+          + "warm less, or set preheat.startup.on-timeout=proceed to start degraded");
+    }
+  }
+
+  /** Mode blocking: warms inside an ordered runner, so readiness waits for it. */
+  public static final class Blocking implements ApplicationRunner, Ordered {
+    private final Preheater preheater;
+    private final OnTimeout onTimeout;
+    private final Duration timeout;
+    private final int order;
+
+    /** A runner. */
+    public Blocking(Preheater preheater, OnTimeout onTimeout, Duration timeout, int order) {
+      this.preheater = preheater;
+      this.onTimeout = onTimeout;
+      this.timeout = timeout;
+      this.order = order;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws InterruptedException {
+      PreheatReport report = preheater.warm("startup");
+      logReport(report);
+      failIfTimedOut(report, onTimeout, timeout);
+    }
+
+    @Override
+    public int getOrder() {
+      return order;
+    }
+  }
+
+  /** Mode background: starts warming and returns; the health indicator says when it is done. */
+  public static final class Background implements ApplicationRunner, Ordered {
+    private final Preheater preheater;
+    private final int order;
+
+    /** A runner. */
+    public Background(Preheater preheater, int order) {
+      this.preheater = preheater;
+      this.order = order;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+      preheater.start("startup").thenAccept(StartupWarmers::logReport);
+    }
+
+    @Override
+    public int getOrder() {
+      return order;
+    }
+  }
+
+  /** Mode before-port: warms data in a lifecycle phase before the web server listens. */
+  public static final class BeforePort implements SmartLifecycle {
+    private final Preheater preheater;
+    private final OnTimeout onTimeout;
+    private final Duration timeout;
+    private volatile boolean running;
+
+    /** A lifecycle. */
+    public BeforePort(Preheater preheater, OnTimeout onTimeout, Duration timeout) {
+      this.preheater = preheater;
+      this.onTimeout = onTimeout;
+      this.timeout = timeout;
+    }
+
+    @Override
+    public void start() {
+      running = true;
+      PreheatReport report;
+      try {
+        report = preheater.warm("startup");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      logReport(report);
+      failIfTimedOut(report, onTimeout, timeout);
+    }
+
+    @Override
+    public void stop() {
+      running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+      return running;
+    }
+
+    @Override
+    public int getPhase() {
+      return WEB_SERVER_PHASE - 2048;
+    }
+  }
+
+  /**
+   * Stops first on shutdown (the highest phase): cancels warming, so graceful shutdown never waits
+   * for it, and closes warm connections.
+   */
+  public static final class Shutdown implements SmartLifecycle {
+    private final Preheater preheater;
+    private volatile boolean running;
+
+    /** A lifecycle for {@code preheater}. */
+    public Shutdown(Preheater preheater) {
+      this.preheater = preheater;
+    }
+
+    @Override
+    public void start() {
+      running = true;
+    }
+
+    @Override
+    public void stop() {
+      running = false;
+      if (preheater.isWarming()) {
+        log.info("Preheat: shutting down, cancelling warming");
+      }
+      preheater.stop();
+      for (Object task : preheater.tasks()) {
+        if (task instanceof AutoCloseable c) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            log.debug("Preheat: closing {} failed", task, e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean isRunning() {
+      return running;
+    }
+
+    @Override
+    public int getPhase() {
+      return Integer.MAX_VALUE;
+    }
+  }
+}
