@@ -1,0 +1,207 @@
+package dev.preheat.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Real {@link SpringApplication}s with Tomcat on a free port, probed over HTTP like a
+ * Kubernetes readiness probe while a warm task is held on a latch.
+ */
+class ReadinessTest {
+
+  /** A task that blocks until released (or interrupted), recording how it ended. */
+  static final class HeldTask implements WarmTask {
+    @Override
+    public String name() {
+      return "held";
+    }
+
+    @Override
+    public TaskOutcome warm(WarmTaskContext context) throws InterruptedException {
+      LATCHES.get().started().countDown();
+      try {
+        LATCHES.get().release().await();
+      } catch (InterruptedException e) {
+        LATCHES.get().interrupted().set(true);
+        throw e;
+      }
+      return TaskOutcome.of(1, 0, "released");
+    }
+  }
+
+  record Latches(CountDownLatch started, CountDownLatch release, AtomicBoolean interrupted) {}
+
+  static final AtomicReference<Latches> LATCHES = new AtomicReference<>();
+
+  @SpringBootApplication
+  @RestController
+  static class App {
+    static final AtomicInteger hello = new AtomicInteger();
+
+    @Bean
+    HeldTask held() {
+      return new HeldTask();
+    }
+
+    @GetMapping("/hello")
+    String hello() {
+      hello.incrementAndGet();
+      return "hi";
+    }
+  }
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final AtomicInteger port = new AtomicInteger(-1);
+  private final AtomicReference<ConfigurableApplicationContext> context = new AtomicReference<>();
+  private CompletableFuture<ConfigurableApplicationContext> running;
+
+  @AfterEach
+  void close() {
+    LATCHES.get().release().countDown();
+    ConfigurableApplicationContext ctx = context.get();
+    if (ctx != null) {
+      ctx.close();
+    }
+  }
+
+  private CompletableFuture<ConfigurableApplicationContext> start(String... properties) {
+    LATCHES.set(new Latches(new CountDownLatch(1), new CountDownLatch(1), new AtomicBoolean()));
+    SpringApplication app = new SpringApplication(App.class);
+    app.addListeners(event -> {
+      if (event instanceof WebServerInitializedEvent e) {
+        port.set(e.getWebServer().getPort());
+      } else if (event instanceof ContextRefreshedEvent e) {
+        context.set((ConfigurableApplicationContext) e.getApplicationContext());
+      }
+    });
+    String[] args = new String[properties.length + 4];
+    args[0] = "--server.port=0";
+    args[1] = "--management.endpoint.health.probes.enabled=true";
+    args[2] = "--management.endpoint.health.show-details=always";
+    args[3] = "--spring.main.banner-mode=off";
+    System.arraycopy(properties, 0, args, 4, properties.length);
+    running = CompletableFuture.supplyAsync(() -> app.run(args));
+    return running;
+  }
+
+  private int status(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private String body(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private void awaitWarming() throws InterruptedException {
+    assertThat(LATCHES.get().started().await(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void blockingRefusesTrafficWhileWarmingAndAcceptsAfter() throws Exception {
+    start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
+        "--management.endpoints.web.exposure.include=health,preheat,metrics");
+    awaitWarming();
+    // the port listens (self-warming needs it), but readiness refuses traffic
+    assertThat(status("/actuator/health/readiness")).isEqualTo(503);
+    // readinessState maps REFUSING_TRAFFIC to OUT_OF_SERVICE
+    assertThat(body("/actuator/health/readiness")).contains("OUT_OF_SERVICE");
+    assertThat(status("/actuator/health/liveness")).isEqualTo(200);
+    assertThat(running).isNotDone();
+    LATCHES.get().release().countDown();
+    running.get(60, TimeUnit.SECONDS);
+    assertThat(status("/actuator/health/readiness")).isEqualTo(200);
+    assertThat(body("/actuator/health/readiness")).contains("UP");
+    // self-warming requested both hot paths over loopback before readiness
+    assertThat(App.hello.get()).isGreaterThanOrEqualTo(2);
+    String report = body("/actuator/preheat");
+    assertThat(report).contains("\"state\":\"warm\"").contains("\"name\":\"self\"")
+        .contains("\"name\":\"held\"");
+    // warm requests are kept out of the app's request metrics
+    String metrics = body("/actuator/metrics/http.server.requests?tag=uri:/hello");
+    assertThat(metrics).doesNotContain("\"uri\"");
+  }
+
+  @Test
+  void proceedAtTheDeadlineStartsDegraded() throws Exception {
+    start("--preheat.startup.timeout=2s", "--preheat.startup.task-timeout=2s",
+        "--preheat.startup.on-timeout=proceed");
+    ConfigurableApplicationContext ctx = running.get(60, TimeUnit.SECONDS);
+    assertThat(LATCHES.get().interrupted().get()).isTrue();
+    assertThat(status("/actuator/health/readiness")).isEqualTo(200);
+    PreheatReport report = ctx.getBean(Preheater.class).lastReport();
+    assertThat(report.state()).isEqualTo(PreheatReport.State.DEGRADED);
+    assertThat(report.tasks()).singleElement().extracting(PreheatReport.Task::status)
+        .isEqualTo(PreheatReport.Status.TIMED_OUT);
+  }
+
+  @Test
+  void failAtTheDeadlineFailsStartup() {
+    start("--preheat.startup.timeout=2s", "--preheat.startup.task-timeout=2s",
+        "--preheat.startup.on-timeout=fail");
+    assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS))
+        .rootCause().hasMessageContaining("did not finish within preheat.startup.timeout=PT2S")
+        .hasMessageContaining("timed out: held");
+    assertThat(LATCHES.get().interrupted().get()).isTrue();
+  }
+
+  @Test
+  void backgroundHealthIsOutOfServiceUntilWarm() throws Exception {
+    start("--preheat.startup.mode=background",
+        "--management.endpoint.health.group.readiness.include=readinessState,preheat");
+    running.get(60, TimeUnit.SECONDS);
+    awaitWarming();
+    assertThat(status("/actuator/health/readiness")).isEqualTo(503);
+    assertThat(body("/actuator/health")).contains(
+        "\"preheat\":{\"details\":{\"state\":\"warming\"},\"status\":\"OUT_OF_SERVICE\"}");
+    LATCHES.get().release().countDown();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (status("/actuator/health/readiness") != 200 && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertThat(status("/actuator/health/readiness")).isEqualTo(200);
+    assertThat(body("/actuator/health")).contains("\"preheat\":{\"details\"")
+        .contains("\"state\":\"warm\"");
+  }
+
+  @Test
+  void shutdownMidWarmCancelsAtOnce() throws Exception {
+    start("--preheat.startup.timeout=5m", "--preheat.startup.task-timeout=5m");
+    awaitWarming();
+    long t0 = System.nanoTime();
+    context.get().close();
+    // the runner returns promptly instead of waiting for the 5-minute deadline
+    try {
+      running.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException expected) {
+      // SpringApplication may report the closed context; what matters is that it returned
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+    assertThat(LATCHES.get().interrupted().get()).isTrue();
+  }
+}
