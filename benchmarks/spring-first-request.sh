@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# First request per hot path right after readiness, with and without Preheat, against the
+# sample Spring Boot app (samples/spring-boot-app), plus steady-state latency and the adapter's
+# startup overhead when there is nothing to warm. Measured, never asserted.
+#
+#   mvn -B -q -DskipTests package   # builds samples/spring-boot-app and samples/cli
+#   benchmarks/spring-first-request.sh [startup-runs]
+#
+# Hot paths: `preheat hotset` on the app's bundled access log (the same selection the app's
+# Preheat uses: 80% of demand). Latencies are curl's time_total per URL over one keep-alive
+# connection, on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=samples/spring-boot-app/target/spring-boot-app.jar
+CLI=samples/cli/target/preheat.jar
+LOG=samples/spring-boot-app/src/main/resources/access.log.gz
+RUNS=${1:-5}
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
+[ -f "$JAR" ] && [ -f "$CLI" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 2; }
+
+work=$(mktemp -d)
+app_pid=
+cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+java -jar "$CLI" hotset --log "$LOG" --coverage 0.8 --output urls > "$work/paths"
+echo "hot paths: $(wc -l < "$work/paths") (80% of the log's demand)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_app NAME ARGS...: starts the app, waits for readiness, sets app_pid and port
+start_app() {
+  local name=$1; shift
+  port=$(free_port)
+  java $JAVA_OPTS -jar "$JAR" --server.port="$port" "$@" > "$work/$name.log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 1 1200); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/actuator/health/readiness" || true)
+    [ "$code" = 200 ] && return 0
+    kill -0 "$app_pid" 2>/dev/null || { echo "app $name died; see its log:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "app $name not ready after 120 s" >&2; exit 1
+}
+
+stop_app() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=; }
+
+# pass FILE: one request per hot path, time_total in ms, one per line
+pass() {
+  local urls=()
+  while read -r p; do urls+=("http://127.0.0.1:$port$p"); done < "$work/paths"
+  curl -s -o /dev/null -w '%{time_total}\n' "${urls[@]}" | awk '{printf "%.3f\n", $1*1000}' > "$1"
+}
+
+# stats FILE: p50 p99 max
+stats() { sort -n "$1" | awk '{a[NR]=$1} END {i=int(NR*0.99+0.999); if(i>NR)i=NR; printf "%.1f %.1f %.1f", a[int(NR*0.5+0.999)], a[i], a[NR]}'; }
+
+for mode in off on; do
+  enabled=$([ $mode = on ] && echo true || echo false)
+  start_app "first-$mode" --preheat.enabled=$enabled
+  pass "$work/first-$mode"
+  for i in 1 2 3; do pass "$work/steady-$mode-$i"; done
+  cat "$work"/steady-$mode-* > "$work/steady-$mode"
+  grep -A3 "Preheat startup round" "$work/first-$mode.log" | head -3 | sed 's/^.*StartupWarmers *: //' || true
+  stop_app
+done
+
+read -r off50 off99 offmax <<< "$(stats "$work/first-off")"
+read -r on50 on99 onmax <<< "$(stats "$work/first-on")"
+read -r st50 st99 stmax <<< "$(stats "$work/steady-on")"
+echo
+echo "first request per hot path after readiness (ms):"
+printf "  %-22s p50 %7s  p99 %7s  max %7s\n" "Preheat off" "$off50" "$off99" "$offmax"
+printf "  %-22s p50 %7s  p99 %7s  max %7s\n" "Preheat on" "$on50" "$on99" "$onmax"
+printf "  %-22s p50 %7s  p99 %7s  max %7s\n" "steady state (on)" "$st50" "$st99" "$stmax"
+awk -v a="$off99" -v b="$on99" -v s="$st99" 'BEGIN {
+  printf "  first-request p99 reduced by %.1f%% (target >= 95%%)\n", (a-b)/a*100
+  printf "  first-request p99 / steady-state p99 = %.2fx (target <= 1.2x)\n", b/s }'
+
+# Startup overhead with nothing to warm: the adapter on (no hotset, no tasks) vs off, JVM start to
+# ApplicationReadyEvent, alternating runs, medians.
+echo
+echo "startup to ready, nothing to warm ($RUNS runs each, JVM uptime at ApplicationReadyEvent):"
+for i in $(seq 1 "$RUNS"); do
+  for mode in off on; do
+    enabled=$([ $mode = on ] && echo true || echo false)
+    start_app "start-$mode-$i" --preheat.enabled=$enabled --preheat.self.enabled=false \
+      --preheat.hotset.logs= --management.endpoint.health.group.readiness.include=readinessState
+    sed -n 's/.*JVM uptime \([0-9]*\) ms.*/\1/p' "$work/start-$mode-$i.log" >> "$work/start-$mode"
+    stop_app
+  done
+done
+med() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+printf "  adapter off  median %s ms  (%s)\n" "$(med "$work/start-off")" "$(tr '\n' ' ' < "$work/start-off")"
+printf "  adapter on   median %s ms  (%s)\n" "$(med "$work/start-on")" "$(tr '\n' ' ' < "$work/start-on")"
+echo "  overhead: $(( $(med "$work/start-on") - $(med "$work/start-off") )) ms (target < 50 ms)"
