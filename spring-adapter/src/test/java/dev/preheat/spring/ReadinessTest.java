@@ -204,4 +204,39 @@ class ReadinessTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
     assertThat(LATCHES.get().interrupted().get()).isTrue();
   }
+
+  @Test
+  void beforePortWarmsBeforeTheServerListens() throws Exception {
+    start("--preheat.startup.mode=before-port",
+        "--management.endpoints.web.exposure.include=health,preheat");
+    awaitWarming();
+    Thread.sleep(300);
+    // the web server has not started: no port yet, startup is held in the lifecycle phase
+    assertThat(port.get()).isEqualTo(-1);
+    assertThat(running).isNotDone();
+    LATCHES.get().release().countDown();
+    running.get(60, TimeUnit.SECONDS);
+    assertThat(port.get()).isPositive();
+    assertThat(status("/actuator/health/readiness")).isEqualTo(200);
+    assertThat(body("/actuator/preheat")).contains("\"state\":\"warm\"");
+  }
+
+  @Test
+  void actuatorWriteOperationStartsARewarm() throws Exception {
+    start("--management.endpoints.web.exposure.include=health,preheat");
+    LATCHES.get().release().countDown();
+    ConfigurableApplicationContext ctx = running.get(60, TimeUnit.SECONDS);
+    PreheatReport first = ctx.getBean(Preheater.class).lastReport();
+    HttpResponse<String> res = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port.get() + "/actuator/preheat"))
+        .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.body()).contains("started");
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ctx.getBean(Preheater.class).lastReport() == first && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertThat(ctx.getBean(Preheater.class).lastReport().trigger()).isEqualTo("actuator");
+  }
 }
