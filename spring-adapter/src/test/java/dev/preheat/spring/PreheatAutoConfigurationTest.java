@@ -16,6 +16,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -45,6 +46,20 @@ class PreheatAutoConfigurationTest {
       assertThat(p.getStartup().getTimeout()).isEqualTo(Duration.ofSeconds(60));
       assertThat(p.getStartup().getOnTimeout()).isEqualTo(OnTimeout.PROCEED);
     });
+  }
+
+  @Test
+  void startsWithOnlyTheStarterOnTheClasspath() {
+    // no actuator, health, Micrometer, servlet API or Hikari: the optional parts stay off
+    runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health",
+        "org.springframework.boot.actuate", "io.micrometer", "jakarta.servlet", "com.zaxxer"))
+        .withUserConfiguration(OwnTask.class).run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          assertThat(ctx).hasSingleBean(Preheater.class);
+          assertThat(ctx).doesNotHaveBean(PreheatHealthIndicator.class);
+          assertThat(ctx.getBean(Preheater.class).warm("test").state())
+              .isEqualTo(PreheatReport.State.WARM);
+        });
   }
 
   @Test

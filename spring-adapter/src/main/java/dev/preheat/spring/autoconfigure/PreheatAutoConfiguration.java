@@ -197,10 +197,11 @@ public class PreheatAutoConfiguration {
   /** Health indicator {@code preheat}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(HealthIndicator.class)
-  @ConditionalOnEnabledHealthIndicator("preheat")
   static class Health {
 
+    // on the method, not the class: its condition class exists only with spring-boot-health
     @Bean
+    @ConditionalOnEnabledHealthIndicator("preheat")
     @ConditionalOnMissingBean(name = "preheatHealthIndicator")
     PreheatHealthIndicator preheatHealthIndicator(Preheater preheater,
         PreheatProperties properties) {
