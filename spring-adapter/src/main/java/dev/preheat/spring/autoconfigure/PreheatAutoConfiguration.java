@@ -1,6 +1,12 @@
 package dev.preheat.spring.autoconfigure;
 
 import dev.preheat.http.OkHttpTransport;
+import dev.preheat.purge.Rewarmer;
+import dev.preheat.purge.TagRegistry;
+import dev.preheat.spi.Purger;
+import dev.preheat.spring.internal.LazyTransport;
+import dev.preheat.spring.internal.PurgeThenRewarm;
+import dev.preheat.warm.Warmer;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.spring.CacheWarmer;
 import dev.preheat.spring.ContentChangeListener;
@@ -194,6 +200,42 @@ public class PreheatAutoConfiguration {
     }
   }
 
+  /**
+   * Purge-then-rewarm ({@code dev.preheat.purge.Rewarmer}) when you declare {@code Purger} beans
+   * (in order: shield first) and {@code preheat.http.base-url}: the webhook's changes are purged
+   * and then re-warmed with the HTTP settings. A {@code TagRegistry} bean resolves tags to URLs
+   * (default: in memory).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({Rewarmer.class, OkHttpTransport.class})
+  @ConditionalOnBean(Purger.class)
+  @ConditionalOnProperty("preheat.http.base-url")
+  static class PurgeRewarm {
+
+    /** Created on the first batch: no threads or connections during refresh. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(name = "preheatRewarmTransport")
+    LazyTransport preheatRewarmTransport(PreheatProperties properties) {
+      return new LazyTransport(properties.getHttp().getConcurrency());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Rewarmer preheatRewarmer(ObjectProvider<Purger> purgers,
+        ObjectProvider<TagRegistry> registry, PreheatProperties properties,
+        ObjectProvider<WarmListener> listeners, LazyTransport transport) {
+      PreheatProperties.Http h = properties.getHttp();
+      return Rewarmer.builder()
+          .warmer(events -> Warmer.builder().transport(transport)
+              .rateLimit(h.getRate()).concurrency(h.getConcurrency()).sharedCache(true)
+              .listener(WarmListener.composite(events,
+                  WarmListener.composite(listeners.orderedStream().toList()))).build())
+          .purgers(purgers.orderedStream().toList())
+          .tagRegistry(registry.getIfUnique(() -> TagRegistry.inMemory(100_000)))
+          .build();
+    }
+  }
+
   /** Health indicator {@code preheat}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(HealthIndicator.class)
@@ -257,9 +299,16 @@ public class PreheatAutoConfiguration {
   @ConditionalOnBooleanProperty("preheat.webhook.enabled")
   static class Webhook {
 
+    /** Purge-then-rewarm when a Rewarmer exists (Purger beans), else a re-warm round. */
     @Bean
     @ConditionalOnMissingBean
-    ContentChangeListener preheatContentChangeListener(Preheater preheater) {
+    ContentChangeListener preheatContentChangeListener(Preheater preheater,
+        ObjectProvider<Rewarmer> rewarmer, PreheatProperties properties) {
+      Rewarmer r = rewarmer.getIfUnique();
+      if (r != null) {
+        String base = properties.getHttp().getBaseUrl();
+        return new PurgeThenRewarm(r, base == null ? null : URI.create(base.trim()));
+      }
       return change -> preheater.start("webhook");
     }
 
