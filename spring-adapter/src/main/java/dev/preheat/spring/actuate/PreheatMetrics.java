@@ -17,16 +17,10 @@ import java.util.Locale;
 public final class PreheatMetrics implements WarmListener {
 
   private final MeterRegistry registry;
-  private final Counter bytes;
-  private final Timer duration;
 
-  /** Meters in {@code registry}. */
+  /** Meters in {@code registry}, registered on the first event (nothing at startup). */
   public PreheatMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.bytes = Counter.builder("preheat.bytes").baseUnit("bytes")
-        .description("Body bytes received by warm requests").register(registry);
-    this.duration = Timer.builder("preheat.duration").description("Warm run duration")
-        .register(registry);
   }
 
   @Override
@@ -39,8 +33,11 @@ public final class PreheatMetrics implements WarmListener {
 
   @Override
   public void runFinished(WarmReport report) {
-    bytes.increment(report.totals().bodyBytes());
-    duration.record(report.elapsed());
+    Counter.builder("preheat.bytes").baseUnit("bytes")
+        .description("Body bytes received by warm requests").register(registry)
+        .increment(report.totals().bodyBytes());
+    Timer.builder("preheat.duration").description("Warm run duration").register(registry)
+        .record(report.elapsed());
   }
 
   @Override
