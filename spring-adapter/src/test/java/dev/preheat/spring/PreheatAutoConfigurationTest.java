@@ -41,7 +41,6 @@ class PreheatAutoConfigurationTest {
       assertThat(ctx).hasSingleBean(PreheatHealthIndicator.class);
       assertThat(ctx).doesNotHaveBean(HttpWarmTask.class);
       assertThat(ctx).doesNotHaveBean(DataSourceWarmTask.class);
-      assertThat(ctx).doesNotHaveBean(PreheatMetrics.class);
       PreheatProperties p = ctx.getBean(PreheatProperties.class);
       assertThat(p.getStartup().getTimeout()).isEqualTo(Duration.ofSeconds(60));
       assertThat(p.getStartup().getOnTimeout()).isEqualTo(OnTimeout.PROCEED);
@@ -173,8 +172,10 @@ class PreheatAutoConfigurationTest {
 
   @Test
   void metricsWhenThereIsAMeterRegistry() {
-    runner.withUserConfiguration(Meters.class)
-        .run(ctx -> assertThat(ctx).hasSingleBean(PreheatMetrics.class));
+    runner.withUserConfiguration(Meters.class, OwnTask.class).run(ctx -> {
+      assertThat(ctx).hasBean("preheatMetrics");
+      assertThat(ctx.getBean("preheatMetrics").toString()).isEqualTo("PreheatMetrics.lazy");
+    });
   }
 
   @Test

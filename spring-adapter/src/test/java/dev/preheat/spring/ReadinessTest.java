@@ -143,8 +143,14 @@ class ReadinessTest {
     assertThat(report).contains("\"state\":\"warm\"").contains("\"name\":\"self\"")
         .contains("\"name\":\"held\"");
     // warm requests are kept out of the app's request metrics
-    String metrics = body("/actuator/metrics/http.server.requests?tag=uri:/hello");
-    assertThat(metrics).doesNotContain("\"uri\"");
+    assertThat(status("/actuator/metrics/http.server.requests")).isEqualTo(200);
+    assertThat(status("/actuator/metrics/http.server.requests?tag=uri:/hello")).isEqualTo(404);
+    assertThat(status("/hello")).isEqualTo(200);
+    assertThat(status("/actuator/metrics/http.server.requests?tag=uri:/hello")).isEqualTo(200);
+    // Preheat's own meters, from the self-warming run
+    assertThat(body("/actuator/metrics/preheat.targets?tag=outcome:warmed"))
+        .contains("\"name\":\"preheat.targets\"").contains("\"value\":2.0");
+    assertThat(body("/actuator/metrics/preheat.duration")).contains("\"name\":\"preheat.duration\"");
   }
 
   @Test

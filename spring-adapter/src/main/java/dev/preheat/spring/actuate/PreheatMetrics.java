@@ -40,6 +40,42 @@ public final class PreheatMetrics implements WarmListener {
         .record(report.elapsed());
   }
 
+  /**
+   * A listener that finds the registry on the first event ({@code registry} returns null when
+   * there is none: events are then ignored), so it does not depend on when the registry bean is
+   * defined.
+   */
+  public static WarmListener lazy(java.util.function.Supplier<? extends @org.jspecify.annotations.Nullable MeterRegistry> registry) {
+    return new WarmListener() {
+      private volatile @org.jspecify.annotations.Nullable WarmListener delegate;
+
+      private WarmListener delegate() {
+        WarmListener d = delegate;
+        if (d == null) {
+          MeterRegistry r = registry.get();
+          d = r == null ? WarmListener.NONE : new PreheatMetrics(r);
+          delegate = d;
+        }
+        return d;
+      }
+
+      @Override
+      public void targetFinished(TargetResult result) {
+        delegate().targetFinished(result);
+      }
+
+      @Override
+      public void runFinished(WarmReport report) {
+        delegate().runFinished(report);
+      }
+
+      @Override
+      public String toString() {
+        return "PreheatMetrics.lazy";
+      }
+    };
+  }
+
   @Override
   public String toString() {
     return "PreheatMetrics[" + registry.getClass().getSimpleName() + "]";

@@ -264,16 +264,18 @@ public class PreheatAutoConfiguration {
     }
   }
 
-  /** Micrometer meters from warm events. */
+  /**
+   * Micrometer meters from warm events. The registry is looked up on the first event, not by a
+   * bean condition, so the order of metrics auto-configurations does not matter.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(MeterRegistry.class)
-  @ConditionalOnBean(MeterRegistry.class)
   static class Metrics {
 
     @Bean
-    @ConditionalOnMissingBean
-    PreheatMetrics preheatMetrics(MeterRegistry registry) {
-      return new PreheatMetrics(registry);
+    @ConditionalOnMissingBean(name = "preheatMetrics")
+    WarmListener preheatMetrics(ObjectProvider<MeterRegistry> registry) {
+      return PreheatMetrics.lazy(registry::getIfUnique);
     }
   }
 
