@@ -66,7 +66,7 @@ public final class Preheater {
 
   /** The tasks (those with nothing to do, such as no {@code @WarmCache} method, excluded). */
   public List<WarmTask> tasks() {
-    return tasks.stream().filter(t -> !(t instanceof dev.preheat.spring.internal.WarmCacheMethods m
+    return tasks.stream().filter(t -> !(t instanceof dev.preheat.spring.internal.MaybeEmpty m
         && m.isEmpty())).toList();
   }
 

@@ -6,6 +6,8 @@ import dev.preheat.purge.TagRegistry;
 import dev.preheat.spi.Purger;
 import dev.preheat.spring.internal.LazyTransport;
 import dev.preheat.spring.internal.PurgeThenRewarm;
+import dev.preheat.spring.internal.RedisWarmTask;
+import dev.preheat.spring.RedisWarmer;
 import dev.preheat.warm.Warmer;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.spring.CacheWarmer;
@@ -182,6 +184,18 @@ public class PreheatAutoConfiguration {
       return new WarmCacheMethods(
           environment.getProperty("preheat.cache.concurrency", Integer.class, 4),
           environment.getProperty("preheat.cache.batch-size", Integer.class, 100));
+    }
+  }
+
+  /** Redis priming with {@code preheat-redis}: a task per {@code RedisWarmer} bean. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"dev.preheat.redis.RedisPrimer", "io.lettuce.core.RedisClient"})
+  static class RedisTasks {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "preheatRedisWarmTask")
+    RedisWarmTask preheatRedisWarmTask(ObjectProvider<RedisWarmer<?>> warmers) {
+      return new RedisWarmTask(warmers.orderedStream().toList());
     }
   }
 

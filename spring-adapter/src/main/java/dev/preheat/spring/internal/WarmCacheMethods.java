@@ -27,7 +27,8 @@ import org.springframework.util.ReflectionUtils;
  * each key from the method's key source is passed to the method through the bean's proxy, so
  * {@code @Cacheable} stores the value under the key a real call would use.
  */
-public final class WarmCacheMethods implements BeanPostProcessor, BeanFactoryAware, WarmTask {
+public final class WarmCacheMethods implements BeanPostProcessor, BeanFactoryAware, WarmTask,
+    MaybeEmpty {
 
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(WarmCacheMethods.class);
@@ -67,7 +68,8 @@ public final class WarmCacheMethods implements BeanPostProcessor, BeanFactoryAwa
     return bean;
   }
 
-  /** Whether any {@link WarmCache} method was found. */
+  /** Whether no {@link WarmCache} method was found. */
+  @Override
   public boolean isEmpty() {
     return targets.isEmpty();
   }
