@@ -37,6 +37,12 @@ public final class SimulationSettings {
   /** The most sizes in one sweep. */
   public static final int MAX_SIZES = 64;
 
+  /**
+   * Default reorder allowance: a request logged up to 10 minutes before one read ahead of it is
+   * still replayed in time order (capped at the window length).
+   */
+  public static final Duration DEFAULT_REORDER = Duration.ofMinutes(10);
+
   /** The most windows a log may be cut into. */
   public static final int MAX_WINDOWS = 10_000;
 
@@ -53,6 +59,7 @@ public final class SimulationSettings {
   private final double minGain;
   private final CostModel costs;
   private final int workers;
+  private final Duration reorder;
 
   private SimulationSettings(Builder b) {
     window = b.window == null ? DEFAULT_WINDOW : b.window;
@@ -68,6 +75,12 @@ public final class SimulationSettings {
     minGain = Double.isNaN(b.minGain) ? DEFAULT_MIN_GAIN : b.minGain;
     costs = b.costs == null ? CostModel.defaults() : b.costs;
     workers = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
+    if (b.reorder != null && b.reorder.compareTo(window) > 0) {
+      throw new IllegalArgumentException("reorder (" + b.reorder
+          + ") must not be longer than the window (" + window + ")");
+    }
+    reorder = b.reorder != null ? b.reorder
+        : DEFAULT_REORDER.compareTo(window) > 0 ? window : DEFAULT_REORDER;
   }
 
   /** A builder with every default. */
@@ -107,7 +120,10 @@ public final class SimulationSettings {
     return maxEntries;
   }
 
-  /** The LRU capacity in bytes (a URL weighs the largest body logged for it); 0 for unlimited. */
+  /**
+   * The LRU capacity in bytes; 0 for unlimited. A copy weighs the largest body logged for its URL
+   * in the window it is stored in and the window before.
+   */
   public long maxBytes() {
     return maxBytes;
   }
@@ -160,6 +176,18 @@ public final class SimulationSettings {
   }
 
   /**
+   * The reorder allowance. Logs are read as a stream, window by window (merged by time when
+   * several are given), and a window is replayed once a request this far past its end has been
+   * read. A request read after that, for that window, is late: counted ({@link
+   * SimulationResult#lateRequests()}) and skipped. So a request at most this much older than the
+   * newest request read before it is always replayed in exact time order. Requests of the next
+   * window are buffered for this long past a window's end, so memory grows with it.
+   */
+  public Duration reorder() {
+    return reorder;
+  }
+
+  /**
    * The max-age of {@code url}: its known max-age, else the first matching rule's, else the
    * default; null for "fresh forever".
    */
@@ -184,7 +212,7 @@ public final class SimulationSettings {
         + ", defaultTtl=" + (defaultTtl == null ? "unlimited" : defaultTtl)
         + ", ttlRules=" + ttlRules + ", maxAges=" + maxAges.size() + " URLs"
         + ", purgeEachWindow=" + purgeEachWindow + ", weight=" + weight + ", minGain=" + minGain
-        + ", costs=" + costs + ", workers=" + workers + "}";
+        + ", costs=" + costs + ", workers=" + workers + ", reorder=" + reorder + "}";
   }
 
   /**
@@ -205,6 +233,7 @@ public final class SimulationSettings {
     private double minGain = Double.NaN;
     private @Nullable CostModel costs;
     private int workers = -1;
+    private @Nullable Duration reorder;
 
     private Builder() {}
 
@@ -408,7 +437,29 @@ public final class SimulationSettings {
       return this;
     }
 
-    /** Builds the settings. */
+    /**
+     * The reorder allowance (default {@link #DEFAULT_REORDER}, capped at the window); see {@link
+     * SimulationSettings#reorder()}.
+     *
+     * @throws IllegalArgumentException if negative ({@link #build()} also rejects one longer than
+     *     the window)
+     * @throws IllegalStateException if already set
+     */
+    public Builder reorder(Duration allowance) {
+      Objects.requireNonNull(allowance, "allowance");
+      once(reorder == null, "reorder", reorder);
+      if (allowance.isNegative()) {
+        throw new IllegalArgumentException("reorder must not be negative but was " + allowance);
+      }
+      reorder = allowance;
+      return this;
+    }
+
+    /**
+     * Builds the settings.
+     *
+     * @throws IllegalArgumentException if the reorder allowance is longer than the window
+     */
     public SimulationSettings build() {
       return new SimulationSettings(this);
     }

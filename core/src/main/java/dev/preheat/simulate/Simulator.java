@@ -3,8 +3,9 @@ package dev.preheat.simulate;
 import dev.preheat.hotset.Hotset;
 import dev.preheat.hotset.HotsetEntry;
 import dev.preheat.hotset.HotsetSelector;
+import dev.preheat.internal.simulate.LogMerge;
 import dev.preheat.internal.simulate.Replay;
-import dev.preheat.internal.simulate.Trace;
+import dev.preheat.internal.simulate.WindowedReplay;
 import dev.preheat.source.LogReader;
 import dev.preheat.source.ReadStats;
 import dev.preheat.source.TrafficRecord;
@@ -17,10 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Answers "how big should my hotset be, and is it worth it?" by replaying an access log through a
@@ -39,12 +36,16 @@ import java.util.concurrent.Future;
  *   <li><b>Requests.</b> GET and HEAD requests answered 200 or 304 that carry a timestamp (the
  *       same demand the {@link HotsetSelector} counts; the log reader's user-agent filter applies
  *       first). Others are counted and skipped. Requests are replayed in time order; requests
- *       with the same timestamp keep their order in the log (files in the order given).
+ *       with the same timestamp keep their order in the log (files in the order given). The log
+ *       is read as a stream: a request read after one that is {@link
+ *       SimulationSettings#reorder()} or more past the end of its window comes after its window
+ *       was replayed; it is counted as late ({@link SimulationResult#lateRequests()}), never
+ *       replayed. So a request at most that much older than every request before it is exact.
  *   <li><b>Windows</b> of {@link SimulationSettings#window()}, aligned to multiples of it since
  *       the epoch. The first window is never evaluated: it only provides the first hotset.
- *   <li><b>Cache.</b> LRU, limited by entries and/or bytes (a URL weighs the largest body logged
- *       for it), each URL fresh for its max-age after it was stored ({@link
- *       SimulationSettings#maxAgeOf}). A request for a fresh copy is a hit and makes it most
+ *   <li><b>Cache.</b> LRU, limited by entries and/or bytes (a copy weighs the largest body logged
+ *       for its URL in the window it is stored in and the one before), each URL fresh for its
+ *       max-age after it was stored ({@link SimulationSettings#maxAgeOf}). A request for a fresh copy is a hit and makes it most
  *       recently used; any other request is a miss that stores the URL. With {@link
  *       SimulationSettings#purgeEachWindow()} (default) the cache is empty at each window start.
  *   <li><b>Warming.</b> At the start of window k the top N URLs of window k−1 (by {@link
@@ -59,9 +60,15 @@ import java.util.concurrent.Future;
  *       the last one before the gain first falls below {@link SimulationSettings#minGain()}.
  * </ol>
  *
- * <p>Memory is about 20 bytes per request plus the distinct URLs, whatever the number of sizes:
- * the log is parsed once into compact arrays and every size replays them. A simulator is
- * immutable and thread-safe.
+ * <p>Memory is bounded by the window, not by the length of the log: the log is read as a stream
+ * (several files merged by time) and every replay (no warming, each size, each oracle) advances
+ * together one window at a time. What is held at once: the requests of the window being replayed
+ * plus those of the next window read so far (at most {@link SimulationSettings#reorder()} of it),
+ * about 24 bytes each plus the sort's 8; the distinct URLs of that window and the previous one
+ * (each URL string once, plus about 50 bytes of tables); per replay, 24 bytes per URL id in use
+ * (the cache's links) and whatever its cache holds (with no purge and no capacity: every URL it
+ * ever stored); and, per file, two batches of records in flight. The result keeps a few figures
+ * per window and replay. A simulator is immutable and thread-safe.
  */
 public final class Simulator {
 
@@ -82,8 +89,9 @@ public final class Simulator {
   }
 
   /**
-   * Reads {@code files} with {@code reader} and simulates. The files are read on the calling
-   * thread, in order, so that requests logged in the same second keep their order.
+   * Reads {@code files} with {@code reader} and simulates. The files are read at once, one thread
+   * each, and merged by time (ties: the file given first); within a file, requests of the same
+   * time keep their order.
    *
    * @throws IOException if a file cannot be read; the message names it
    * @throws IllegalArgumentException if no request can be replayed, or the log does not span at
@@ -91,9 +99,11 @@ public final class Simulator {
    */
   public SimulationResult simulate(LogReader reader, List<Path> files) throws IOException {
     Objects.requireNonNull(reader, "reader");
-    Trace trace = newTrace();
-    ReadStats stats = reader.read(files, trace);
-    return run(trace, stats);
+    List<Path> copy = List.copyOf(files);
+    try (Run run = new Run()) {
+      ReadStats stats = LogMerge.read(reader, copy, run.replay::accept);
+      return run.result(stats);
+    }
   }
 
   /**
@@ -104,103 +114,110 @@ public final class Simulator {
    *     at least two windows
    */
   public SimulationResult simulate(Iterable<TrafficRecord> records) {
-    Trace trace = newTrace();
-    for (TrafficRecord r : records) {
-      trace.accept(Objects.requireNonNull(r, "record"));
-    }
-    return run(trace, ReadStats.empty());
-  }
-
-  private static Trace newTrace() {
-    return new Trace(HotsetSelector.DEFAULT_METHODS, HotsetSelector.DEFAULT_STATUSES);
-  }
-
-  private SimulationResult run(Trace trace, ReadStats stats) {
-    long windowMs = settings.window().toMillis();
-    trace.seal(windowMs, SimulationSettings.MAX_WINDOWS);
-    int windows = trace.windows();
-    if (windows < 2) {
-      throw new IllegalArgumentException("the requests span a single window of "
-          + settings.window() + " (from " + Instant.ofEpochMilli(trace.time(0)) + " to "
-          + Instant.ofEpochMilli(trace.time(trace.requests() - 1))
-          + "): nothing to evaluate, since warming needs a previous window; use a shorter window");
-    }
-    int distinct = trace.distinctUrls();
-    long[] maxAge = new long[distinct];
-    for (int id = 0; id < distinct; id++) {
-      Duration age = settings.maxAgeOf(trace.urlOf(id));
-      maxAge[id] = age == null ? Long.MAX_VALUE : millis(age);
-    }
-
-    int[] distinctPerWindow = new int[windows];
-    long[] bytesPerWindow = new long[windows];
-    int largest = settings.sizes().get(settings.sizes().size() - 1);
-    int[][] top = rankWindows(trace, largest, distinctPerWindow, bytesPerWindow);
-    int maxDistinct = 0;
-    for (int d : distinctPerWindow) {
-      maxDistinct = Math.max(maxDistinct, d);
-    }
-    List<Integer> sizes = new ArrayList<>();
-    List<Integer> dropped = new ArrayList<>();
-    for (int s : settings.sizes()) {
-      boolean beyond = !sizes.isEmpty() && sizes.get(sizes.size() - 1) >= maxDistinct;
-      if (settings.sizesGiven() || !beyond) {
-        sizes.add(s);
-      } else {
-        dropped.add(s);
+    try (Run run = new Run()) {
+      for (TrafficRecord r : records) {
+        run.replay.accept(Objects.requireNonNull(r, "record"), 0);
       }
+      return run.result(ReadStats.empty());
+    }
+  }
+
+  /** One simulation: the replays of the sweep and the stream feeding them. */
+  private final class Run implements AutoCloseable {
+    final List<Integer> sizes = settings.sizes();
+    final Replay baseline;
+    final List<Replay> warmed = new ArrayList<>();
+    final List<Replay> oracles = new ArrayList<>();
+    final WindowedReplay replay;
+
+    Run() {
+      long maxEntries = settings.maxEntries() == 0 ? Long.MAX_VALUE : settings.maxEntries();
+      long maxBytes = settings.maxBytes() == 0 ? Long.MAX_VALUE : settings.maxBytes();
+      boolean purge = settings.purgeEachWindow();
+      List<Replay> all = new ArrayList<>();
+      baseline = new Replay(maxEntries, maxBytes, purge, Replay.Warming.NONE, 0);
+      all.add(baseline);
+      for (int s : sizes) {
+        Replay w = new Replay(maxEntries, maxBytes, purge, Replay.Warming.PREVIOUS, s);
+        Replay o = new Replay(maxEntries, maxBytes, purge, Replay.Warming.ORACLE, s);
+        warmed.add(w);
+        oracles.add(o);
+        all.add(w);
+        all.add(o);
+      }
+      int largest = sizes.get(sizes.size() - 1);
+      replay = new WindowedReplay(HotsetSelector.DEFAULT_METHODS,
+          HotsetSelector.DEFAULT_STATUSES, settings.window().toMillis(),
+          settings.reorder().toMillis(), SimulationSettings.MAX_WINDOWS,
+          url -> {
+            Duration age = settings.maxAgeOf(url);
+            return age == null ? Long.MAX_VALUE : millis(age);
+          },
+          (urls, requests, bytes, n) -> rank(urls, requests, bytes, n, largest), all,
+          settings.workers());
     }
 
-    int[][] previous = new int[windows][];
-    for (int k = 1; k < windows; k++) {
-      previous[k] = top[k - 1];
-    }
-    long maxEntries = settings.maxEntries() == 0 ? Long.MAX_VALUE : settings.maxEntries();
-    long maxBytes = settings.maxBytes() == 0 ? Long.MAX_VALUE : settings.maxBytes();
-    boolean purge = settings.purgeEachWindow();
-    List<java.util.concurrent.Callable<long[][]>> tasks = new ArrayList<>();
-    tasks.add(() -> Replay.run(trace, maxAge, maxEntries, maxBytes, purge, null, 0));
-    for (int s : sizes) {
-      tasks.add(() -> Replay.run(trace, maxAge, maxEntries, maxBytes, purge, previous, s));
-      tasks.add(() -> Replay.run(trace, maxAge, maxEntries, maxBytes, purge, top, s));
-    }
-    List<long[][]> rows = runAll(tasks);
-
-    List<SimulatedWindow> windowList = new ArrayList<>();
-    long[] requestsPerWindow = new long[windows];
-    for (int k = 0; k < windows; k++) {
-      requestsPerWindow[k] = trace.windowStart(k + 1) - trace.windowStart(k);
-      windowList.add(new SimulatedWindow(k, Instant.ofEpochMilli(trace.windowStartMs(k)),
-          Instant.ofEpochMilli(trace.windowStartMs(k + 1)), requestsPerWindow[k],
-          bytesPerWindow[k], distinctPerWindow[k], k > 0));
-    }
-    CostModel costs = settings.costs();
-    CacheFigures baseline = figures(rows.get(0), requestsPerWindow, bytesPerWindow);
-    List<SweepPoint> points = new ArrayList<>();
-    long prevHits = baseline.hits();
-    long prevWarm = 0;
-    int recommended = 0;
-    boolean chain = true;
-    for (int i = 0; i < sizes.size(); i++) {
-      CacheFigures warmed = figures(rows.get(1 + 2 * i), requestsPerWindow, bytesPerWindow);
-      CacheFigures oracle = figures(rows.get(2 + 2 * i), requestsPerWindow, bytesPerWindow);
-      long extraWarm = warmed.warmRequests() - prevWarm;
-      double gain = extraWarm == 0 ? Double.NaN : (double) (warmed.hits() - prevHits) / extraWarm;
-      if (chain && !Double.isNaN(gain)) {
-        if (gain >= settings.minGain()) {
-          recommended = sizes.get(i);
-        } else {
-          chain = false;
+    SimulationResult result(ReadStats stats) {
+      replay.finish();
+      List<WindowedReplay.WindowTotals> totals = replay.windows();
+      int windows = totals.size();
+      int maxDistinct = 0;
+      long windowMs = settings.window().toMillis();
+      List<SimulatedWindow> windowList = new ArrayList<>();
+      long[] requestsPerWindow = new long[windows];
+      long[] bytesPerWindow = new long[windows];
+      for (int k = 0; k < windows; k++) {
+        WindowedReplay.WindowTotals t = totals.get(k);
+        requestsPerWindow[k] = t.requests();
+        bytesPerWindow[k] = t.bytes();
+        maxDistinct = Math.max(maxDistinct, t.distinctUrls());
+        windowList.add(new SimulatedWindow(k, Instant.ofEpochMilli(t.startMs()),
+            Instant.ofEpochMilli(t.startMs() + windowMs), t.requests(), t.bytes(),
+            t.distinctUrls(), k > 0));
+      }
+      CostModel costs = settings.costs();
+      CacheFigures base = figures(baseline.rows(), requestsPerWindow, bytesPerWindow);
+      List<SweepPoint> points = new ArrayList<>();
+      List<Integer> dropped = new ArrayList<>();
+      long prevHits = base.hits();
+      long prevWarm = 0;
+      int recommended = 0;
+      boolean chain = true;
+      for (int i = 0; i < sizes.size(); i++) {
+        boolean beyond = !points.isEmpty()
+            && points.get(points.size() - 1).size() >= maxDistinct;
+        if (!settings.sizesGiven() && beyond) {
+          // Every window warmed all its URLs at the previous size already: the same point.
+          dropped.add(sizes.get(i));
+          continue;
         }
+        CacheFigures w = figures(warmed.get(i).rows(), requestsPerWindow, bytesPerWindow);
+        CacheFigures o = figures(oracles.get(i).rows(), requestsPerWindow, bytesPerWindow);
+        long extraWarm = w.warmRequests() - prevWarm;
+        double gain = extraWarm == 0 ? Double.NaN : (double) (w.hits() - prevHits) / extraWarm;
+        if (chain && !Double.isNaN(gain)) {
+          if (gain >= settings.minGain()) {
+            recommended = sizes.get(i);
+          } else {
+            chain = false;
+          }
+        }
+        points.add(new SweepPoint(sizes.get(i), w, o, gain, Roi.of(costs, base, w),
+            Roi.of(costs, base, o)));
+        prevHits = w.hits();
+        prevWarm = w.warmRequests();
       }
-      points.add(new SweepPoint(sizes.get(i), warmed, oracle, gain,
-          Roi.of(costs, baseline, warmed), Roi.of(costs, baseline, oracle)));
-      prevHits = warmed.hits();
-      prevWarm = warmed.warmRequests();
+      long distinct = replay.distinctUrls();
+      return new SimulationResult(settings, stats, replay.recordsSeen(), replay.requests(),
+          replay.untimed(), replay.otherMethod(), replay.otherStatus(),
+          (int) Math.min(Integer.MAX_VALUE, distinct), replay.late(), windowList, base, points,
+          dropped, recommended, replay.peakBufferedRequests(), replay.peakUrlIds());
     }
-    return new SimulationResult(settings, stats, trace.recordsSeen(), trace.requests(),
-        trace.untimed(), trace.otherMethod(), trace.otherStatus(), distinct, windowList, baseline,
-        points, dropped, recommended);
+
+    @Override
+    public void close() {
+      replay.close();
+    }
   }
 
   private static long millis(Duration d) {
@@ -212,106 +229,35 @@ public final class Simulator {
   }
 
   /**
-   * Ranks each window's URLs with a {@link HotsetSelector} (one aggregated record per URL, exact
-   * counting) and keeps the top {@code largest} as URL ids.
+   * Ranks one window's URLs with a {@link HotsetSelector} (one aggregated record per URL, exact
+   * counting) and keeps the top {@code largest} as positions.
    */
-  private int[][] rankWindows(Trace trace, int largest, int[] distinctOut, long[] bytesOut) {
-    int windows = trace.windows();
-    int[][] top = new int[windows][];
-    int[] count = new int[trace.distinctUrls()];
-    long[] bytes = new long[trace.distinctUrls()];
-    int[] touched = new int[trace.distinctUrls()];
-    Map<String, Integer> ids = new HashMap<>();
-    for (int k = 0; k < windows; k++) {
-      int touchedCount = 0;
-      long windowBytes = 0;
-      for (int i = trace.windowStart(k), end = trace.windowStart(k + 1); i < end; i++) {
-        int id = trace.url(i);
-        if (count[id]++ == 0) {
-          touched[touchedCount++] = id;
-        }
-        bytes[id] += trace.bytes(i);
-        windowBytes += trace.bytes(i);
-      }
-      distinctOut[k] = touchedCount;
-      bytesOut[k] = windowBytes;
-      if (touchedCount == 0) {
-        top[k] = new int[0];
-        continue;
-      }
-      List<TrafficRecord> records = new ArrayList<>(touchedCount);
-      long estimate = 0;
-      for (int j = 0; j < touchedCount; j++) {
-        int id = touched[j];
-        String url = trace.urlOf(id);
-        records.add(new TrafficRecord("GET", url, TrafficRecord.UNKNOWN_STATUS, bytes[id],
-            TrafficRecord.NO_TIMESTAMP, null, count[id]));
-        estimate += 2L * url.length() + HotsetSelector.ESTIMATED_ENTRY_OVERHEAD_BYTES + 64;
-        count[id] = 0;
-        bytes[id] = 0;
-      }
-      int n = Math.min(largest, touchedCount);
-      Hotset hotset = HotsetSelector.builder()
-          .top(n).max(n)
-          .weight(settings.weight())
-          // Exact counting: the window is already aggregated, one record per URL.
-          .memoryBudget(Math.max(HotsetSelector.DEFAULT_MEMORY_BUDGET, 2 * estimate))
-          .build()
-          .select(records);
-      int[] ranked = new int[hotset.size()];
-      ids.clear();
-      for (int j = 0; j < touchedCount; j++) {
-        ids.put(records.get(j).url(), touched[j]);
-      }
-      int r = 0;
-      for (HotsetEntry e : hotset.entries()) {
-        ranked[r++] = ids.get(e.url());
-      }
-      top[k] = ranked;
+  private int[] rank(String[] urls, long[] requests, long[] bytes, int n, int largest) {
+    List<TrafficRecord> records = new ArrayList<>(n);
+    long estimate = 0;
+    for (int j = 0; j < n; j++) {
+      records.add(new TrafficRecord("GET", urls[j], TrafficRecord.UNKNOWN_STATUS, bytes[j],
+          TrafficRecord.NO_TIMESTAMP, null, requests[j]));
+      estimate += 2L * urls[j].length() + HotsetSelector.ESTIMATED_ENTRY_OVERHEAD_BYTES + 64;
     }
-    return top;
-  }
-
-  private List<long[][]> runAll(List<java.util.concurrent.Callable<long[][]>> tasks) {
-    int threads = Math.min(settings.workers(), tasks.size());
-    if (threads <= 1) {
-      List<long[][]> out = new ArrayList<>();
-      for (var t : tasks) {
-        try {
-          out.add(t.call());
-        } catch (Exception e) {
-          throw new IllegalStateException("replay failed: " + e, e);
-        }
-      }
-      return out;
+    int top = Math.min(largest, n);
+    Hotset hotset = HotsetSelector.builder()
+        .top(top).max(top)
+        .weight(settings.weight())
+        // Exact counting: the window is already aggregated, one record per URL.
+        .memoryBudget(Math.max(HotsetSelector.DEFAULT_MEMORY_BUDGET, 2 * estimate))
+        .build()
+        .select(records);
+    Map<String, Integer> positions = new HashMap<>(n * 2);
+    for (int j = 0; j < n; j++) {
+      positions.put(urls[j], j);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "preheat-simulate");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<long[][]>> futures = pool.invokeAll(tasks);
-      List<long[][]> out = new ArrayList<>();
-      for (Future<long[][]> f : futures) {
-        out.add(f.get());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("simulation interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("replay failed: " + cause, cause);
-    } finally {
-      pool.shutdownNow();
+    int[] ranked = new int[hotset.size()];
+    int r = 0;
+    for (HotsetEntry e : hotset.entries()) {
+      ranked[r++] = positions.get(e.url());
     }
+    return ranked;
   }
 
   private static CacheFigures figures(long[][] rows, long[] requestsPerWindow,

@@ -125,6 +125,7 @@ class SimulatorTest {
     long[] base = naive.replay(0, false);
     assertThat(figures(result.baseline())).as("baseline").containsExactly(base);
     assertThat(result.replayedRequests()).isEqualTo(naive.requests.size());
+    assertThat(result.lateRequests()).isZero();
     assertThat(result.points()).hasSize(config.sizes().length);
     for (SweepPoint p : result.points()) {
       assertThat(figures(p.warmed())).as("warmed, size " + p.size())
@@ -164,7 +165,8 @@ class SimulatorTest {
   static final class Naive {
     final Config config;
     final List<TrafficRecord> requests = new ArrayList<>();
-    final Map<String, Long> size = new HashMap<>();
+    /** Per window, per URL, the largest body logged. */
+    final Map<Integer, Map<String, Long>> largest = new HashMap<>();
     final long firstWindow;
     final int windows;
 
@@ -175,13 +177,23 @@ class SimulatorTest {
         boolean status = r.status() == 200 || r.status() == 304;
         if (r.hasTimestamp() && method && status) {
           requests.add(r);
-          size.merge(r.url(), r.bytes(), Math::max);
         }
       }
       requests.sort(Comparator.comparingLong(TrafficRecord::epochMillis)); // stable
       firstWindow = Math.floorDiv(requests.get(0).epochMillis(), config.windowMs());
       windows = (int) (Math.floorDiv(requests.get(requests.size() - 1).epochMillis(),
           config.windowMs()) - firstWindow + 1);
+      for (TrafficRecord r : requests) {
+        largest.computeIfAbsent(window(r), w -> new HashMap<>())
+            .merge(r.url(), r.bytes(), Math::max);
+      }
+    }
+
+    /** A copy's weight in window w: the largest body logged in windows w - 1 and w. */
+    long size(String url, int w) {
+      long a = largest.getOrDefault(w, Map.of()).getOrDefault(url, 0L);
+      long b = largest.getOrDefault(w - 1, Map.of()).getOrDefault(url, 0L);
+      return Math.max(a, b);
     }
 
     int window(TrafficRecord r) {
@@ -207,7 +219,8 @@ class SimulatorTest {
 
     /** {requests, hits, bytes, hitBytes, warmRequests, warmBytes, warmFills}. */
     long[] replay(int warmSize, boolean oracle) {
-      LinkedHashMap<String, Long> cache = new LinkedHashMap<>(16, 0.75f, true);
+      // URL -> {stored at, weight}
+      LinkedHashMap<String, long[]> cache = new LinkedHashMap<>(16, 0.75f, true);
       long[] cached = {0};
       long[] f = new long[7];
       int current = -1;
@@ -223,17 +236,17 @@ class SimulatorTest {
             long start = (firstWindow + current) * config.windowMs();
             for (String url : top(oracle ? current : current - 1, warmSize)) {
               f[4]++;
-              f[5] += size.get(url);
+              f[5] += size(url, current);
               if (!lookup(cache, url, start)) {
                 f[6]++;
-                store(cache, cached, url, start);
+                store(cache, cached, url, start, size(url, current));
               }
             }
           }
         }
         boolean hit = lookup(cache, r.url(), r.epochMillis());
         if (!hit) {
-          store(cache, cached, r.url(), r.epochMillis());
+          store(cache, cached, r.url(), r.epochMillis(), size(r.url(), w));
         }
         if (w > 0) {
           f[0]++;
@@ -247,27 +260,29 @@ class SimulatorTest {
       return f;
     }
 
-    boolean lookup(LinkedHashMap<String, Long> cache, String url, long now) {
-      Long stored = cache.get(url); // moves it to the most recently used end
-      return stored != null && now - stored < config.ttlMs().applyAsLong(url);
+    boolean lookup(LinkedHashMap<String, long[]> cache, String url, long now) {
+      long[] stored = cache.get(url); // moves it to the most recently used end
+      return stored != null && now - stored[0] < config.ttlMs().applyAsLong(url);
     }
 
-    void store(LinkedHashMap<String, Long> cache, long[] cached, String url, long now) {
-      if (cache.remove(url) != null) {
-        cached[0] -= size.get(url);
+    void store(LinkedHashMap<String, long[]> cache, long[] cached, String url, long now,
+        long weight) {
+      long[] old = cache.remove(url);
+      if (old != null) {
+        cached[0] -= old[1];
       }
       long maxBytes = config.maxBytes() == 0 ? Long.MAX_VALUE : config.maxBytes();
       long maxEntries = config.maxEntries() == 0 ? Long.MAX_VALUE : config.maxEntries();
-      if (config.ttlMs().applyAsLong(url) <= 0 || size.get(url) > maxBytes) {
+      if (config.ttlMs().applyAsLong(url) <= 0 || weight > maxBytes) {
         return;
       }
-      cache.put(url, now);
-      cached[0] += size.get(url);
-      Iterator<Map.Entry<String, Long>> eldest = cache.entrySet().iterator();
+      cache.put(url, new long[] {now, weight});
+      cached[0] += weight;
+      Iterator<Map.Entry<String, long[]>> eldest = cache.entrySet().iterator();
       while (cache.size() > maxEntries || cached[0] > maxBytes) {
-        String victim = eldest.next().getKey();
+        long[] victim = eldest.next().getValue();
         eldest.remove();
-        cached[0] -= size.get(victim);
+        cached[0] -= victim[1];
       }
     }
   }
@@ -371,6 +386,8 @@ class SimulatorTest {
     List<TrafficRecord> log = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       log.add(rec("/" + i, i, 1));
+    }
+    for (int i = 0; i < 50; i++) {
       log.add(rec("/" + i, 60 + i, 1));
     }
     SimulationResult r = Simulator.of(SimulationSettings.builder().window(Duration.ofHours(1))

@@ -5,19 +5,20 @@ import java.util.Arrays;
 /**
  * An LRU cache of URL ids with per-URL max-age and an entry and/or byte capacity: a doubly linked
  * list threaded through arrays indexed by id, so every operation is O(1) and nothing is allocated
- * while replaying. A stored copy is fresh while {@code now - storedAt < maxAge}. A URL whose
- * max-age is 0, or that weighs more than the byte capacity, is never stored. Not thread-safe.
+ * while replaying (the arrays grow with the highest id in use, see {@link #ensureCapacity}). A
+ * stored copy is fresh while {@code now - storedAt < maxAge}; it weighs what it weighed when
+ * stored. A URL whose max-age is 0, or that weighs more than the byte capacity, is never stored.
+ * Not thread-safe.
  */
 final class LruCache {
 
   private static final int NONE = -1;
+  private static final long ABSENT = Long.MIN_VALUE;
 
-  private final int[] prev;
-  private final int[] next;
-  private final long[] storedAt;
-  private final boolean[] present;
-  private final long[] size;
-  private final long[] maxAge;
+  private int[] prev = new int[0];
+  private int[] next = new int[0];
+  private long[] storedAt = new long[0];
+  private long[] weight = new long[0];
   private final long maxEntries;
   private final long maxBytes;
   private int head = NONE;
@@ -26,26 +27,32 @@ final class LruCache {
   private long bytes;
 
   /**
-   * @param size per id, its weight in bytes
-   * @param maxAge per id, milliseconds a stored copy stays fresh ({@code Long.MAX_VALUE}: forever)
    * @param maxEntries entry capacity, {@code Long.MAX_VALUE} for unlimited
    * @param maxBytes byte capacity, {@code Long.MAX_VALUE} for unlimited
    */
-  LruCache(long[] size, long[] maxAge, long maxEntries, long maxBytes) {
-    int ids = size.length;
-    this.prev = new int[ids];
-    this.next = new int[ids];
-    this.storedAt = new long[ids];
-    this.present = new boolean[ids];
-    this.size = size;
-    this.maxAge = maxAge;
+  LruCache(long maxEntries, long maxBytes) {
     this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
   }
 
+  /** Makes room for ids below {@code ids}. */
+  void ensureCapacity(int ids) {
+    int old = storedAt.length;
+    if (ids <= old) {
+      return;
+    }
+    int cap = (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(ids, old + (old >> 1)));
+    prev = Arrays.copyOf(prev, cap);
+    next = Arrays.copyOf(next, cap);
+    weight = Arrays.copyOf(weight, cap);
+    storedAt = Arrays.copyOf(storedAt, cap);
+    Arrays.fill(storedAt, old, cap, ABSENT);
+  }
+
   /** Whether {@code id} is stored and fresh at {@code now}; a hit becomes most recently used. */
-  boolean get(int id, long now) {
-    if (present[id] && now - storedAt[id] < maxAge[id]) {
+  boolean get(int id, long now, long maxAge) {
+    long at = storedAt[id];
+    if (at != ABSENT && now - at < maxAge) {
       if (head != id) {
         unlink(id);
         linkFirst(id);
@@ -55,26 +62,21 @@ final class LruCache {
     return false;
   }
 
-  /** Stores (or refreshes) {@code id} at {@code now} as most recently used, evicting LRU entries. */
-  void put(int id, long now) {
-    if (maxAge[id] <= 0 || size[id] > maxBytes) {
-      if (present[id]) {
-        remove(id);
-      }
+  /**
+   * Stores (or refreshes) {@code id} at {@code now} as most recently used with weight {@code
+   * size}, evicting LRU entries.
+   */
+  void put(int id, long now, long size, long maxAge) {
+    if (storedAt[id] != ABSENT) {
+      remove(id);
+    }
+    if (maxAge <= 0 || size > maxBytes) {
       return;
     }
-    if (present[id]) {
-      if (head != id) {
-        unlink(id);
-        linkFirst(id);
-      }
-      storedAt[id] = now;
-      return;
-    }
-    present[id] = true;
     storedAt[id] = now;
+    weight[id] = size;
     entries++;
-    bytes += size[id];
+    bytes += size;
     linkFirst(id);
     while (entries > maxEntries || bytes > maxBytes) {
       remove(tail);
@@ -83,17 +85,20 @@ final class LruCache {
 
   /** Empties the cache (a purge). */
   void clear() {
-    if (entries * 4 > present.length) {
-      Arrays.fill(present, false);
-    } else {
-      for (int id = head; id != NONE; id = next[id]) {
-        present[id] = false;
-      }
+    for (int id = head; id != NONE; id = next[id]) {
+      storedAt[id] = ABSENT;
     }
     head = NONE;
     tail = NONE;
     entries = 0;
     bytes = 0;
+  }
+
+  /** Sets {@code live[id]} for every stored id. */
+  void markStored(boolean[] live) {
+    for (int id = head; id != NONE; id = next[id]) {
+      live[id] = true;
+    }
   }
 
   long entries() {
@@ -102,9 +107,9 @@ final class LruCache {
 
   private void remove(int id) {
     unlink(id);
-    present[id] = false;
+    storedAt[id] = ABSENT;
     entries--;
-    bytes -= size[id];
+    bytes -= weight[id];
   }
 
   private void unlink(int id) {
