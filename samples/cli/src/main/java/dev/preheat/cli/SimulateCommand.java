@@ -51,7 +51,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--log", arity = "1..*", paramLabel = "FILE", required = true,
-      description = "Access log(s) to replay, in order; .gz is read transparently. Repeatable.")
+      description = "Access log(s) to replay; several are read at once and merged by time (ties: "
+          + "the file given first). .gz is read transparently. Repeatable.")
   List<Path> logs = new ArrayList<>();
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "combined",
@@ -75,6 +76,12 @@ final class SimulateCommand implements Callable<Integer> {
           + "the epoch, and each is warmed with the previous one's hotset.")
   String window;
 
+  @Option(names = "--reorder", paramLabel = "DURATION",
+      description = "How far out of time order a log line may be and still be replayed in "
+          + "order (default 10m, at most the window): a window is replayed once a line this far "
+          + "past its end is read; its lines read later are counted as late and skipped.")
+  @Nullable String reorder;
+
   @Option(names = "--sizes", paramLabel = "N,N,...", split = ",",
       description = "Hotset sizes to sweep (default 10,30,100,...,100000, cut after the largest "
           + "window's distinct URLs).")
@@ -85,8 +92,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Nullable Long cacheSize;
 
   @Option(names = "--cache-bytes", paramLabel = "SIZE",
-      description = "LRU capacity in bytes, e.g. 1g (default unlimited); a URL weighs the "
-          + "largest body logged for it.")
+      description = "LRU capacity in bytes, e.g. 1g (default unlimited); a copy weighs the "
+          + "largest body logged for its URL in the window it is stored in and the one before.")
   @Nullable String cacheBytes;
 
   @Option(names = "--ttl", paramLabel = "DURATION",
@@ -262,7 +269,10 @@ final class SimulateCommand implements Callable<Integer> {
     if (workers != null) {
       parse(() -> b.workers(workers), "--workers");
     }
-    return b.build();
+    if (reorder != null) {
+      parse(() -> b.reorder(parse(() -> Units.duration(reorder), "--reorder")), "--reorder");
+    }
+    return parse(b::build, reorder != null ? "--reorder" : "settings");
   }
 
   /** A max-age: a duration ({@code 90s}, {@code 1h}), plain seconds, or 0 (not cached). */
@@ -311,6 +321,9 @@ final class SimulateCommand implements Callable<Integer> {
     List<String> d = new ArrayList<>();
     d.add("format " + format);
     d.add("window " + window);
+    if (reorder != null) {
+      d.add("reorder " + reorder);
+    }
     d.add("cache key " + cacheKey);
     d.add("cache " + (cacheSize != null ? cacheSize + " entries"
         : cacheBytes != null ? cacheBytes + " bytes" : "unlimited"));

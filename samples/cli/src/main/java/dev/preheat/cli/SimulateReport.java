@@ -114,9 +114,14 @@ final class SimulateReport {
           s.filteredByUserAgent()));
     }
     line(out, "replayed", String.format(Locale.ROOT, "%,d requests (GET/HEAD answered 200/304) "
-            + "for %,d URLs; skipped %,d other methods, %,d other statuses, %,d without time",
+            + "for ~%,d URLs; skipped %,d other methods, %,d other statuses, %,d without time",
         result.replayedRequests(), result.distinctUrls(), result.otherMethodRecords(),
         result.otherStatusRecords(), result.untimedRecords()));
+    if (result.lateRequests() > 0) {
+      line(out, "late", String.format(Locale.ROOT, "%,d requests skipped: read after their window"
+          + " had been replayed (logged more than %s out of order; raise --reorder)",
+          result.lateRequests(), Units.format(result.settings().reorder())));
+    }
     List<SimulatedWindow> ws = result.windows();
     line(out, "windows", String.format(Locale.ROOT, "%d from %s to %s; the first only mines the"
         + " first hotset", ws.size(), ws.get(0).start(), ws.get(ws.size() - 1).end()));
@@ -170,6 +175,7 @@ final class SimulateReport {
       g.writeNumberField("untimed", result.untimedRecords());
       g.writeNumberField("replayedRequests", result.replayedRequests());
       g.writeNumberField("distinctUrls", result.distinctUrls());
+      g.writeNumberField("lateRequests", result.lateRequests());
       g.writeEndObject();
       g.writeArrayFieldStart("windows");
       for (SimulatedWindow w : result.windows()) {
@@ -240,6 +246,7 @@ final class SimulateReport {
     SimulationSettings st = result.settings();
     g.writeObjectFieldStart("settings");
     g.writeNumberField("windowSeconds", st.window().toSeconds());
+    g.writeNumberField("reorderSeconds", st.reorder().toMillis() / 1000.0);
     g.writeArrayFieldStart("sizes");
     for (int s : st.sizes()) {
       g.writeNumber(s);
@@ -397,7 +404,7 @@ final class SimulateReport {
         + ", breakeven " + escape(breakeven(p.roi())) + " ms origin CPU per miss")
         .orElse("none: even the smallest size avoided fewer than "
             + result.settings().minGain() + " misses per warm request"), false);
-    dd(sb, "evaluated", String.format(Locale.ROOT, "%,d windows of %s, %,d requests, %,d URLs",
+    dd(sb, "evaluated", String.format(Locale.ROOT, "%,d windows of %s, %,d requests, ~%,d URLs",
         evaluated.size(), Units.format(result.settings().window()), base.requests(),
         result.distinctUrls()), true);
     dd(sb, "settings", String.join(", ", settings), true);

@@ -56,6 +56,58 @@ class SimulateCommandTest {
         .hasSize(3);
   }
 
+  @Test
+  void severalFilesAreMergedByTimeAndLateLinesAreReported() throws IOException {
+    // Two servers over three hours; server b's last line is two hours late.
+    List<String> a = new ArrayList<>();
+    List<String> b = new ArrayList<>();
+    List<String> merged = new ArrayList<>();
+    for (int m = 0; m < 180; m++) {
+      String la = line(m, "/p/" + (m % 7));
+      String lb = line(m, "/q/" + (m % 5));
+      a.add(la);
+      b.add(lb);
+      merged.add(la);
+      merged.add(lb);
+    }
+    b.add(line(10, "/late"));
+    Path fa = Files.write(tmp.resolve("a.log"), a);
+    Path fb = Files.write(tmp.resolve("b.log"), b);
+    Path one = Files.write(tmp.resolve("merged.log"), merged);
+    String[] common = {"--window", "1h", "--sizes", "2,20", "--output", "json"};
+    Result two = run(concat(new String[] {"simulate", "--log", fa.toString(), fb.toString()},
+        common));
+    Result single = run(concat(new String[] {"simulate", "--log", one.toString()}, common));
+    assertThat(two.exit()).as(two.err()).isZero();
+    assertThat(single.exit()).as(single.err()).isZero();
+    JsonNode j2 = new ObjectMapper().readTree(two.out());
+    JsonNode j1 = new ObjectMapper().readTree(single.out());
+    assertThat(j2.get("input").get("lateRequests").asLong()).isEqualTo(1);
+    assertThat(j1.get("input").get("lateRequests").asLong()).isZero();
+    assertThat(j2.get("settings").get("reorderSeconds").asDouble()).isEqualTo(600.0);
+    assertThat(j2.get("baseline")).isEqualTo(j1.get("baseline"));
+    assertThat(j2.get("points")).isEqualTo(j1.get("points"));
+
+    Result text = run("simulate", "--log", fa.toString(), fb.toString(), "--window", "1h",
+        "--sizes", "2,20");
+    assertThat(text.out()).contains("late", "1 requests skipped", "raise --reorder");
+    Result wide = run("simulate", "--log", fa.toString(), "--window", "1h", "--reorder", "2h");
+    assertThat(wide.exit()).isEqualTo(2);
+    assertThat(wide.err()).contains("--reorder", "must not be longer than the window");
+  }
+
+  private static String line(int minute, String url) {
+    return String.format(Locale.ROOT,
+        "10.0.0.1 - - [01/Nov/2026:%02d:%02d:00 +0000] \"GET %s HTTP/1.1\" 200 %d \"-\" "
+            + "\"Mozilla/5.0\"", minute / 60, minute % 60, url, 100 + url.length());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   /** The JSON figures equal a replay written here from the raw log text. */
   @ParameterizedTest(name = "window {0}, cache {1}, ttl {2}, keep {3}")
   @CsvSource({"6h, 0, 0, false", "6h, 40, 7200, false", "24h, 100, 0, true",
