@@ -27,14 +27,15 @@ public final class SimulationResult {
   private final List<Integer> droppedSizes;
   private final int recommendedSize;
   private final long lateRequests;
+  private final boolean distinctUrlsExact;
   private final long peakBufferedRequests;
   private final long peakUrlIds;
 
   SimulationResult(SimulationSettings settings, ReadStats readStats, long recordsSeen,
       long replayed, long untimed, long otherMethod, long otherStatus, int distinctUrls,
-      long lateRequests, List<SimulatedWindow> windows, CacheFigures baseline,
-      List<SweepPoint> points, List<Integer> droppedSizes, int recommendedSize,
-      long peakBufferedRequests, long peakUrlIds) {
+      boolean distinctUrlsExact, long lateRequests, List<SimulatedWindow> windows,
+      CacheFigures baseline, List<SweepPoint> points, List<Integer> droppedSizes,
+      int recommendedSize, long peakBufferedRequests, long peakUrlIds) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.readStats = Objects.requireNonNull(readStats, "readStats");
     this.recordsSeen = recordsSeen;
@@ -49,6 +50,7 @@ public final class SimulationResult {
     this.droppedSizes = List.copyOf(droppedSizes);
     this.recommendedSize = recommendedSize;
     this.lateRequests = lateRequests;
+    this.distinctUrlsExact = distinctUrlsExact;
     this.peakBufferedRequests = peakBufferedRequests;
     this.peakUrlIds = peakUrlIds;
   }
@@ -89,11 +91,16 @@ public final class SimulationResult {
   }
 
   /**
-   * Distinct URLs among the replayed requests: a HyperLogLog estimate (relative standard error
-   * about 0.8%), since the log is streamed and its URLs are not all kept.
+   * Distinct URLs among the replayed requests: exact up to 50,000, then a HyperLogLog estimate
+   * (relative standard error about 0.8%), since the log is streamed and its URLs are not all kept.
    */
   public int distinctUrls() {
     return distinctUrls;
+  }
+
+  /** Whether {@link #distinctUrls()} is exact rather than estimated. */
+  public boolean distinctUrlsExact() {
+    return distinctUrlsExact;
   }
 
   /**

@@ -1,8 +1,7 @@
 package dev.preheat.simulate;
 
-import dev.preheat.hotset.Hotset;
-import dev.preheat.hotset.HotsetEntry;
 import dev.preheat.hotset.HotsetSelector;
+import dev.preheat.hotset.Weight;
 import dev.preheat.internal.simulate.LogMerge;
 import dev.preheat.internal.simulate.Replay;
 import dev.preheat.internal.simulate.WindowedReplay;
@@ -14,9 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -45,9 +43,10 @@ import java.util.Objects;
  *       the epoch. The first window is never evaluated: it only provides the first hotset.
  *   <li><b>Cache.</b> LRU, limited by entries and/or bytes (a copy weighs the largest body logged
  *       for its URL in the window it is stored in and the one before), each URL fresh for its
- *       max-age after it was stored ({@link SimulationSettings#maxAgeOf}). A request for a fresh copy is a hit and makes it most
- *       recently used; any other request is a miss that stores the URL. With {@link
- *       SimulationSettings#purgeEachWindow()} (default) the cache is empty at each window start.
+ *       max-age after it was stored ({@link SimulationSettings#maxAgeOf}). A request for a fresh
+ *       copy is a hit and makes it most recently used; any other request is a miss that stores
+ *       the URL. With {@link SimulationSettings#purgeEachWindow()} (default) the cache is empty
+ *       at each window start.
  *   <li><b>Warming.</b> At the start of window k the top N URLs of window k−1 (by {@link
  *       HotsetSelector} ranking: weight descending, then URL) are requested in rank order at the
  *       window's start time: a fresh copy is a hit (and becomes most recently used), anything else
@@ -210,8 +209,9 @@ public final class Simulator {
       long distinct = replay.distinctUrls();
       return new SimulationResult(settings, stats, replay.recordsSeen(), replay.requests(),
           replay.untimed(), replay.otherMethod(), replay.otherStatus(),
-          (int) Math.min(Integer.MAX_VALUE, distinct), replay.late(), windowList, base, points,
-          dropped, recommended, replay.peakBufferedRequests(), replay.peakUrlIds());
+          (int) Math.min(Integer.MAX_VALUE, distinct), replay.distinctUrlsExact(), replay.late(),
+          windowList, base, points, dropped, recommended, replay.peakBufferedRequests(),
+          replay.peakUrlIds());
     }
 
     @Override
@@ -229,33 +229,22 @@ public final class Simulator {
   }
 
   /**
-   * Ranks one window's URLs with a {@link HotsetSelector} (one aggregated record per URL, exact
-   * counting) and keeps the top {@code largest} as positions.
+   * Ranks one window's URLs as a {@link HotsetSelector} counting exactly does (weight descending,
+   * then URL), without its per-entry bookkeeping, and keeps the top {@code largest} positions.
    */
   private int[] rank(String[] urls, long[] requests, long[] bytes, int n, int largest) {
-    List<TrafficRecord> records = new ArrayList<>(n);
-    long estimate = 0;
+    long[] weight = settings.weight() == Weight.BYTES ? bytes : requests;
+    Integer[] order = new Integer[n];
     for (int j = 0; j < n; j++) {
-      records.add(new TrafficRecord("GET", urls[j], TrafficRecord.UNKNOWN_STATUS, bytes[j],
-          TrafficRecord.NO_TIMESTAMP, null, requests[j]));
-      estimate += 2L * urls[j].length() + HotsetSelector.ESTIMATED_ENTRY_OVERHEAD_BYTES + 64;
+      order[j] = j;
     }
-    int top = Math.min(largest, n);
-    Hotset hotset = HotsetSelector.builder()
-        .top(top).max(top)
-        .weight(settings.weight())
-        // Exact counting: the window is already aggregated, one record per URL.
-        .memoryBudget(Math.max(HotsetSelector.DEFAULT_MEMORY_BUDGET, 2 * estimate))
-        .build()
-        .select(records);
-    Map<String, Integer> positions = new HashMap<>(n * 2);
-    for (int j = 0; j < n; j++) {
-      positions.put(urls[j], j);
-    }
-    int[] ranked = new int[hotset.size()];
-    int r = 0;
-    for (HotsetEntry e : hotset.entries()) {
-      ranked[r++] = positions.get(e.url());
+    Arrays.sort(order, (a, b) -> {
+      int byWeight = Long.compare(weight[b], weight[a]);
+      return byWeight != 0 ? byWeight : urls[a].compareTo(urls[b]);
+    });
+    int[] ranked = new int[Math.min(largest, n)];
+    for (int r = 0; r < ranked.length; r++) {
+      ranked[r] = order[r];
     }
     return ranked;
   }

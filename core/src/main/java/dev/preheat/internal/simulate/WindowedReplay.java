@@ -548,9 +548,14 @@ public final class WindowedReplay implements AutoCloseable {
     return latestLate;
   }
 
-  /** Estimated distinct URLs among the replayed requests. */
+  /** Distinct URLs among the replayed requests, see {@link #distinctUrlsExact()}. */
   public long distinctUrls() {
     return distinct.estimate();
+  }
+
+  /** Whether {@link #distinctUrls()} is exact (up to 50,000) rather than estimated. */
+  public boolean distinctUrlsExact() {
+    return distinct.isExact();
   }
 
   /** The most requests buffered at once (the memory bound, in requests). */

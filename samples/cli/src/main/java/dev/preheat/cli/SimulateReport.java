@@ -114,8 +114,9 @@ final class SimulateReport {
           s.filteredByUserAgent()));
     }
     line(out, "replayed", String.format(Locale.ROOT, "%,d requests (GET/HEAD answered 200/304) "
-            + "for ~%,d URLs; skipped %,d other methods, %,d other statuses, %,d without time",
-        result.replayedRequests(), result.distinctUrls(), result.otherMethodRecords(),
+            + "for %s%,d URLs; skipped %,d other methods, %,d other statuses, %,d without time",
+        result.replayedRequests(), result.distinctUrlsExact() ? "" : "~",
+        result.distinctUrls(), result.otherMethodRecords(),
         result.otherStatusRecords(), result.untimedRecords()));
     if (result.lateRequests() > 0) {
       line(out, "late", String.format(Locale.ROOT, "%,d requests skipped: read after their window"
@@ -175,6 +176,7 @@ final class SimulateReport {
       g.writeNumberField("untimed", result.untimedRecords());
       g.writeNumberField("replayedRequests", result.replayedRequests());
       g.writeNumberField("distinctUrls", result.distinctUrls());
+      g.writeBooleanField("distinctUrlsExact", result.distinctUrlsExact());
       g.writeNumberField("lateRequests", result.lateRequests());
       g.writeEndObject();
       g.writeArrayFieldStart("windows");
@@ -404,9 +406,9 @@ final class SimulateReport {
         + ", breakeven " + escape(breakeven(p.roi())) + " ms origin CPU per miss")
         .orElse("none: even the smallest size avoided fewer than "
             + result.settings().minGain() + " misses per warm request"), false);
-    dd(sb, "evaluated", String.format(Locale.ROOT, "%,d windows of %s, %,d requests, ~%,d URLs",
+    dd(sb, "evaluated", String.format(Locale.ROOT, "%,d windows of %s, %,d requests, %s%,d URLs",
         evaluated.size(), Units.format(result.settings().window()), base.requests(),
-        result.distinctUrls()), true);
+        result.distinctUrlsExact() ? "" : "~", result.distinctUrls()), true);
     dd(sb, "settings", String.join(", ", settings), true);
     CostModel c = result.settings().costs();
     dd(sb, "costs", String.format(Locale.ROOT,
