@@ -50,8 +50,8 @@ import java.util.Objects;
  *   <li><b>Warming.</b> At the start of window k the top N URLs of window k−1 (by {@link
  *       HotsetSelector} ranking: weight descending, then URL) are requested in rank order at the
  *       window's start time: a fresh copy is a hit (and becomes most recently used), anything else
- *       is fetched and stored. Every one is a warm request; its bytes are the URL's largest logged
- *       body.
+ *       is fetched and stored. Every one is a warm request; its bytes are the largest body logged
+ *       for the URL in windows k−1 and k.
  *   <li><b>Oracle.</b> The same, warming window k's own top N: the best any hotset of N URLs
  *       could do.
  *   <li><b>Figures</b> are summed over the evaluated windows; the gain of a size is its extra
@@ -61,13 +61,23 @@ import java.util.Objects;
  *
  * <p>Memory is bounded by the window, not by the length of the log: the log is read as a stream
  * (several files merged by time) and every replay (no warming, each size, each oracle) advances
- * together one window at a time. What is held at once: the requests of the window being replayed
- * plus those of the next window read so far (at most {@link SimulationSettings#reorder()} of it),
- * about 24 bytes each plus the sort's 8; the distinct URLs of that window and the previous one
- * (each URL string once, plus about 50 bytes of tables); per replay, 24 bytes per URL id in use
- * (the cache's links) and whatever its cache holds (with no purge and no capacity: every URL it
- * ever stored); and, per file, two batches of records in flight. The result keeps a few figures
- * per window and replay. A simulator is immutable and thread-safe.
+ * together one window at a time. Held at once, at most:
+ *
+ * <ul>
+ *   <li>the requests of the window being replayed plus those of the next window read so far (at
+ *       most {@link SimulationSettings#reorder()} of it): under 120 bytes each while the window
+ *       is sorted, with the growable arrays' slack;
+ *   <li>the URLs in use: those of this window and the previous one, and those the caches hold
+ *       (with {@link SimulationSettings#purgeEachWindow()} false, up to the cache capacity; with
+ *       no capacity either, every URL stored so far). Each costs its string, about 110 bytes of
+ *       tables, and 24 bytes per replay (1 + 2 × sizes replays);
+ *   <li>per file, up to four batches of records in flight (16,384 records shared by the files,
+ *       at least 64 per file);
+ *   <li>the first 50,000 distinct URLs, to count them exactly (then a 16 KiB estimate);
+ *   <li>in the result, five figures per window and replay.
+ * </ul>
+ *
+ * <p>A simulator is immutable and thread-safe.
  */
 public final class Simulator {
 

@@ -8,7 +8,8 @@ package dev.preheat.simulate;
  * @param hits user requests answered by a fresh cached copy
  * @param hitBytes logged response bytes of those hits
  * @param warmRequests warm requests sent at the window start (one per hotset URL)
- * @param warmBytes bytes those warm requests transferred (each URL's largest logged body)
+ * @param warmBytes bytes those warm requests transferred (each URL's largest body logged
+ *     in this window and the previous one)
  * @param warmFills warm requests the cache did not already hold fresh (origin fetches)
  */
 public record WindowFigures(
