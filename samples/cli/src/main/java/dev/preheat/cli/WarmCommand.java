@@ -14,6 +14,7 @@ import dev.preheat.source.UrlListResult;
 import dev.preheat.spi.BudgetLedger;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.ValidatorStore;
+import dev.preheat.warm.BreakerSettings;
 import dev.preheat.warm.Stages;
 import dev.preheat.warm.VerifySettings;
 import dev.preheat.warm.WarmPlan;
@@ -122,6 +123,13 @@ final class WarmCommand implements Callable<Integer> {
   @Option(names = "--deadline", paramLabel = "DURATION",
       description = "Stop starting requests after DURATION (e.g. 15m); exit 4.")
   @Nullable String deadline;
+
+  @Option(names = "--breaker-give-up-after", paramLabel = "N",
+      description = "Give a host up when its breaker opened N times in a row (default "
+          + BreakerSettings.DEFAULT_GIVE_UP_AFTER + ": about a minute for a dead origin; 0 keeps"
+          + " probing every 30 s until --deadline): its remaining targets fail with 'breaker"
+          + " open'.")
+  @Nullable Integer breakerGiveUpAfter;
 
   @Option(names = "--validators", paramLabel = "FILE",
       description = "Validator store (JSON) kept across runs: later runs send If-None-Match / "
@@ -280,7 +288,8 @@ final class WarmCommand implements Callable<Integer> {
       WarmReport result;
       Warmer warmer = wb.build();
       WarmRun run = stageList == null ? warmer.start(plan)
-          : warmer.start(plan, stageList, StageOptions.transports(base, settings.concurrency()));
+          : warmer.start(plan, stageList,
+              OkHttpTransport.factory(base, b -> b.maxConcurrency(settings.concurrency())));
       // Ctrl-C or a plain kill: cancel the run, so every target still gets its outcome, the
       // validators learned so far are saved and the report is printed before the JVM exits.
       // Finished targets are checkpointed as they finish either way, so a restart resumes.
@@ -371,6 +380,10 @@ final class WarmCommand implements Callable<Integer> {
     }
     if (deadline != null) {
       w.deadline(option("--deadline", () -> Units.duration(deadline)));
+    }
+    if (breakerGiveUpAfter != null) {
+      int n = breakerGiveUpAfter;
+      option("--breaker-give-up-after", () -> w.breaker(BreakerSettings.DEFAULTS.withGiveUpAfter(n)));
     }
     if (slo != null) {
       Units.Slo s = option("--slo", () -> Units.slo(slo));
