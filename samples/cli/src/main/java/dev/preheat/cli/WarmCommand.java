@@ -3,7 +3,6 @@ package dev.preheat.cli;
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.hotset.HotsetEntry;
 import dev.preheat.http.OkHttpTransport;
-import dev.preheat.internal.warm.Redactor;
 import dev.preheat.report.AuditLog;
 import dev.preheat.report.ReportWriter;
 import dev.preheat.report.StageReport;
@@ -561,10 +560,9 @@ final class WarmCommand implements Callable<Integer> {
       new WarmPlan.Entry(new URI(absolute), weight, provenance, sizeHint);
     } catch (URISyntaxException | IllegalArgumentException e) {
       // Query values may hold tokens: even a rejected entry is shown with them hashed.
-      Redactor r = Redactor.QUERY_VALUES;
-      String why = String.valueOf(e.getMessage()).replace(absolute, r.redact(absolute))
-          .replace(url, r.redact(url));
-      rejected.add("'" + r.redact(url) + "' (" + provenance + "): " + why);
+      String why = String.valueOf(e.getMessage()).replace(absolute, QueryValues.hashed(absolute))
+          .replace(url, QueryValues.hashed(url));
+      rejected.add("'" + QueryValues.hashed(url) + "' (" + provenance + "): " + why);
       return false;
     }
     plan.entry(absolute, weight, provenance, sizeHint);
@@ -583,17 +581,9 @@ final class WarmCommand implements Callable<Integer> {
     }
   }
 
-  private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'([^']*)'");
-
-  /** {@code text} with query values hashed inside every quoted URL ({@code '/a?token=~3fa9c2d1'}). */
-  static String redactQuoted(String text) {
-    return QUOTED.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-        "'" + Redactor.QUERY_VALUES.redact(m.group(1)) + "'"));
-  }
-
   private static void reportProblems(List<SourceProblem> problems, long count, PrintWriter err) {
     for (SourceProblem p : problems.subList(0, Math.min(5, problems.size()))) {
-      err.println("preheat warm: skipped " + redactQuoted(p.toString()));
+      err.println("preheat warm: skipped " + QueryValues.hashedIn(p.toString()));
     }
     if (count > Math.min(5, problems.size())) {
       err.println("preheat warm: " + count + " input lines skipped in total");
