@@ -270,9 +270,9 @@ final class WarmCommand implements Callable<Integer> {
       if (checkpointStore != null) {
         wb.checkpoints(checkpointStore);
       }
-      int progressTotal = plan.targetCount() * (stageList == null ? 1 : stageList.stages().size());
-      WarmProgress progress = Terminal.stderrIsTerminal()
-          ? new WarmProgress(err, progressTotal) : null;
+      // A staged run's progress line shows the current stage against its own total.
+      WarmProgress progress = Terminal.stderrIsTerminal() ? new WarmProgress(err,
+          plan.targetCount(), stageList == null ? 0 : stageList.stages().size()) : null;
       List<dev.preheat.spi.WarmListener> listeners = new ArrayList<>();
       if (progress != null) {
         listeners.add(progress);
