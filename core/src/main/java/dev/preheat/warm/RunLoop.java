@@ -826,7 +826,7 @@ final class RunLoop implements WarmRun {
       h.resumeTimer.cancel();
       h.resumeTimer = null;
     }
-    LOG.warn("warm run {}: breaker for {} opened at {}% errors for the {}th time in a row"
+    LOG.warn("warm run {}: breaker for {} opened at {}% errors, {} openings in a row"
         + " (giveUpAfter); the host is given up and its remaining targets fail", shortHash(),
         h.name, Math.round(errorRate * 100), h.opensInARow);
     events.add(() -> listener.breakerOpened(h.name, errorRate));
