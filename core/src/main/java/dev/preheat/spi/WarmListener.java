@@ -1,7 +1,9 @@
 package dev.preheat.spi;
 
 import dev.preheat.internal.warm.CompositeWarmListener;
+import dev.preheat.report.StageReport;
 import dev.preheat.report.WarmReport;
+import dev.preheat.warm.Stage;
 import dev.preheat.warm.TargetResult;
 import dev.preheat.warm.WarmPlan;
 import dev.preheat.warm.WarmResponse;
@@ -11,7 +13,8 @@ import java.util.List;
 
 /**
  * Events of a warm run, in pairs: run started/finished, target started/finished (with its
- * outcome), attempt failed, paused/resumed, breaker opened/closed. Logging and metrics build on
+ * outcome), attempt failed, paused/resumed, breaker opened/closed, and for staged runs stage
+ * started/finished with each gate decision. Logging and metrics build on
  * it. Every method has a no-op default, so implementations override what they need.
  *
  * <p>Contract for implementations: callbacks run on the engine's threads (completion and
@@ -73,6 +76,29 @@ public interface WarmListener {
 
   /** The breaker of {@code host} closed after successful probes; sending resumes at reduced rate. */
   default void breakerClosed(String host) {}
+
+  /**
+   * Attempt {@code attempt} (1-based; a gate that pauses and retries runs the stage again) of
+   * {@code stage} of a staged run starts, with {@code targets} targets (the stage's entries, or a
+   * canary's slice, times its variants). Each attempt is a run of its own: {@link #runStarted},
+   * the target events and {@link #runFinished} with the stage's plan and report follow. Stages
+   * that never start (an earlier gate failed, the region's budget was used up) have no events;
+   * the final report lists them.
+   */
+  default void stageStarted(Stage stage, int attempt, long targets) {}
+
+  /**
+   * The gate after attempt {@code decision.attempt()} of {@code stage} decided: {@link
+   * StageReport.GateDecision#action()} is {@code proceed}, {@code stop} or {@code retry in ...}.
+   */
+  default void gateDecided(Stage stage, StageReport.GateDecision decision) {}
+
+  /**
+   * A stage that started has ended for good (after its last attempt): {@link
+   * StageReport#status()} says how (completed, passed, gate failed, budget paused, stopped).
+   * Fired once per started stage, before the staged run's report is complete.
+   */
+  default void stageFinished(StageReport report) {}
 
   /**
    * A listener that forwards every event to each of {@code listeners} in order; one throwing

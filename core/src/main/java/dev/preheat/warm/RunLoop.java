@@ -89,6 +89,10 @@ final class RunLoop implements WarmRun {
     int probeSuccesses;
     @Nullable TokenBucket recovery;
     long recoveryUntil;
+    /** Openings since the breaker last closed. */
+    int opensInARow;
+    /** Set when the breaker opened {@code giveUpAfter} times in a row: no request goes out. */
+    @Nullable String givenUp;
 
     Host(String name, int windowSize) {
       this.name = name;
@@ -243,6 +247,11 @@ final class RunLoop implements WarmRun {
       if (deadlinePassed || cancelled) {
         queue.pollFirst();
         endStopped(t);
+        continue;
+      }
+      if (h.givenUp != null) {
+        queue.pollFirst();
+        endGivenUp(t);
         continue;
       }
       if (h.pausedUntil > now || h.state == BreakerState.OPEN
@@ -634,8 +643,13 @@ final class RunLoop implements WarmRun {
   private void attemptFailed(Task t, String detail, boolean transientFailure, Duration atLeast) {
     t.lastFailure = detail;
     boolean retry = transientFailure && t.attempt < w.retry.maxAttempts() && !cancelled
-        && !deadlinePassed && !budgetStopped;
+        && !deadlinePassed && !budgetStopped && t.host.givenUp == null;
     events.add(() -> listener.attemptFailed(t.target, t.attempt, detail, retry));
+    if (!retry && transientFailure && t.host.givenUp != null) {
+      end(t, Outcome.FAILED, null, detail + (t.attempt > 1 ? " (after " + t.attempt
+          + " attempts)" : "") + "; not retried: " + t.host.givenUp);
+      return;
+    }
     if (!retry) {
       end(t, Outcome.FAILED, null, detail + (t.attempt > 1 ? " (after " + t.attempt
           + " attempts)" : ""));
@@ -668,7 +682,7 @@ final class RunLoop implements WarmRun {
 
   private void pauseHost(Host h, Duration pause, long now) {
     long until = now + pause.toNanos();
-    if (until <= h.pausedUntil) {
+    if (h.givenUp != null || until <= h.pausedUntil) {
       return;
     }
     h.pausedUntil = until;
@@ -692,6 +706,9 @@ final class RunLoop implements WarmRun {
   private void resume(Host h) {
     synchronized (this) {
       h.resumeTimer = null;
+      if (h.givenUp != null) {
+        return;
+      }
       long now = nanos();
       if (h.pausedUntil > now) {
         scheduleResume(h, h.pausedUntil);
@@ -735,6 +752,7 @@ final class RunLoop implements WarmRun {
         open(h, 1.0);
       } else if (++h.probeSuccesses >= b.probes()) {
         h.state = BreakerState.CLOSED;
+        h.opensInARow = 0;
         h.windowCount = 0;
         h.windowFailures = 0;
         h.windowPos = 0;
@@ -776,6 +794,12 @@ final class RunLoop implements WarmRun {
     h.state = BreakerState.OPEN;
     h.stats.breakerOpened();
     h.stats.paused(HostStats.PAUSE_BREAKER);
+    h.opensInARow++;
+    int giveUpAfter = w.breaker.giveUpAfter();
+    if (giveUpAfter > 0 && h.opensInARow >= giveUpAfter) {
+      giveUp(h, errorRate);
+      return;
+    }
     Duration openFor = w.breaker.openDuration();
     LOG.warn("warm run {}: breaker for {} opened at {}% errors; pausing the host for {} ms",
         shortHash(), h.name, Math.round(errorRate * 100), openFor.toMillis());
@@ -788,6 +812,52 @@ final class RunLoop implements WarmRun {
     }
     h.resumeAt = until;
     h.resumeTimer = w.scheduler.schedule(() -> resume(h), openFor);
+  }
+
+  /**
+   * The breaker opened {@code giveUpAfter} times in a row: the host is taken as down. Everything
+   * of it that waits (on the breaker, a pause or a retry timer) fails now; requests in flight
+   * finish and are not retried.
+   */
+  private void giveUp(Host h, double errorRate) {
+    String why = "breaker open: host given up after " + h.opensInARow + " openings in a row";
+    h.givenUp = why;
+    if (h.resumeTimer != null) {
+      h.resumeTimer.cancel();
+      h.resumeTimer = null;
+    }
+    LOG.warn("warm run {}: breaker for {} opened at {}% errors, {} openings in a row"
+        + " (giveUpAfter); the host is given up and its remaining targets fail", shortHash(),
+        h.name, Math.round(errorRate * 100), h.opensInARow);
+    events.add(() -> listener.breakerOpened(h.name, errorRate));
+    events.add(() -> listener.paused(h.name, why, Duration.ZERO));
+    for (Task t = h.parked.pollFirst(); t != null; t = h.parked.pollFirst()) {
+      endGivenUp(t);
+    }
+    for (java.util.Iterator<Map.Entry<Task, Cancellable>> it = waitingRetries.entrySet()
+        .iterator(); it.hasNext(); ) {
+      Map.Entry<Task, Cancellable> e = it.next();
+      if (e.getKey().host == h) {
+        e.getValue().cancel();
+        it.remove();
+        endGivenUp(e.getKey());
+      }
+    }
+    // Queued tasks of the host end as the dispatcher reaches them.
+  }
+
+  /** Ends a task of a given-up host that was not (re)sent. */
+  private void endGivenUp(Task t) {
+    String why = java.util.Objects.requireNonNull(t.host.givenUp);
+    if (t.verify) {
+      verifySampled++;
+      if (verifyMisses.size() < WarmReport.MAX_LISTED) {
+        verifyMisses.add(w.redactor.redact(t.target.key()) + " (not verified: " + why + ")");
+      }
+      return;
+    }
+    end(t, Outcome.FAILED, null, t.attempt == 0 ? why : t.lastFailure
+        + (t.attempt > 1 ? " (after " + t.attempt + " attempts)" : "") + "; not retried: " + why);
   }
 
   // ---------------------------------------------------------------- stopping

@@ -1,6 +1,7 @@
 package dev.preheat.warm;
 
 import dev.preheat.internal.warm.HostStats;
+import dev.preheat.internal.warm.SafeListener;
 import dev.preheat.report.HostFigures;
 import dev.preheat.report.StageReport;
 import dev.preheat.report.WarmReport;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +72,10 @@ final class StagedRun implements WarmRun {
   private final Instant startedAt;
   private final List<StageState> states = new ArrayList<>();
   private final CompletableFuture<WarmReport> completion = new CompletableFuture<>();
+  private final SafeListener listener;
+  /** Stage events queued under the lock, fired in order outside it by {@link #notifyListener}. */
+  private final ConcurrentLinkedQueue<Runnable> notices = new ConcurrentLinkedQueue<>();
+  private final Object noticeLock = new Object();
 
   private int current;
   private boolean cancelled;
@@ -86,6 +92,7 @@ final class StagedRun implements WarmRun {
     this.transports = transports;
     this.clock = warmer.scheduler.clock();
     this.startedAt = clock.instant();
+    this.listener = new SafeListener(warmer.listener);
     for (Stage s : stages.stages()) {
       states.add(stateOf(s));
     }
@@ -142,6 +149,29 @@ final class StagedRun implements WarmRun {
   // ---------------------------------------------------------------- one stage
 
   private void runStage(int index) {
+    try {
+      startStage(index);
+    } finally {
+      notifyListener();
+    }
+  }
+
+  /** Fires the queued stage events, in order, on this thread and outside the run's lock. */
+  private void notifyListener() {
+    synchronized (noticeLock) {
+      for (Runnable r = notices.poll(); r != null; r = notices.poll()) {
+        r.run();
+      }
+    }
+  }
+
+  /** Queues {@code stageFinished} for a stage that started and has now ended for good. */
+  private void stageEnded(StageState st) {
+    StageReport report = stageReport(st);
+    notices.add(() -> listener.stageFinished(report));
+  }
+
+  private void startStage(int index) {
     StageState st = states.get(index);
     Stage s = st.stage;
     synchronized (this) {
@@ -195,6 +225,9 @@ final class StagedRun implements WarmRun {
       if (regionRequests <= 0 || regionBytes <= 0) {
         budgetPaused(st, day, "before the stage started");
         st.skippedStats = skippedStats(st, Outcome.SKIPPED, SkipReason.BUDGET);
+        if (st.attempts > 1) {
+          stageEnded(st);
+        }
         stopAt(index + 1, null);
         return;
       }
@@ -206,10 +239,18 @@ final class StagedRun implements WarmRun {
         st.skippedStats = skippedStats(st, Outcome.SKIPPED,
             why.equals("deadline") ? SkipReason.DEADLINE : SkipReason.BUDGET);
         stopReason = why;
+        if (st.attempts > 1) {
+          stageEnded(st);
+        }
         stopAt(index + 1, null);
         return;
       }
+      int attempt = st.attempts;
+      long targets = st.plan.targetCount();
+      notices.add(() -> listener.stageStarted(s, attempt, targets));
     }
+    // Before the stage's loop exists, so stageStarted precedes the loop's runStarted.
+    notifyListener();
     long maxRequests = Math.min(regionRequests, runRequests);
     long maxBytes = Math.min(regionBytes, runBytes);
     double rate = s.rate() != null ? s.rate() : w.rate;
@@ -292,6 +333,19 @@ final class StagedRun implements WarmRun {
   }
 
   private void stageDone(int index, StageState st, WarmReport r, LocalDate day) {
+    Runnable next;
+    try {
+      next = settleStage(index, st, r, day);
+    } finally {
+      notifyListener();
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  /** Records a stage's run, decides its gate; returns the start of the next stage or null. */
+  private @Nullable Runnable settleStage(int index, StageState st, WarmReport r, LocalDate day) {
     Stage s = st.stage;
     long verifications = r.verification() == null ? 0 : r.verification().sampled();
     long requests = r.totals().requestsSent() + verifications + st.probes;
@@ -328,17 +382,21 @@ final class StagedRun implements WarmRun {
           st.detail = stop;
           stopReason = stop;
         }
+        stageEnded(st);
         stopAt(index + 1, null);
-        return;
+        return null;
       }
       Gate gate = s.gate();
       if (gate == null) {
         st.status = StageReport.Status.COMPLETED;
+        stageEnded(st);
         next = advance(index);
       } else {
         StageReport.GateDecision d = decide(st, gate, r);
+        notices.add(() -> listener.gateDecided(s, d));
         if (d.passed()) {
           st.status = StageReport.Status.PASSED;
+          stageEnded(st);
           next = advance(index);
         } else if (d.action().startsWith("retry") && !cancelled) {
           Duration delay = java.util.Objects.requireNonNull(gate.retryDelay());
@@ -347,14 +405,13 @@ final class StagedRun implements WarmRun {
           st.status = StageReport.Status.GATE_FAILED;
           st.detail = String.join("; ", d.failures());
           stopReason = "gate failed after stage '" + s.name() + "'";
+          stageEnded(st);
           stopAt(index + 1, "gate failed after stage '" + s.name() + "'");
-          return;
+          return null;
         }
       }
     }
-    if (next != null) {
-      next.run();
-    }
+    return next;
   }
 
   /** Whether the region's allowance, not the run's budget, is what stopped the stage. */
@@ -527,7 +584,10 @@ final class StagedRun implements WarmRun {
     WarmReport report = report();
     // Completed outside the lock, from another thread turn, so callers' callbacks never run
     // while this run holds its lock.
-    w.scheduler.schedule(() -> completion.complete(report), Duration.ZERO);
+    w.scheduler.schedule(() -> {
+      notifyListener();
+      completion.complete(report);
+    }, Duration.ZERO);
   }
 
   private WarmReport report() {
@@ -631,10 +691,12 @@ final class StagedRun implements WarmRun {
         st.status = StageReport.Status.STOPPED;
         st.detail = "cancelled while waiting to retry its gate";
         stopReason = "cancelled";
+        stageEnded(st);
         stopAt(current + 1, null);
-        return;
+        loop = null;
       }
     }
+    notifyListener();
     if (loop != null) {
       loop.cancel();
     }

@@ -439,7 +439,13 @@ public final class Warmer {
     }
 
     /**
-     * Per-host breaker settings; default {@link BreakerSettings#DEFAULTS}.
+     * Per-host breaker settings; default {@link BreakerSettings#DEFAULTS}: opens at 50% failures
+     * over 20 requests (10 at least), stays open 30 s, then probes. A host whose breaker opens
+     * {@link BreakerSettings#giveUpAfter()} times in a row (default {@value
+     * BreakerSettings#DEFAULT_GIVE_UP_AFTER}, about a minute for a dead origin) is given up: its
+     * remaining targets end {@link Outcome#FAILED} with a detail starting {@code "breaker open"},
+     * so a dead origin fails the run (or a stage's gate) quickly instead of after minutes of
+     * probing. {@code DEFAULTS.withGiveUpAfter(0)} keeps probing until the deadline.
      *
      * @throws IllegalStateException if already set
      */

@@ -262,6 +262,59 @@ class StagedWarmTest {
   }
 
   @Test
+  void listenersHearEachStageStartItsGateDecisionsAndItsEnd() {
+    FakeCache edge = cache("edge");
+    edge.stores = false;
+    Gate gate = Gate.builder().minHitRatio(0.9).pauseAndRetry(Duration.ofSeconds(30), 1).build();
+    Stages stages = Stages.builder().site(URI.create("http://site.test"))
+        .stage(stage("shield").build())
+        .stage(stage("edge").gate(gate).build())
+        .stage(stage("wave").build())
+        .build();
+    List<String> events = new ArrayList<>();
+    dev.preheat.spi.WarmListener recorder = new dev.preheat.spi.WarmListener() {
+      @Override
+      public void runStarted(WarmPlan plan) {
+        events.add("run " + plan.targetCount());
+      }
+
+      @Override
+      public void stageStarted(Stage stage, int attempt, long targets) {
+        events.add("start " + stage.name() + " #" + attempt + " " + targets);
+      }
+
+      @Override
+      public void gateDecided(Stage stage, StageReport.GateDecision d) {
+        events.add("gate " + stage.name() + " #" + d.attempt() + " " + d.action());
+      }
+
+      @Override
+      public void stageFinished(StageReport r) {
+        events.add("end " + r.name() + " " + r.status() + " after " + r.attempts());
+      }
+    };
+    dev.preheat.spi.WarmListener throwing = new dev.preheat.spi.WarmListener() {
+      @Override
+      public void stageStarted(Stage stage, int attempt, long targets) {
+        throw new IllegalStateException("listener bug");
+      }
+    };
+    WarmPlan plan = WarmPlan.builder().baseUrl(URI.create("http://site.test"))
+        .variant(WarmVariant.of("a", "Accept-Encoding", "gzip"))
+        .variant(WarmVariant.of("b", "Accept-Encoding", "br"))
+        .entry("/x", 2, "t").entry("/y", 1, "t").build();
+
+    WarmReport report = run(warmer().listener(dev.preheat.spi.WarmListener.composite(throwing,
+        recorder)).build(), plan, stages);
+
+    assertThat(events).containsExactly(
+        "start shield #1 4", "run 4", "end shield COMPLETED after 1",
+        "start edge #1 4", "run 4", "gate edge #1 retry in 30 s",
+        "start edge #2 4", "run 4", "gate edge #2 stop", "end edge GATE_FAILED after 2");
+    assertThat(report.stages().get(2).status()).isEqualTo(StageReport.Status.NOT_RUN);
+  }
+
+  @Test
   void retriesAreBoundedThenTheRunStops() {
     cache("edge").stores = false;
     Gate gate = Gate.builder().minHitRatio(0.5).pauseAndRetry(Duration.ofMinutes(1), 2).build();

@@ -319,6 +319,108 @@ class WarmerTest {
     assertThat(inFirstSecondAfter).isLessThanOrEqualTo(3);
   }
 
+  /** Issue 4 follow-up: a dead origin took 600 s and 21 breaker openings to fail 10 targets. */
+  @Test
+  void aDeadOriginIsGivenUpAfterThreeOpeningsInARowAndItsTargetsFailFast() {
+    WarmPlan.Builder b = WarmPlan.builder();
+    for (int i = 0; i < 10; i++) {
+      b.entry("http://dead.test/d" + i, 100 - i, "t");
+      b.entry("http://ok.test/o" + i, 50 - i, "t");
+    }
+    WarmPlan plan = b.build();
+    FakeTransport t = new FakeTransport(time) {
+      @Override
+      public synchronized java.util.concurrent.CompletableFuture<WarmResponse> send(WarmRequest r) {
+        if (r.url().getHost().equals("dead.test")) {
+          on(r.url().getPath(), Reply.fail(FakeTransport.connectRefused()));
+        }
+        return super.send(r);
+      }
+    };
+    List<String> events = new ArrayList<>();
+    WarmReport report = run(Warmer.builder().transport(t).scheduler(time).random(new Random(7))
+        .listener(new WarmListener() {
+          @Override
+          public void breakerOpened(String host, double errorRate) {
+            events.add("opened " + host);
+          }
+
+          @Override
+          public void paused(String host, String reason, Duration d) {
+            events.add("paused " + host + ": " + reason + " for " + d.toSeconds() + " s");
+          }
+        }).build(), plan);
+
+    HostFigures dead = report.hosts().get("dead.test");
+    assertThat(dead.count(Outcome.FAILED)).isEqualTo(10);
+    assertThat(dead.breakerOpens()).isEqualTo(BreakerSettings.DEFAULT_GIVE_UP_AFTER);
+    assertThat(report.problems()).hasSize(10).allSatisfy(p -> assertThat(p.detail())
+        .contains("breaker open: host given up after 3 openings in a row"));
+    assertThat(report.hosts().get("ok.test").count(Outcome.WARMED)).isEqualTo(10);
+    assertThat(events).containsExactly(
+        "opened dead.test", "paused dead.test: breaker open for 30 s",
+        "opened dead.test", "paused dead.test: breaker open for 30 s",
+        "opened dead.test",
+        "paused dead.test: breaker open: host given up after 3 openings in a row for 0 s");
+    // Open, 30 s, a failed probe, 30 s, a failed probe: about a minute, not ten.
+    assertThat(report.elapsed()).isLessThan(Duration.ofSeconds(70));
+    Instant lastSent = t.sent.stream().filter(s -> s.request().url().getHost().equals("dead.test"))
+        .map(FakeTransport.Sent::at).max(Instant::compareTo).orElseThrow();
+    assertThat(t.sent.stream().filter(s -> s.request().url().getHost().equals("dead.test"))
+        .filter(s -> s.at().isAfter(lastSent.minusSeconds(29)))).hasSize(1);
+  }
+
+  @Test
+  void giveUpAfterIsConfigurableAndZeroKeepsProbingUntilTheDeadline() {
+    transport.byDefault(Reply.fail(FakeTransport.connectRefused()));
+    BreakerSettings once = BreakerSettings.DEFAULTS.withGiveUpAfter(1);
+    WarmReport quick = run(warmer().breaker(once).build(), plan(12));
+    assertThat(quick.totals().breakerOpens()).isEqualTo(1);
+    assertThat(quick.totals().count(Outcome.FAILED)).isEqualTo(12);
+    assertThat(quick.elapsed()).isLessThan(Duration.ofSeconds(30));
+    assertThat(quick.stopReason()).isNull();
+
+    transport.sent.clear();
+    WarmReport never = run(warmer().breaker(BreakerSettings.DEFAULTS.withGiveUpAfter(0))
+        .deadline(Duration.ofMinutes(5)).build(), plan(12));
+    assertThat(never.totals().breakerOpens()).isGreaterThan(5);
+    assertThat(never.stopReason()).isEqualTo("deadline");
+    assertThat(never.problems()).noneSatisfy(p -> assertThat(p.detail()).contains("given up"));
+
+    assertThatThrownBy(() -> BreakerSettings.DEFAULTS.withGiveUpAfter(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("giveUpAfter");
+  }
+
+  @Test
+  void aBreakerThatClosesStartsCountingOpeningsAfresh() {
+    // 10 failures open it, a good probe closes it, 10 more failures open it again: with
+    // giveUpAfter 2 that is not two openings in a row, so the host is not given up.
+    List<Reply> script = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      script.add(Reply.fail(FakeTransport.connectRefused()));
+    }
+    script.add(status(200));
+    for (int i = 0; i < 10; i++) {
+      script.add(Reply.fail(FakeTransport.connectRefused()));
+    }
+    AtomicInteger calls = new AtomicInteger();
+    FakeTransport t = new FakeTransport(time) {
+      @Override
+      public synchronized java.util.concurrent.CompletableFuture<WarmResponse> send(WarmRequest r) {
+        int n = calls.getAndIncrement();
+        on(r.url().getPath(), n < script.size() ? script.get(n) : status(200));
+        return super.send(r);
+      }
+    };
+    WarmReport report = run(Warmer.builder().transport(t).scheduler(time).random(new Random(3))
+        .concurrency(1).retry(RetrySettings.NONE)
+        .breaker(new BreakerSettings(10, 10, 0.5, Duration.ofSeconds(30), 1, 100,
+            Duration.ZERO, 2)).build(), plan(40));
+    assertThat(report.totals().breakerOpens()).isEqualTo(2);
+    assertThat(report.problems()).noneSatisfy(p -> assertThat(p.detail()).contains("given up"));
+    assertThat(report.totals().count(Outcome.WARMED)).isEqualTo(20);
+  }
+
   @Test
   void requestBudgetStopsBeforeItIsExceeded() {
     List<String> paused = new ArrayList<>();

@@ -4,10 +4,13 @@ import dev.preheat.http.internal.Pins;
 import dev.preheat.http.internal.WarmExchange;
 import dev.preheat.key.HeaderValidation;
 import dev.preheat.spi.Transport;
+import dev.preheat.spi.TransportFactory;
+import dev.preheat.warm.Stage;
 import dev.preheat.warm.WarmRequest;
 import dev.preheat.warm.WarmResponse;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509TrustManager;
@@ -195,6 +199,80 @@ public final class OkHttpTransport implements Transport {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A {@link TransportFactory} for staged warming ({@link
+   * dev.preheat.warm.Warmer#start(dev.preheat.warm.WarmPlan, dev.preheat.warm.Stages,
+   * TransportFactory)}): a new transport per stage, built by {@code customizer} (timeouts, TLS,
+   * HTTP version, default concurrency, ...) and then given the stage's own settings, which
+   * replace the customizer's:
+   *
+   * <ul>
+   *   <li>a stage's {@linkplain Stage#concurrency() concurrency} sizes the pool ({@link
+   *       Builder#maxConcurrency}); without one the customizer's (or {@link
+   *       #DEFAULT_MAX_CONCURRENCY}) holds, so set it to at least the warmer's concurrency;
+   *   <li>a stage's {@linkplain Stage#connectTo() pinned address} pins ({@link
+   *       Builder#connectTo}) the host of the stage's {@linkplain Stage#target() target}, or of
+   *       {@code site} for a stage that warms the plan's own URLs.
+   * </ul>
+   *
+   * <pre>{@code
+   * TransportFactory transports = OkHttpTransport.factory(URI.create("https://www.example.com"),
+   *     b -> b.maxConcurrency(16).readTimeout(Duration.ofSeconds(30)));
+   * WarmReport report = warmer.start(plan, stages, transports).await();
+   * }</pre>
+   *
+   * @param site the site URL the stages retarget ({@link dev.preheat.warm.Stages#site()}): whose
+   *     host a stage without a target pins
+   * @param customizer sets up each stage's builder; called once per stage, on the engine's
+   *     thread, before the stage's own settings are applied
+   * @return a factory; each transport it opens is closed by the staged run when its stage ends
+   * @throws IllegalArgumentException if {@code site} has no host
+   */
+  public static TransportFactory factory(URI site, Consumer<? super Builder> customizer) {
+    Objects.requireNonNull(site, "site");
+    Objects.requireNonNull(customizer, "customizer");
+    String siteHost = site.getHost();
+    if (siteHost == null) {
+      throw new IllegalArgumentException("site must be an absolute URL with a host, such as"
+          + " https://www.example.com, but was '" + site + "'");
+    }
+    return new TransportFactory() {
+      @Override
+      public Transport open(Stage stage) {
+        Builder b = builder();
+        customizer.accept(b);
+        Integer concurrency = stage.concurrency();
+        if (concurrency != null) {
+          b.maxConcurrency = null;
+          b.maxConcurrency(concurrency);
+        }
+        String pinHost = stage.connectToHost();
+        if (pinHost != null) {
+          URI target = stage.target();
+          String host = target != null && target.getHost() != null ? target.getHost() : siteHost;
+          b.pins.remove(host);
+          b.connectTo(host, new InetSocketAddress(pinHost, stage.connectToPort()));
+        }
+        return b.build();
+      }
+
+      @Override
+      public String toString() {
+        return "OkHttpTransport.factory(" + site + ")";
+      }
+    };
+  }
+
+  /**
+   * {@link #factory(URI, Consumer)} with every transport default.
+   *
+   * @param site the site URL the stages retarget
+   * @return a factory opening one transport per stage
+   */
+  public static TransportFactory factory(URI site) {
+    return factory(site, b -> { });
   }
 
   /**

@@ -296,6 +296,45 @@ class OkHttpTransportTest {
   }
 
   @Test
+  void theStageFactoryPinsEachStagesHostAndSizesItsPoolFromTheStage() throws Exception {
+    transport.close();
+    String node = server.getSocketAddress().getAddress().getHostAddress();
+    dev.preheat.spi.TransportFactory factory = OkHttpTransport.factory(
+        URI.create("http://www.shop.invalid"),
+        b -> b.maxConcurrency(16).connectTo("www.shop.invalid",
+            new InetSocketAddress("127.0.0.1", 1)));
+    dev.preheat.warm.Stage shield = dev.preheat.warm.Stage.builder("shield")
+        .connectTo(node, server.getPort()).concurrency(2).build();
+    dev.preheat.warm.Stage eu = dev.preheat.warm.Stage.builder("eu")
+        .target(URI.create("http://eu.shop.invalid:81")).connectTo(node, server.getPort()).build();
+    server.enqueue(new MockResponse.Builder().body("shield").build());
+    server.enqueue(new MockResponse.Builder().body("eu").build());
+
+    // The stage's pin replaces the customizer's pin of the site host (port 1 would fail).
+    try (dev.preheat.spi.Transport t = factory.open(shield)) {
+      assertThat(((OkHttpTransport) t).maxConcurrency()).isEqualTo(2);
+      assertThat(await(t.send(WarmRequest.get(URI.create("http://www.shop.invalid/s"),
+          Map.of()))).status()).isEqualTo(200);
+    }
+    assertThat(taken().getHeaders().get("Host")).isEqualTo("www.shop.invalid");
+    // A stage with its own target pins that target's host; no concurrency: the customizer's.
+    try (dev.preheat.spi.Transport t = factory.open(eu)) {
+      assertThat(((OkHttpTransport) t).maxConcurrency()).isEqualTo(16);
+      assertThat(await(t.send(WarmRequest.get(URI.create("http://eu.shop.invalid:81/e"),
+          Map.of()))).status()).isEqualTo(200);
+    }
+    assertThat(taken().getHeaders().get("Host")).isEqualTo("eu.shop.invalid:81");
+    // Without a pin, the customizer's settings stand.
+    try (dev.preheat.spi.Transport t = factory.open(
+        dev.preheat.warm.Stage.builder("plain").build())) {
+      assertThat(t.toString()).contains("maxConcurrency=16")
+          .contains("www.shop.invalid=/127.0.0.1:1");
+    }
+    assertThatThrownBy(() -> OkHttpTransport.factory(URI.create("/relative")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("with a host");
+  }
+
+  @Test
   void unpinnedHostsStillResolveNormally() throws Exception {
     transport.close();
     transport = OkHttpTransport.builder()

@@ -48,29 +48,28 @@ class StagedNginxTest {
   final List<String> sent = Collections.synchronizedList(new ArrayList<>());
   final List<String> opened = Collections.synchronizedList(new ArrayList<>());
 
-  /** A pinned OkHttp transport per stage that records what it sends. */
-  final TransportFactory transports = stage -> {
-    opened.add(stage.name());
-    OkHttpTransport.Builder b = OkHttpTransport.builder().readTimeout(Duration.ofSeconds(10))
-        .maxConcurrency(stage.concurrency() == null ? 4 : stage.concurrency());
-    if (stage.connectToHost() != null) {
-      b.connectTo("www.shop.test", new InetSocketAddress(stage.connectToHost(),
-          stage.connectToPort()));
-    }
-    OkHttpTransport okhttp = b.build();
-    return new Transport() {
-      @Override
-      public CompletableFuture<WarmResponse> send(WarmRequest request) {
-        sent.add(stage.name() + " " + request.url().getPath());
-        return okhttp.send(request);
-      }
+  /** The public per-stage OkHttp factory (pins, concurrency), recording what each stage sends. */
+  final TransportFactory transports = recording(OkHttpTransport.factory(URI.create(SITE),
+      b -> b.readTimeout(Duration.ofSeconds(10)).maxConcurrency(4)));
 
-      @Override
-      public void close() {
-        okhttp.close();
-      }
+  TransportFactory recording(TransportFactory okhttpFactory) {
+    return stage -> {
+      opened.add(stage.name());
+      Transport okhttp = okhttpFactory.open(stage);
+      return new Transport() {
+        @Override
+        public CompletableFuture<WarmResponse> send(WarmRequest request) {
+          sent.add(stage.name() + " " + request.url().getPath());
+          return okhttp.send(request);
+        }
+
+        @Override
+        public void close() {
+          okhttp.close();
+        }
+      };
     };
-  };
+  }
 
   static WarmPlan plan(int pages) {
     WarmPlan.Builder plan = WarmPlan.builder().baseUrl(URI.create(SITE)).variant(GZIP);

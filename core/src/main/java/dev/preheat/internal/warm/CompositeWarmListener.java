@@ -1,7 +1,9 @@
 package dev.preheat.internal.warm;
 
+import dev.preheat.report.StageReport;
 import dev.preheat.report.WarmReport;
 import dev.preheat.spi.WarmListener;
+import dev.preheat.warm.Stage;
 import dev.preheat.warm.TargetResult;
 import dev.preheat.warm.WarmPlan;
 import dev.preheat.warm.WarmResponse;
@@ -89,5 +91,20 @@ public final class CompositeWarmListener implements WarmListener {
   @Override
   public String toString() {
     return "WarmListener.composite" + listeners;
+  }
+
+  @Override
+  public void stageStarted(Stage stage, int attempt, long targets) {
+    each("stageStarted", l -> l.stageStarted(stage, attempt, targets));
+  }
+
+  @Override
+  public void gateDecided(Stage stage, StageReport.GateDecision decision) {
+    each("gateDecided", l -> l.gateDecided(stage, decision));
+  }
+
+  @Override
+  public void stageFinished(StageReport report) {
+    each("stageFinished", l -> l.stageFinished(report));
   }
 }

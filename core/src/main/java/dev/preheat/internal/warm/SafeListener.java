@@ -1,7 +1,9 @@
 package dev.preheat.internal.warm;
 
+import dev.preheat.report.StageReport;
 import dev.preheat.report.WarmReport;
 import dev.preheat.spi.WarmListener;
+import dev.preheat.warm.Stage;
 import dev.preheat.warm.TargetResult;
 import dev.preheat.warm.WarmPlan;
 import dev.preheat.warm.WarmResponse;
@@ -132,6 +134,33 @@ public final class SafeListener implements WarmListener {
       delegate.breakerClosed(host);
     } catch (RuntimeException e) {
       log.failed(delegate, "breakerClosed", e);
+    }
+  }
+
+  @Override
+  public void stageStarted(Stage stage, int attempt, long targets) {
+    try {
+      delegate.stageStarted(stage, attempt, targets);
+    } catch (RuntimeException e) {
+      log.failed(delegate, "stageStarted", e);
+    }
+  }
+
+  @Override
+  public void gateDecided(Stage stage, StageReport.GateDecision decision) {
+    try {
+      delegate.gateDecided(stage, decision);
+    } catch (RuntimeException e) {
+      log.failed(delegate, "gateDecided", e);
+    }
+  }
+
+  @Override
+  public void stageFinished(StageReport report) {
+    try {
+      delegate.stageFinished(report);
+    } catch (RuntimeException e) {
+      log.failed(delegate, "stageFinished", e);
     }
   }
 }

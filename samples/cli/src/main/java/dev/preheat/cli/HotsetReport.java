@@ -106,12 +106,13 @@ final class HotsetReport {
       }
     }
     for (MalformedLine m : stats.samples()) {
-      line(out, "malformed line", m.source() + ":" + m.lineNumber() + ": " + m.reason());
+      line(out, "malformed line", m.source() + ":" + m.lineNumber() + ": "
+          + QueryValues.hashedIn(m.reason()));
     }
     if (listProblemCount > 0) {
       line(out, "list problems", fmt(listProblemCount));
       for (SourceProblem p : listProblems) {
-        line(out, "list problem", p.toString());
+        line(out, "list problem", QueryValues.hashedIn(p.toString()));
       }
     }
   }
@@ -157,7 +158,7 @@ final class HotsetReport {
         g.writeStartObject();
         g.writeStringField("source", m.source());
         g.writeNumberField("line", m.lineNumber());
-        g.writeStringField("reason", m.reason());
+        g.writeStringField("reason", QueryValues.hashedIn(m.reason()));
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -165,9 +166,9 @@ final class HotsetReport {
       g.writeArrayFieldStart("listProblemSamples");
       for (SourceProblem p : listProblems) {
         g.writeStartObject();
-        g.writeStringField("source", p.source());
+        g.writeStringField("source", QueryValues.hashedIn(p.source()));
         g.writeNumberField("line", p.line());
-        g.writeStringField("reason", p.message());
+        g.writeStringField("reason", QueryValues.hashedIn(p.message()));
         g.writeEndObject();
       }
       g.writeEndArray();

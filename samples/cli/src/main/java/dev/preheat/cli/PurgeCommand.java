@@ -50,7 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "Purges URLs and tags from caches in the order given (shield first), then re-warms the"
             + " purged URLs.",
         "Tokens come from the environment (FASTLY_API_TOKEN, CLOUDFLARE_API_TOKEN), never from"
-            + " the command line. Printed URLs hide query values (?q=***).",
+            + " the command line. Printed URLs show query values as keyed hashes (?q=~3fa9c2d1).",
         "Exit codes: 0 all purged and re-warmed, 3 some item was not, 2 bad usage."},
     sortOptions = false)
 final class PurgeCommand implements Callable<Integer> {
@@ -202,7 +202,8 @@ final class PurgeCommand implements Callable<Integer> {
         out.println("  ... " + (failed.size() - 100) + " more");
         break;
       }
-      out.println("  NOT WARM  " + redact(f.getKey().toString()) + "  " + f.getValue());
+      out.println("  NOT WARM  " + QueryValues.hashed(f.getKey().toString()) + "  "
+          + QueryValues.hashedIn(f.getValue()));
     }
     return ok && failed.isEmpty();
   }
@@ -222,25 +223,10 @@ final class PurgeCommand implements Callable<Integer> {
         break;
       }
       out.println("  " + i.status() + "  " + i.kind().name().toLowerCase(Locale.ROOT) + " "
-          + (i.kind() == PurgeResult.Kind.URL ? redact(i.value()) : i.value())
-          + (i.detail() == null ? "" : "  " + i.detail()));
+          + (i.kind() == PurgeResult.Kind.URL ? QueryValues.hashed(i.value()) : i.value())
+          + (i.detail() == null ? "" : "  " + QueryValues.hashedIn(i.detail())));
     }
     return failed == 0;
-  }
-
-  /** {@code url} with query values hidden ({@code ?q=***}), as every log line of preheat. */
-  static String redact(String url) {
-    int q = url.indexOf('?');
-    if (q < 0) {
-      return url;
-    }
-    StringBuilder b = new StringBuilder(url.substring(0, q + 1));
-    String[] pairs = url.substring(q + 1).split("&", -1);
-    for (int i = 0; i < pairs.length; i++) {
-      int eq = pairs[i].indexOf('=');
-      b.append(i == 0 ? "" : "&").append(eq < 0 ? pairs[i] : pairs[i].substring(0, eq + 1) + "***");
-    }
-    return b.toString();
   }
 
   private List<URI> readUrls() {

@@ -1,8 +1,6 @@
 package dev.preheat.cli;
 
 import dev.preheat.cli.Main.UsageError;
-import dev.preheat.http.OkHttpTransport;
-import dev.preheat.spi.TransportFactory;
 import dev.preheat.warm.Gate;
 import dev.preheat.warm.RegionBudget;
 import dev.preheat.warm.Stage;
@@ -19,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Parses {@code --stage}, {@code --gate}, {@code --gate-retry} and {@code --budget-pause-at}
- * into {@link Stages}, and opens a pinned {@link OkHttpTransport} per stage.
+ * into {@link Stages} (the CLI opens each stage's transport with {@link
+ * dev.preheat.http.OkHttpTransport#factory}).
  *
  * <p>{@code --stage NAME=URL[;connect-to=HOST:PORT][;rate=R][;concurrency=C][;canary=SHARE]
  * [;region=NAME][;requests-per-day=N][;bytes-per-day=SIZE][;gate=SPEC][;variant=HEADER: VALUE]...}:
@@ -225,21 +224,5 @@ final class StageOptions {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UsageError(where + ": " + e.getMessage());
     }
-  }
-
-  /**
-   * Opens an OkHttp transport per stage: a stage's pin applies to the host of its URL (its own
-   * target, else the base URL's host); its concurrency sizes the pool.
-   */
-  static TransportFactory transports(URI base, int defaultConcurrency) {
-    return stage -> {
-      int concurrency = stage.concurrency() == null ? defaultConcurrency : stage.concurrency();
-      OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(concurrency);
-      if (stage.connectToHost() != null) {
-        String host = stage.target() != null ? stage.target().getHost() : base.getHost();
-        tb.connectTo(host, new InetSocketAddress(stage.connectToHost(), stage.connectToPort()));
-      }
-      return tb.build();
-    };
   }
 }

@@ -3,7 +3,6 @@ package dev.preheat.cli;
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.hotset.HotsetEntry;
 import dev.preheat.http.OkHttpTransport;
-import dev.preheat.internal.warm.Redactor;
 import dev.preheat.report.AuditLog;
 import dev.preheat.report.ReportWriter;
 import dev.preheat.report.StageReport;
@@ -14,6 +13,7 @@ import dev.preheat.source.UrlListResult;
 import dev.preheat.spi.BudgetLedger;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.ValidatorStore;
+import dev.preheat.warm.BreakerSettings;
 import dev.preheat.warm.Stages;
 import dev.preheat.warm.VerifySettings;
 import dev.preheat.warm.WarmPlan;
@@ -122,6 +122,13 @@ final class WarmCommand implements Callable<Integer> {
   @Option(names = "--deadline", paramLabel = "DURATION",
       description = "Stop starting requests after DURATION (e.g. 15m); exit 4.")
   @Nullable String deadline;
+
+  @Option(names = "--breaker-give-up-after", paramLabel = "N",
+      description = "Give a host up when its breaker opened N times in a row (default "
+          + BreakerSettings.DEFAULT_GIVE_UP_AFTER + ": about a minute for a dead origin; 0 keeps"
+          + " probing every 30 s until --deadline): its remaining targets fail with 'breaker"
+          + " open'.")
+  @Nullable Integer breakerGiveUpAfter;
 
   @Option(names = "--validators", paramLabel = "FILE",
       description = "Validator store (JSON) kept across runs: later runs send If-None-Match / "
@@ -263,9 +270,9 @@ final class WarmCommand implements Callable<Integer> {
       if (checkpointStore != null) {
         wb.checkpoints(checkpointStore);
       }
-      int progressTotal = plan.targetCount() * (stageList == null ? 1 : stageList.stages().size());
-      WarmProgress progress = Terminal.stderrIsTerminal()
-          ? new WarmProgress(err, progressTotal) : null;
+      // A staged run's progress line shows the current stage against its own total.
+      WarmProgress progress = Terminal.stderrIsTerminal() ? new WarmProgress(err,
+          plan.targetCount(), stageList == null ? 0 : stageList.stages().size()) : null;
       List<dev.preheat.spi.WarmListener> listeners = new ArrayList<>();
       if (progress != null) {
         listeners.add(progress);
@@ -280,7 +287,8 @@ final class WarmCommand implements Callable<Integer> {
       WarmReport result;
       Warmer warmer = wb.build();
       WarmRun run = stageList == null ? warmer.start(plan)
-          : warmer.start(plan, stageList, StageOptions.transports(base, settings.concurrency()));
+          : warmer.start(plan, stageList,
+              OkHttpTransport.factory(base, b -> b.maxConcurrency(settings.concurrency())));
       // Ctrl-C or a plain kill: cancel the run, so every target still gets its outcome, the
       // validators learned so far are saved and the report is printed before the JVM exits.
       // Finished targets are checkpointed as they finish either way, so a restart resumes.
@@ -371,6 +379,10 @@ final class WarmCommand implements Callable<Integer> {
     }
     if (deadline != null) {
       w.deadline(option("--deadline", () -> Units.duration(deadline)));
+    }
+    if (breakerGiveUpAfter != null) {
+      int n = breakerGiveUpAfter;
+      option("--breaker-give-up-after", () -> w.breaker(BreakerSettings.DEFAULTS.withGiveUpAfter(n)));
     }
     if (slo != null) {
       Units.Slo s = option("--slo", () -> Units.slo(slo));
@@ -548,10 +560,9 @@ final class WarmCommand implements Callable<Integer> {
       new WarmPlan.Entry(new URI(absolute), weight, provenance, sizeHint);
     } catch (URISyntaxException | IllegalArgumentException e) {
       // Query values may hold tokens: even a rejected entry is shown with them hashed.
-      Redactor r = Redactor.QUERY_VALUES;
-      String why = String.valueOf(e.getMessage()).replace(absolute, r.redact(absolute))
-          .replace(url, r.redact(url));
-      rejected.add("'" + r.redact(url) + "' (" + provenance + "): " + why);
+      String why = String.valueOf(e.getMessage()).replace(absolute, QueryValues.hashed(absolute))
+          .replace(url, QueryValues.hashed(url));
+      rejected.add("'" + QueryValues.hashed(url) + "' (" + provenance + "): " + why);
       return false;
     }
     plan.entry(absolute, weight, provenance, sizeHint);
@@ -570,17 +581,9 @@ final class WarmCommand implements Callable<Integer> {
     }
   }
 
-  private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'([^']*)'");
-
-  /** {@code text} with query values hashed inside every quoted URL ({@code '/a?token=~3fa9c2d1'}). */
-  static String redactQuoted(String text) {
-    return QUOTED.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-        "'" + Redactor.QUERY_VALUES.redact(m.group(1)) + "'"));
-  }
-
   private static void reportProblems(List<SourceProblem> problems, long count, PrintWriter err) {
     for (SourceProblem p : problems.subList(0, Math.min(5, problems.size()))) {
-      err.println("preheat warm: skipped " + redactQuoted(p.toString()));
+      err.println("preheat warm: skipped " + QueryValues.hashedIn(p.toString()));
     }
     if (count > Math.min(5, problems.size())) {
       err.println("preheat warm: " + count + " input lines skipped in total");

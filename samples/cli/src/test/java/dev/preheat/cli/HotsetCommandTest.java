@@ -123,6 +123,20 @@ class HotsetCommandTest {
   }
 
   @Test
+  void inputProblemsShowQueryValuesHashedNeverInClear() throws IOException {
+    Path list = tmp.resolve("tokens.txt");
+    Files.writeString(list, "/ok\n/a b?token=secret1\nftp://files.test/y?token=secret2&page=2\n");
+    for (String output : List.of("text", "json")) {
+      Result r = run("hotset", "--log", SAMPLE.toString(), "--top", "3", "--output", output,
+          "--list", list.toString());
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out() + r.err()).doesNotContain("secret").contains("token=~")
+          .containsPattern("page=~[0-9a-f]{8}")
+          .contains("tokens.txt");
+    }
+  }
+
+  @Test
   void remoteSitemapIndexIsFetchedFromItsOwnHostOnly() throws IOException {
     try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
       server.setDispatcher(new mockwebserver3.Dispatcher() {

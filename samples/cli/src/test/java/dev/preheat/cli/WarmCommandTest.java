@@ -113,6 +113,37 @@ class WarmCommandTest {
   }
 
   @Test
+  void aDeadOriginIsGivenUpAfterTheBreakerOpensAndTheRunFailsFast() throws IOException {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      lines.add("/p" + i + "?token=secret" + i);
+    }
+    long started = System.nanoTime();
+    Result r = run("warm", "--urls", urls(lines.toArray(String[]::new)).toString(), "--base-url",
+        "http://127.0.0.1:" + port, "--checkpoint", "none", "--rate", "unlimited",
+        "--breaker-give-up-after", "1", "--report", "json");
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(3);
+    JsonNode report = new ObjectMapper().readTree(r.out());
+    assertThat(report.at("/totals/outcomes/FAILED").asLong()).isEqualTo(10);
+    assertThat(report.at("/totals/breakerOpens").asLong()).isEqualTo(1);
+    assertThat(report.at("/problems").findValuesAsText("detail"))
+        .allSatisfy(d -> assertThat(d).contains("breaker open: host given up"));
+    assertThat(r.out()).doesNotContain("secret");
+    // Generous: the give-up is immediate; a 30 s breaker wait would show here.
+    assertThat(seconds).isLessThan(25);
+    assertThat(run("warm", "--urls", urls("/a").toString(), "--base-url", base(),
+        "--breaker-give-up-after", "-1").err()).contains("--breaker-give-up-after: giveUpAfter"
+        + " must be >= 0");
+  }
+
+  @Test
   void warmRequestsIdentifyThemselvesAndCarryTheDefaultBrowserVariants() throws IOException {
     Result r = runWithDefaultVariants(new ByteArrayInputStream(new byte[0]),
         "warm", "--urls", urls("/a", "/b?x=1").toString(), "--base-url", base());
