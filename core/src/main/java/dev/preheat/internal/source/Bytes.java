@@ -106,6 +106,37 @@ final class Bytes {
     return -1;
   }
 
+  /**
+   * Index of the first byte in {@code b[from, to)} that cannot be inside a request target as the
+   * shortcut reads it: a space or control character (below 0x21), DEL, {@code "} or a backslash;
+   * -1 if there is none. Eight bytes per step.
+   */
+  static int indexOfTargetEnd(byte[] b, int from, int to) {
+    long quote = ONES * '"';
+    long backslash = ONES * '\\';
+    long del = ONES * 0x7f;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      // A byte below 0x21 borrows in (w - 0x21..); bytes >= 0x80 are excluded by ~w.
+      long low = (w - ONES * 0x21) & ~w;
+      long x = w ^ quote;
+      long y = w ^ backslash;
+      long z = w ^ del;
+      long t = (low | ((x - ONES) & ~x) | ((y - ONES) & ~y) | ((z - ONES) & ~z)) & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      int c = b[i] & 0xff;
+      if (c <= 0x20 || c == '"' || c == '\\' || c == 0x7f) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Reads eight bytes little-endian; {@code off + 8} must be within the array. */
   static long word(byte[] b, int off) {
     return (long) LONGS.get(b, off);

@@ -128,6 +128,7 @@ public final class LogScanner {
         for (Task t : tasks) {
           t.result = w.run(t, null);
         }
+        w.finish();
       } finally {
         w.close();
       }
@@ -242,6 +243,9 @@ public final class LogScanner {
             Task task = order.get(k);
             task.result = w.run(task, failure);
           }
+          if (failure.get() == null) {
+            w.finish();
+          }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
         } finally {
@@ -318,11 +322,17 @@ public final class LogScanner {
     int read(byte[] b, int off, int len) throws IOException;
   }
 
-  /** One worker's parser, caches and buffer; used by one thread. */
-  private final class Worker {
+  /**
+   * One worker's parser, caches and buffer; used by one thread. When its sink is an
+   * {@link AggregateSink}, lines of count 1 are counted in the target cache (one lookup per line)
+   * and the sums reach the sink when the cache fills and when the worker {@link #finish}es.
+   */
+  private final class Worker implements TargetCache.Drain {
     final LineParser parser = parsers.get();
     final ParsedLine line = new ParsedLine();
-    final TargetCache cache = new TargetCache(cacheEntries, cacheKeyBytes);
+    final @Nullable AggregateSink aggregate;
+    final int windows;
+    final TargetCache cache;
     final UserAgentFilter.@Nullable Memo agents = filter == null ? null : filter.newMemo();
     final byte[] buf = new byte[Math.max(READ_BUFFER_BYTES, maxLineLength + 2)];
     final TrafficSink sink;
@@ -336,6 +346,29 @@ public final class LogScanner {
     Worker(TrafficSink sink, boolean timestampsOnly) {
       this.sink = sink;
       this.timestampsOnly = timestampsOnly;
+      int w = !timestampsOnly && sink instanceof AggregateSink
+          ? Math.min(((AggregateSink) sink).windows(), AggregateSink.MAX_WINDOWS) : 0;
+      this.aggregate = w > 0 ? (AggregateSink) sink : null;
+      this.windows = w;
+      this.cache = w > 0
+          ? new TargetCache(cacheEntries, cacheKeyBytes, 2 * w, this)
+          : new TargetCache(cacheEntries, cacheKeyBytes);
+    }
+
+    /** Hands the counts still in the target cache to the sink; the worker's last act. */
+    void finish() {
+      cache.drainAll();
+    }
+
+    @Override
+    public void entry(Object url, long[] counts, int at) {
+      AggregateSink a = Objects.requireNonNull(aggregate);
+      for (int w = 0; w < windows; w++) {
+        long requests = counts[at + 2 * w];
+        if (requests != 0) {
+          a.add((String) url, w, requests, counts[at + 2 * w + 1]);
+        }
+      }
     }
 
     TaskResult run(Task task, @Nullable AtomicReference<@Nullable Throwable> failure)
@@ -510,6 +543,29 @@ public final class LogScanner {
       int to = pl.targetOff;
       int tl = pl.targetLen;
       int h = TargetCache.hash(t, to, tl);
+      AggregateSink a = aggregate;
+      if (a != null && pl.count == 1 && cache.cacheable(tl)) {
+        int entry = cache.find(t, to, tl, h);
+        if (entry < 0) {
+          Object canonical = canonicalize(t, to, tl);
+          entry = cache.add(t, to, tl, h, canonical,
+              canonical instanceof String && a.excluded((String) canonical));
+        }
+        Object url = cache.value(entry);
+        if (url instanceof TargetCache.Rejected) {
+          malformed(lineNo, "invalid URL: " + ((TargetCache.Rejected) url).reason, b, s, e);
+          return;
+        }
+        r.records++;
+        int w = a.admit(pl.method, pl.status, pl.epochMillis, cache.flag(entry));
+        if (w >= 0) {
+          long[] c = cache.counts;
+          int at = entry * windows * 2 + 2 * w;
+          c[at]++;
+          c[at + 1] += pl.bytes;
+        }
+        return;
+      }
       Object url = cache.get(t, to, tl, h);
       if (url == null) {
         url = canonicalize(t, to, tl);

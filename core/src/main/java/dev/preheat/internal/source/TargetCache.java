@@ -2,6 +2,7 @@ package dev.preheat.internal.source;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +16,18 @@ import org.jspecify.annotations.Nullable;
  * cache lines instead of being scattered over the heap as separate arrays. The cache is cleared
  * when it holds too many entries or key bytes, which bounds memory on any input; hot targets are
  * back after a few lines.
+ *
+ * <p>With {@code stride > 0} each entry also carries {@code stride} counters and an excluded flag,
+ * so the log scanner can count a line with this one lookup and hand the sums to its sink once per
+ * distinct target; the cache then passes its counts to its {@link Drain} before it clears itself.
  */
 final class TargetCache {
+
+  /** Receives the counts of every entry before the cache clears them. */
+  interface Drain {
+    /** Called once per entry with its value and counters {@code counts[at, at + stride)}. */
+    void entry(Object value, long[] counts, int at);
+  }
 
   /** The value stored for a target the canonicalizer rejected. */
   static final class Rejected {
@@ -46,8 +57,21 @@ final class TargetCache {
   private @Nullable Object[] values;
   private int size;
   private long clears;
+  private final int stride;
+  private final @Nullable Drain drain;
+  /** Counters of entry e at {@code [e * stride, (e + 1) * stride)}; empty without a drain. */
+  long[] counts;
+  private boolean[] flags;
 
   TargetCache(int maxEntries, long maxKeyBytes) {
+    this(maxEntries, maxKeyBytes, 0, null);
+  }
+
+  /**
+   * A cache whose entries carry {@code stride} counters each, handed to {@code drain} before the
+   * cache is cleared and by {@link #drainAll()}.
+   */
+  TargetCache(int maxEntries, long maxKeyBytes, int stride, @Nullable Drain drain) {
     this.maxEntries = Math.min(maxEntries, MAX_ENTRIES_LIMIT);
     this.maxKeyBytes = (int) Math.min(maxKeyBytes, Integer.MAX_VALUE - 16);
     int entries = Math.min(INITIAL_ENTRIES, this.maxEntries);
@@ -57,6 +81,10 @@ final class TargetCache {
     this.offsets = new int[entries];
     this.hashes = new int[entries];
     this.values = new Object[entries];
+    this.stride = stride;
+    this.drain = drain;
+    this.counts = new long[entries * stride];
+    this.flags = new boolean[stride == 0 ? 0 : entries];
   }
 
   private static int tableSize(int entries) {
@@ -110,12 +138,61 @@ final class TargetCache {
 
   /** Caches {@code value} for the target; the target must not be cached yet. */
   void put(byte[] b, int off, int len, int hash, Object value) {
-    if (len > MAX_KEY_LENGTH || len == 0 || len > maxKeyBytes) {
-      return;
+    add(b, off, len, hash, value, false);
+  }
+
+  /** Whether a target of {@code len} bytes can be cached at all. */
+  boolean cacheable(int len) {
+    return len <= MAX_KEY_LENGTH && len > 0 && len <= maxKeyBytes;
+  }
+
+  /**
+   * The entry of the target, or -1 when it is not cached; with counters, {@link #get} in one probe.
+   */
+  int find(byte[] b, int off, int len, int hash) {
+    long tag = tag(hash, len);
+    long[] t = table;
+    int i = hash & mask;
+    while (true) {
+      long m = t[i];
+      if (m == 0) {
+        return -1;
+      }
+      if ((m & ~ENTRY_MASK) == tag) {
+        int e = (int) (m & ENTRY_MASK);
+        int o = offsets[e];
+        if (Arrays.equals(slab, o, o + len, b, off, off + len)) {
+          return e;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** The value of entry {@code e}. */
+  Object value(int e) {
+    return values[e];
+  }
+
+  /** The flag given when entry {@code e} was added. */
+  boolean flag(int e) {
+    return flags[e];
+  }
+
+  /**
+   * Caches {@code value} (and {@code flag}, with counters) for the target, which must not be
+   * cached yet and must be {@link #cacheable}, and returns its entry with zeroed counters. A full
+   * cache is drained and cleared first.
+   */
+  int add(byte[] b, int off, int len, int hash, Object value, boolean flag) {
+    if (!cacheable(len)) {
+      return -1;
     }
     if (size >= maxEntries || slabUsed + len > maxKeyBytes) {
+      drainAll();
       Arrays.fill(table, 0);
       Arrays.fill(values, 0, size, null);
+      Arrays.fill(counts, 0, size * stride, 0);
       size = 0;
       slabUsed = 0;
       clears++;
@@ -131,8 +208,31 @@ final class TargetCache {
     offsets[e] = slabUsed;
     hashes[e] = hash;
     values[e] = value;
+    if (stride > 0) {
+      flags[e] = flag;
+    }
     slabUsed += len;
     insert(e, hash, len);
+    return e;
+  }
+
+  /** Hands every entry with a nonzero counter to the drain and zeroes the counters. */
+  void drainAll() {
+    if (drain == null) {
+      return;
+    }
+    long[] c = counts;
+    for (int e = 0; e < size; e++) {
+      int at = e * stride;
+      boolean any = false;
+      for (int k = at; k < at + stride; k++) {
+        any |= c[k] != 0;
+      }
+      if (any) {
+        drain.entry(Objects.requireNonNull(values[e]), c, at);
+        Arrays.fill(c, at, at + stride, 0);
+      }
+    }
   }
 
   private void insert(int e, int hash, int len) {
@@ -148,6 +248,10 @@ final class TargetCache {
     offsets = Arrays.copyOf(offsets, n);
     hashes = Arrays.copyOf(hashes, n);
     values = Arrays.copyOf(values, n);
+    if (stride > 0) {
+      counts = Arrays.copyOf(counts, n * stride);
+      flags = Arrays.copyOf(flags, n);
+    }
     if (tableSize(n) > table.length) {
       // Entry e's key ends where entry e + 1's begins; the last one ends at slabUsed.
       table = new long[tableSize(n)];
