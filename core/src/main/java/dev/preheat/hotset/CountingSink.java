@@ -44,6 +44,12 @@ final class CountingSink implements AggregateSink {
   private @Nullable String lastMethod;
   private boolean lastMethodAllowed;
 
+  /**
+   * Whether this sink has joined the pool: on its first reservation, so sinks that only filter
+   * (the log reader hands all its per-target sums to one sink) do not shrink the others' share.
+   */
+  private boolean registered;
+
   private long usedBytes;
   private long reservedBytes;
   /** Distinct URLs when the sink switched to bounded mode, 0 while exact. */
@@ -56,7 +62,6 @@ final class CountingSink implements AggregateSink {
   CountingSink(HotsetSelector config, MemoryPool pool) {
     this.config = config;
     this.pool = pool;
-    pool.register();
     this.windows = config.windowCount;
     this.windowed = config.windowLength != null;
     this.windowEnd = windowed ? config.windowEnd.toEpochMilli() : 0;
@@ -188,6 +193,7 @@ final class CountingSink implements AggregateSink {
   private int addExact(CountTable table, String url, int h, int window, long count, long bytes) {
     long cost = 2L * url.length() + perEntryOverhead;
     if (usedBytes + cost > reservedBytes) {
+      register();
       long grant = pool.reserve(usedBytes + cost - reservedBytes, reservedBytes);
       if (grant == 0) {
         switchToBounded();
@@ -228,7 +234,15 @@ final class CountingSink implements AggregateSink {
     }
   }
 
+  private void register() {
+    if (!registered) {
+      registered = true;
+      pool.register();
+    }
+  }
+
   private void switchToBounded() {
+    register();
     CountTable counts = exact;
     switchedAtDistinct = counts.size;
     // a sink holding more than today's fair share (others registered later) shrinks to it

@@ -128,7 +128,7 @@ public final class LogScanner {
         for (Task t : tasks) {
           t.result = w.run(t, null);
         }
-        w.finish();
+        w.finish(w.aggregate);
       } finally {
         w.close();
       }
@@ -234,17 +234,16 @@ public final class LogScanner {
     AtomicInteger next = new AtomicInteger();
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
+    List<Worker> workers = new ArrayList<>();
     for (int i = 0; i < sinks.size(); i++) {
       Worker w = new Worker(sinks.get(i), false);
+      workers.add(w);
       Thread t = new Thread(() -> {
         try {
           int k;
           while (failure.get() == null && (k = next.getAndIncrement()) < order.size()) {
             Task task = order.get(k);
             task.result = w.run(task, failure);
-          }
-          if (failure.get() == null) {
-            w.finish();
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
@@ -270,6 +269,15 @@ public final class LogScanner {
         }
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while reading access logs");
+      }
+    }
+    if (failure.get() == null) {
+      // Every worker's remaining sums go to the first worker's sink, here in the calling thread
+      // (after join, so it sees the workers' writes): the URLs then sit in one count table,
+      // counted against the memory budget once instead of once per worker.
+      Worker first = workers.get(0);
+      for (Worker w : workers) {
+        w.finish(first.aggregate != null && first.windows == w.windows ? first.aggregate : w.aggregate);
       }
     }
     Throwable e = failure.get();
@@ -331,6 +339,8 @@ public final class LogScanner {
     final LineParser parser = parsers.get();
     final ParsedLine line = new ParsedLine();
     final @Nullable AggregateSink aggregate;
+    /** Where drained sums go: {@link #aggregate} until {@link #finish}. */
+    @Nullable AggregateSink drainTo;
     final int windows;
     final TargetCache cache;
     final UserAgentFilter.@Nullable Memo agents = filter == null ? null : filter.newMemo();
@@ -349,20 +359,25 @@ public final class LogScanner {
       int w = !timestampsOnly && sink instanceof AggregateSink
           ? Math.min(((AggregateSink) sink).windows(), AggregateSink.MAX_WINDOWS) : 0;
       this.aggregate = w > 0 ? (AggregateSink) sink : null;
+      this.drainTo = aggregate;
       this.windows = w;
       this.cache = w > 0
           ? new TargetCache(cacheEntries, cacheKeyBytes, 2 * w, this)
           : new TargetCache(cacheEntries, cacheKeyBytes);
     }
 
-    /** Hands the counts still in the target cache to the sink; the worker's last act. */
-    void finish() {
+    /**
+     * Hands the counts still in the target cache to {@code target} (this worker's sink, or
+     * another worker's once all workers are done); the worker's last act.
+     */
+    void finish(@Nullable AggregateSink target) {
+      drainTo = target;
       cache.drainAll();
     }
 
     @Override
     public void entry(Object url, long[] counts, int at) {
-      AggregateSink a = Objects.requireNonNull(aggregate);
+      AggregateSink a = Objects.requireNonNull(drainTo);
       for (int w = 0; w < windows; w++) {
         long requests = counts[at + 2 * w];
         if (requests != 0) {
