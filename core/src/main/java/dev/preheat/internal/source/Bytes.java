@@ -106,6 +106,50 @@ final class Bytes {
     return -1;
   }
 
+  /** Index of the first {@code c} or newline in {@code b[from, to)}, or -1; eight bytes per step. */
+  static int indexOfOrNewline(byte[] b, int from, int to, byte c) {
+    long pattern = ONES * (c & 0xff);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      long x = w ^ pattern;
+      long y = w ^ NEWLINES;
+      long t = ((x - ONES) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS);
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c || b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Index of the first {@code c1}, {@code c2} or newline in {@code b[from, to)}, or -1. */
+  static int indexOfEitherOrNewline(byte[] b, int from, int to, byte c1, byte c2) {
+    long p1 = ONES * (c1 & 0xff);
+    long p2 = ONES * (c2 & 0xff);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      long x = w ^ p1;
+      long y = w ^ p2;
+      long z = w ^ NEWLINES;
+      long t = ((x - ONES) & ~x) | ((y - ONES) & ~y) | ((z - ONES) & ~z);
+      if ((t & HIGHS) != 0) {
+        return i + (Long.numberOfTrailingZeros(t & HIGHS) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c1 || b[i] == c2 || b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /**
    * Index of the first byte in {@code b[from, to)} that cannot be inside a request target as the
    * shortcut reads it: a space or control character (below 0x21), DEL, {@code "} or a backslash;

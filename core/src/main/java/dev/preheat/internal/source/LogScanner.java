@@ -238,12 +238,17 @@ public final class LogScanner {
     for (int i = 0; i < sinks.size(); i++) {
       Worker w = new Worker(sinks.get(i), false);
       workers.add(w);
+      boolean drainsItself = i == 0;
       Thread t = new Thread(() -> {
         try {
           int k;
           while (failure.get() == null && (k = next.getAndIncrement()) < order.size()) {
             Task task = order.get(k);
             task.result = w.run(task, failure);
+          }
+          if (drainsItself && failure.get() == null) {
+            // The first worker drains into its own sink while the others may still be reading.
+            w.finish(w.aggregate);
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
@@ -272,11 +277,11 @@ public final class LogScanner {
       }
     }
     if (failure.get() == null) {
-      // Every worker's remaining sums go to the first worker's sink, here in the calling thread
-      // (after join, so it sees the workers' writes): the URLs then sit in one count table,
-      // counted against the memory budget once instead of once per worker.
+      // The other workers' remaining sums go to the first worker's sink, here in the calling
+      // thread (after join, so it sees the workers' writes): the URLs then sit in one count
+      // table, counted against the memory budget once instead of once per worker.
       Worker first = workers.get(0);
-      for (Worker w : workers) {
+      for (Worker w : workers.subList(1, workers.size())) {
         w.finish(first.aggregate != null && first.windows == w.windows ? first.aggregate : w.aggregate);
       }
     }
@@ -455,7 +460,26 @@ public final class LogScanner {
       int from = 0;
       boolean eof = false;
       boolean skipping = skipFirst;
+      PatternLineParser through = parser instanceof PatternLineParser && !timestampsOnly
+          ? (PatternLineParser) parser : null;
       while (true) {
+        if (through != null && from == p && !skipping && (!firstChunk || result.lines > 0)) {
+          // Parse the line and find its end in one pass; a line it cannot read goes the long way.
+          ParsedLine pl = line;
+          pl.reset();
+          int end1 = through.parseThroughNewline(b, p, len, pl);
+          if (end1 >= 0 && end1 - p <= maxLineLength) {
+            TaskResult r = result;
+            long lineNo = ++r.lines;
+            record(b, p, end1 > p && b[end1 - 1] == '\r' ? end1 - 1 : end1, lineNo);
+            p = end1 + 1;
+            from = p;
+            if (base + p >= end) {
+              return;
+            }
+            continue;
+          }
+        }
         int nl = Bytes.indexOfNewline(b, from, len);
         if (nl >= 0) {
           if (skipping) {
@@ -548,6 +572,13 @@ public final class LogScanner {
         r.latest = Math.max(r.latest, pl.epochMillis);
         return;
       }
+      record(b, s, e, lineNo);
+    }
+
+    /** Filters, canonicalizes and counts (or hands on) the record parsed into {@link #line}. */
+    private void record(byte[] b, int s, int e, long lineNo) {
+      TaskResult r = result;
+      ParsedLine pl = line;
       byte[] ua = pl.userAgent;
       UserAgentFilter.Memo memo = agents;
       if (memo != null && ua != null && memo.matches(ua, pl.userAgentOff, pl.userAgentLen)) {

@@ -231,11 +231,32 @@ public final class PatternLineParser implements LineParser {
 
   @Override
   public int parse(byte[] b, int off, int end, boolean firstLineOfFile, ParsedLine out) {
-    if (shape != 0 && shortcut(b, off, end, out) == LineParser.RECORD) {
+    if (shape != 0 && shortcut(b, off, end, out) >= 0) {
       return LineParser.RECORD;
     }
     out.reset();
     return general(b, off, end, out);
+  }
+
+  /**
+   * For the combined format: parses the line that starts at {@code off} and ends at the first
+   * newline in {@code b[off, limit)}, without looking for that newline first (the fields are
+   * read up to the user agent's closing quote, which is usually right before it).
+   *
+   * @return the index of the line's newline if the line is a record (then {@code out} holds it
+   *     exactly as {@link #parse} would fill it for the line without its terminator, less a
+   *     trailing CR); -1 if {@link #parse} must read the line (not the usual shape, or its newline
+   *     is not within {@code limit}), and {@code out} must be reset
+   */
+  public int parseThroughNewline(byte[] b, int off, int limit, ParsedLine out) {
+    if (shape != SHAPE_COMBINED) {
+      return -1;
+    }
+    int after = shortcut(b, off, limit, out);
+    if (after < 0) {
+      return -1;
+    }
+    return after < limit && b[after] == '\n' ? after : Bytes.indexOfNewline(b, after, limit);
   }
 
   /**
@@ -245,19 +266,25 @@ public final class PatternLineParser implements LineParser {
    * user name with {@code [}, an odd protocol, anything malformed), so that {@link #general}
    * reads the line and decides. It accepts exactly the lines {@code general} reads the same way;
    * {@code PatternLineParserShortcutTest} compares the two on generated and real lines.
+   *
+   * <p>No field it reads may contain a newline, so {@code end} may also lie beyond the line's
+   * end (see {@link #parseThroughNewline}).
+   *
+   * @return the index after the last field read (the user agent's closing quote for combined,
+   *     {@code end} for common), or {@link #GENERAL}
    */
   private int shortcut(byte[] b, int off, int end, ParsedLine out) {
     // $remote_addr SP $remote_ident SP $remote_user " [": the user runs to the first " [".
-    int addrEnd = Bytes.indexOf(b, off, end, (byte) ' ');
-    if (addrEnd < 0) {
+    int addrEnd = Bytes.indexOfOrNewline(b, off, end, (byte) ' ');
+    if (addrEnd < 0 || b[addrEnd] != ' ') {
       return GENERAL;
     }
-    int identEnd = Bytes.indexOf(b, addrEnd + 1, end, (byte) ' ');
-    if (identEnd < 0) {
+    int identEnd = Bytes.indexOfOrNewline(b, addrEnd + 1, end, (byte) ' ');
+    if (identEnd < 0 || b[identEnd] != ' ') {
       return GENERAL;
     }
-    int bracket = Bytes.indexOf(b, identEnd + 1, end, (byte) '[');
-    if (bracket < identEnd + 2 || b[bracket - 1] != ' ') {
+    int bracket = Bytes.indexOfOrNewline(b, identEnd + 1, end, (byte) '[');
+    if (bracket < identEnd + 2 || b[bracket] != '[' || b[bracket - 1] != ' ') {
       return GENERAL;
     }
     // [$time_local] "  : a valid time has no ']', so the first '] "' follows its 26 bytes.
@@ -313,6 +340,7 @@ public final class PatternLineParser implements LineParser {
     int size = status + 4;
     long bytes;
     int sizeEnd;
+    int after = end;
     if (shape == SHAPE_COMMON) {
       // $body_bytes_sent is the last variable: it runs to the end of the line.
       sizeEnd = end;
@@ -337,24 +365,26 @@ public final class PatternLineParser implements LineParser {
     if (shape == SHAPE_COMBINED) {
       // "$http_referer" "$http_user_agent": quoted, no escapes on this path.
       int referer = sizeEnd + 2;
-      int refererEnd = Bytes.indexOfEither(b, referer, end, (byte) '"', (byte) '\\');
+      int refererEnd =
+          Bytes.indexOfEitherOrNewline(b, referer, end, (byte) '"', (byte) '\\');
       if (refererEnd < 0 || refererEnd + 3 > end || b[refererEnd] != '"'
           || b[refererEnd + 1] != ' ' || b[refererEnd + 2] != '"') {
         return GENERAL;
       }
       int agent = refererEnd + 3;
-      int agentEnd = Bytes.indexOfEither(b, agent, end, (byte) '"', (byte) '\\');
+      int agentEnd = Bytes.indexOfEitherOrNewline(b, agent, end, (byte) '"', (byte) '\\');
       if (agentEnd < 0 || b[agentEnd] != '"') {
         return GENERAL;
       }
       out.userAgent(b, agent, agentEnd - agent);
+      after = agentEnd + 1;
     }
     out.method = method;
     out.target(b, target, targetEnd - target);
     out.status = code;
     out.bytes = bytes;
     out.epochMillis = millis;
-    return LineParser.RECORD;
+    return after;
   }
 
   private int general(byte[] b, int off, int end, ParsedLine out) {

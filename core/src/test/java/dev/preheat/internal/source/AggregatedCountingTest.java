@@ -25,11 +25,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Counting per raw target in the scanner (the hotset tally's sinks) against the record-by-record
- * path (a plain sink, then {@link HotsetSelector#select(Iterable)}): same hotset, same filter
- * counts, same read statistics, with tiny target caches that fill and drain all the time, many
- * chunks and workers, windows with sustain, bytes weighting, exclusions, crawlers, malformed lines
- * and URLs the canonicalizer rejects.
+ * The fast path (the combined shortcut parsing through to the newline, and counting per raw target
+ * in the scanner for the hotset tally's sinks) against the slow one (the general matcher, a plain
+ * sink, then {@link HotsetSelector#select(Iterable)}): same hotset, same filter counts, same read
+ * statistics and malformed samples, with tiny target caches that fill and drain all the time, many
+ * chunks and workers, windows with sustain, bytes weighting, exclusions, crawlers, truncated and
+ * oversized lines, CRLF, and URLs the canonicalizer rejects.
  */
 class AggregatedCountingTest {
 
@@ -61,10 +62,14 @@ class AggregatedCountingTest {
           + methods[random.nextInt(methods.length)] + " " + target + " HTTP/1.1\" "
           + statuses[random.nextInt(statuses.length)] + " " + random.nextInt(100_000)
           + " \"-\" \"" + agent + "\"";
-      switch (random.nextInt(50)) {
+      switch (random.nextInt(40)) {
         case 0 -> line = line.substring(0, random.nextInt(line.length())); // truncated
         case 1 -> line = line.replace("HTTP/1.1\"", "HTTP/1.1\\\" x\""); // escaped quote
         case 2 -> line = line + "\r";
+        case 3 -> line = line.replace("(X11)", "(X11) " + "x".repeat(300)); // oversized
+        case 4 -> line = line.replace("\"-\"", "\"a\rb\""); // CR inside the referer
+        case 5 -> line = line + " \"trailing field\"";
+        case 6 -> line = line.substring(0, line.length() - 1); // no closing quote
         default -> { }
       }
       sb.append(line).append('\n');
@@ -74,10 +79,13 @@ class AggregatedCountingTest {
     return log;
   }
 
-  private static LogScanner scanner(int cacheEntries, long cacheKeyBytes, long chunkBytes) {
+  private static LogScanner scanner(boolean fast, int cacheEntries, long cacheKeyBytes,
+      long chunkBytes) {
     PatternLineParser parser = PatternLineParser.compile(PatternLineParser.COMBINED, true);
-    return new LogScanner(parser::copy, new UserAgentFilter(List.of("bot", "Preheat/")),
-        UrlCanonicalizer.defaults(), 64 * 1024, 5, chunkBytes, cacheEntries, cacheKeyBytes);
+    PatternLineParser general = parser.withoutShortcut();
+    return new LogScanner(fast ? parser::copy : general::copy,
+        new UserAgentFilter(List.of("bot", "Preheat/")), UrlCanonicalizer.defaults(), 300, 50,
+        chunkBytes, cacheEntries, cacheKeyBytes);
   }
 
   @ParameterizedTest
@@ -87,6 +95,7 @@ class AggregatedCountingTest {
     "16, 512, 4096, 3, true, REQUESTS",
     "7, 100000, 100000, 2, true, BYTES",
     "131072, 8388608, 8388608, 1, false, BYTES",
+    "16, 512, 4096, 1, true, BYTES",
     "131072, 8388608, 2048, 4, true, REQUESTS",
   })
   void sameHotsetAndStatisticsAsRecordByRecord(int cacheEntries, long keyBytes, long chunkBytes,
@@ -102,18 +111,22 @@ class AggregatedCountingTest {
     };
 
     HotsetSelector.Tally tally = config.get().build().newTally();
-    ScanResult aggregated = scanner(cacheEntries, keyBytes, chunkBytes)
+    ScanResult aggregated = scanner(true, cacheEntries, keyBytes, chunkBytes)
         .scan(List.of(log), workers, tally::newSink);
     Hotset fast = tally.select(List.of());
 
     List<TrafficRecord> records = new ArrayList<>();
-    ScanResult oneByOne = scanner(cacheEntries, keyBytes, chunkBytes)
+    ScanResult oneByOne = scanner(false, cacheEntries, keyBytes, chunkBytes)
         .scan(List.of(log), 1, () -> records::add);
     Hotset reference = config.get().build().select(records);
 
     assertThat(aggregated.lines()).isEqualTo(oneByOne.lines()).isEqualTo(30_000);
     assertThat(aggregated.records()).isEqualTo(oneByOne.records());
     assertThat(aggregated.malformed()).isEqualTo(oneByOne.malformed()).isGreaterThan(100);
+    assertThat(aggregated.oversized()).isEqualTo(oneByOne.oversized()).isGreaterThan(100);
+    if (workers == 1) {
+      assertThat(aggregated.samples()).isEqualTo(oneByOne.samples());
+    }
     assertThat(aggregated.filtered()).isEqualTo(oneByOne.filtered()).isGreaterThan(100);
     assertThat(fast.countingMode()).isEqualTo(reference.countingMode());
     assertThat(fast.recordsSeen()).isEqualTo(reference.recordsSeen());
