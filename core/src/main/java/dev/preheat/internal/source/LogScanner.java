@@ -597,18 +597,20 @@ public final class LogScanner {
           entry = cache.add(t, to, tl, h, canonical,
               canonical instanceof String && a.excluded((String) canonical));
         }
-        Object url = cache.value(entry);
-        if (url instanceof TargetCache.Rejected) {
-          malformed(lineNo, "invalid URL: " + ((TargetCache.Rejected) url).reason, b, s, e);
+        long[] rec = cache.records;
+        int at = entry * cache.stride();
+        long flags = rec[at];
+        if ((flags & TargetCache.REJECTED) != 0) {
+          malformed(lineNo, "invalid URL: " + ((TargetCache.Rejected) cache.value(entry)).reason,
+              b, s, e);
           return;
         }
         r.records++;
-        int w = a.admit(pl.method, pl.status, pl.epochMillis, cache.flag(entry));
+        int w = a.admit(pl.method, pl.status, pl.epochMillis, (flags & TargetCache.FLAGGED) != 0);
         if (w >= 0) {
-          long[] c = cache.counts;
-          int at = entry * windows * 2 + 2 * w;
-          c[at]++;
-          c[at + 1] += pl.bytes;
+          at += 1 + 2 * w;
+          rec[at]++;
+          rec[at + 1] += pl.bytes;
         }
         return;
       }

@@ -17,15 +17,17 @@ import org.jspecify.annotations.Nullable;
  * when it holds too many entries or key bytes, which bounds memory on any input; hot targets are
  * back after a few lines.
  *
- * <p>With {@code stride > 0} each entry also carries {@code stride} counters and an excluded flag,
- * so the log scanner can count a line with this one lookup and hand the sums to its sink once per
- * distinct target; the cache then passes its counts to its {@link Drain} before it clears itself.
+ * <p>With {@code counters > 0} each entry also carries that many counters and two flags (rejected,
+ * excluded), so the log scanner can count a line with this one lookup and hand the sums to its
+ * sink once per distinct target; the cache then passes its counts to its {@link Drain} before it
+ * clears itself. An entry's key offset, flags and counters sit side by side in one {@code long[]}
+ * record, so a line touches three cache lines (slot, record, key bytes), not one per array.
  */
 final class TargetCache {
 
   /** Receives the counts of every entry before the cache clears them. */
   interface Drain {
-    /** Called once per entry with its value and counters {@code counts[at, at + stride)}. */
+    /** Called once per entry with its value and counters {@code counts[at, at + counters)}. */
     void entry(Object value, long[] counts, int at);
   }
 
@@ -38,6 +40,12 @@ final class TargetCache {
     }
   }
 
+  /** Flag of an entry whose value is {@link Rejected}. */
+  static final long REJECTED = 1L << 32;
+
+  /** Flag given to {@link #add} by the caller (the sink excludes the URL). */
+  static final long FLAGGED = 1L << 33;
+
   /** Longer targets are not cached (the length must fit the slot's 16 bits). */
   static final int MAX_KEY_LENGTH = 0xFFFF;
 
@@ -45,46 +53,46 @@ final class TargetCache {
   private static final int INITIAL_ENTRIES = 1 << 10;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final long ENTRY_MASK = 0xFFFFFFL;
+  private static final long OFFSET_MASK = 0xFFFFFFFFL;
 
   private final int maxEntries;
   private final int maxKeyBytes;
+  /** Longs per entry record: the key offset with the flags, then the counters. */
+  private final int stride;
+  private final int counters;
+  private final @Nullable Drain drain;
   private long[] table;
   private int mask;
   private byte[] slab;
   private int slabUsed;
-  private int[] offsets;
+  /** Entry e's record at {@code [e * stride, (e + 1) * stride)}. */
+  long[] records;
   private int[] hashes;
   private @Nullable Object[] values;
   private int size;
   private long clears;
-  private final int stride;
-  private final @Nullable Drain drain;
-  /** Counters of entry e at {@code [e * stride, (e + 1) * stride)}; empty without a drain. */
-  long[] counts;
-  private boolean[] flags;
 
   TargetCache(int maxEntries, long maxKeyBytes) {
     this(maxEntries, maxKeyBytes, 0, null);
   }
 
   /**
-   * A cache whose entries carry {@code stride} counters each, handed to {@code drain} before the
-   * cache is cleared and by {@link #drainAll()}.
+   * A cache whose entries carry {@code counters} counters each, handed to {@code drain} before
+   * the cache is cleared and by {@link #drainAll()}.
    */
-  TargetCache(int maxEntries, long maxKeyBytes, int stride, @Nullable Drain drain) {
+  TargetCache(int maxEntries, long maxKeyBytes, int counters, @Nullable Drain drain) {
     this.maxEntries = Math.min(maxEntries, MAX_ENTRIES_LIMIT);
     this.maxKeyBytes = (int) Math.min(maxKeyBytes, Integer.MAX_VALUE - 16);
+    this.counters = counters;
+    this.stride = 1 + counters;
+    this.drain = drain;
     int entries = Math.min(INITIAL_ENTRIES, this.maxEntries);
     this.table = new long[tableSize(entries)];
     this.mask = table.length - 1;
     this.slab = new byte[Math.min(this.maxKeyBytes, entries * 64)];
-    this.offsets = new int[entries];
+    this.records = new long[entries * stride];
     this.hashes = new int[entries];
     this.values = new Object[entries];
-    this.stride = stride;
-    this.drain = drain;
-    this.counts = new long[entries * stride];
-    this.flags = new boolean[stride == 0 ? 0 : entries];
   }
 
   private static int tableSize(int entries) {
@@ -114,26 +122,11 @@ final class TargetCache {
 
   /** The cached canonical URL or {@link Rejected}, or null when the target is not cached. */
   @Nullable Object get(byte[] b, int off, int len, int hash) {
-    if (len > MAX_KEY_LENGTH || len == 0) {
+    if (!cacheable(len)) {
       return null;
     }
-    long tag = tag(hash, len);
-    long[] t = table;
-    int i = hash & mask;
-    while (true) {
-      long m = t[i];
-      if (m == 0) {
-        return null;
-      }
-      if ((m & ~ENTRY_MASK) == tag) {
-        int e = (int) (m & ENTRY_MASK);
-        int o = offsets[e];
-        if (Arrays.equals(slab, o, o + len, b, off, off + len)) {
-          return values[e];
-        }
-      }
-      i = (i + 1) & mask;
-    }
+    int e = find(b, off, len, hash);
+    return e < 0 ? null : values[e];
   }
 
   /** Caches {@code value} for the target; the target must not be cached yet. */
@@ -147,7 +140,9 @@ final class TargetCache {
   }
 
   /**
-   * The entry of the target, or -1 when it is not cached; with counters, {@link #get} in one probe.
+   * The entry of the target, or -1 when it is not cached. Its record starts at
+   * {@code entry * stride()}: the flags ({@link #REJECTED}, {@link #FLAGGED}) in the first long,
+   * then the counters.
    */
   int find(byte[] b, int off, int len, int hash) {
     long tag = tag(hash, len);
@@ -160,7 +155,7 @@ final class TargetCache {
       }
       if ((m & ~ENTRY_MASK) == tag) {
         int e = (int) (m & ENTRY_MASK);
-        int o = offsets[e];
+        int o = (int) records[e * stride];
         if (Arrays.equals(slab, o, o + len, b, off, off + len)) {
           return e;
         }
@@ -169,20 +164,20 @@ final class TargetCache {
     }
   }
 
-  /** The value of entry {@code e}. */
-  Object value(int e) {
-    return values[e];
+  /** Longs per entry record. */
+  int stride() {
+    return stride;
   }
 
-  /** The flag given when entry {@code e} was added. */
-  boolean flag(int e) {
-    return flags[e];
+  /** The value of entry {@code e}. */
+  Object value(int e) {
+    return Objects.requireNonNull(values[e]);
   }
 
   /**
-   * Caches {@code value} (and {@code flag}, with counters) for the target, which must not be
-   * cached yet and must be {@link #cacheable}, and returns its entry with zeroed counters. A full
-   * cache is drained and cleared first.
+   * Caches {@code value} (and {@code flag}) for the target, which must not be cached yet and
+   * must be {@link #cacheable}, and returns its entry with zeroed counters. A full cache is
+   * drained and cleared first.
    */
   int add(byte[] b, int off, int len, int hash, Object value, boolean flag) {
     if (!cacheable(len)) {
@@ -192,12 +187,12 @@ final class TargetCache {
       drainAll();
       Arrays.fill(table, 0);
       Arrays.fill(values, 0, size, null);
-      Arrays.fill(counts, 0, size * stride, 0);
+      Arrays.fill(records, 0, size * stride, 0);
       size = 0;
       slabUsed = 0;
       clears++;
     }
-    if (size == offsets.length) {
+    if (size == hashes.length) {
       growEntries();
     }
     if (slabUsed + len > slab.length) {
@@ -205,12 +200,10 @@ final class TargetCache {
     }
     System.arraycopy(b, off, slab, slabUsed, len);
     int e = size++;
-    offsets[e] = slabUsed;
+    long flags = (value instanceof Rejected ? REJECTED : 0) | (flag ? FLAGGED : 0);
+    records[e * stride] = slabUsed | flags;
     hashes[e] = hash;
     values[e] = value;
-    if (stride > 0) {
-      flags[e] = flag;
-    }
     slabUsed += len;
     insert(e, hash, len);
     return e;
@@ -221,16 +214,16 @@ final class TargetCache {
     if (drain == null) {
       return;
     }
-    long[] c = counts;
+    long[] r = records;
     for (int e = 0; e < size; e++) {
-      int at = e * stride;
+      int at = e * stride + 1;
       boolean any = false;
-      for (int k = at; k < at + stride; k++) {
-        any |= c[k] != 0;
+      for (int k = at; k < at + counters; k++) {
+        any |= r[k] != 0;
       }
       if (any) {
-        drain.entry(Objects.requireNonNull(values[e]), c, at);
-        Arrays.fill(c, at, at + stride, 0);
+        drain.entry(Objects.requireNonNull(values[e]), r, at);
+        Arrays.fill(r, at, at + counters, 0);
       }
     }
   }
@@ -244,23 +237,23 @@ final class TargetCache {
   }
 
   private void growEntries() {
-    int n = Math.min(maxEntries, offsets.length * 2);
-    offsets = Arrays.copyOf(offsets, n);
+    int n = Math.min(maxEntries, hashes.length * 2);
+    records = Arrays.copyOf(records, n * stride);
     hashes = Arrays.copyOf(hashes, n);
     values = Arrays.copyOf(values, n);
-    if (stride > 0) {
-      counts = Arrays.copyOf(counts, n * stride);
-      flags = Arrays.copyOf(flags, n);
-    }
     if (tableSize(n) > table.length) {
       // Entry e's key ends where entry e + 1's begins; the last one ends at slabUsed.
       table = new long[tableSize(n)];
       mask = table.length - 1;
       for (int e = 0; e < size; e++) {
-        int end = e + 1 < size ? offsets[e + 1] : slabUsed;
-        insert(e, hashes[e], end - offsets[e]);
+        int end = e + 1 < size ? offset(e + 1) : slabUsed;
+        insert(e, hashes[e], end - offset(e));
       }
     }
+  }
+
+  private int offset(int e) {
+    return (int) (records[e * stride] & OFFSET_MASK);
   }
 
   long clears() {
