@@ -62,7 +62,7 @@ for round in $(seq "$RUNS"); do
   for t in "${TOOLS[@]}"; do
     measure "$t" "${CMDS[$t]}"
   done
-  echo "round $round: $(for t in "${TOOLS[@]}"; do printf '%s %ss  ' "$t" "${WALLS[$t]##* }"; done)" >&2
+  echo "round $round: $(for t in "${TOOLS[@]}"; do w=(${WALLS[$t]}); printf '%s %ss  ' "$t" "${w[-1]}"; done)" >&2
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A WALL CPU
