@@ -498,6 +498,11 @@ final class HotsetOptions {
      * Counts what {@code sink} receives. The tally's sinks let the log reader count lines per
      * target ({@link AggregateSink}); the wrapper keeps that fast path and counts admitted lines.
      */
+    /** The records counted so far (published in steps of {@value #PUBLISH_EVERY}). */
+    long records() {
+      return records.get();
+    }
+
     TrafficSink wrap(TrafficSink sink) {
       return sink instanceof AggregateSink
           ? new CountingAggregate((AggregateSink) sink) : new CountingRecords(sink);
