@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Side-by-side: `preheat hotset` vs a mawk counting pipeline vs GoAccess on the same generated log.
-# Prints wall time (median of RUNS), peak RSS and the ratios, plus an accuracy check of Preheat's
-# top-1000 against an independent awk count (exact mode) and of bounded mode against exact mode.
+# The tools run interleaved (round 1: each tool once, round 2: each tool once, ...), so a change in
+# the machine's load hits them alike; prints the load average before and after, wall time (median
+# of RUNS), CPU time, peak RSS and the ratios of both ways of running Preheat (`java -jar` and the
+# launcher samples/cli/preheat) to mawk, plus an accuracy check of Preheat's top-1000 against an
+# independent awk count (exact mode) and of bounded mode against exact mode.
 #
 #   benchmarks/hotset-vs-peers.sh [LINES] [DISTINCT_DOMAIN]     (defaults: 2000000 800000)
-#   env: RUNS=3  SKIP_GOACCESS=1  WORK=benchmarks/work
+#   env: RUNS=5  SKIP_GOACCESS=1  WORK=benchmarks/work
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES="${1:-2000000}"
 DOMAIN="${2:-800000}"
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-5}"
 WORK="${WORK:-benchmarks/work}"
 mkdir -p "$WORK"
 LOG="$WORK/access-$LINES.log"
@@ -22,7 +25,7 @@ if [ -z "${SKIP_GOACCESS:-}" ] && ! command -v goaccess >/dev/null; then
 fi
 
 if [ ! -f samples/cli/target/preheat.jar ] || [ ! -f benchmarks/target/benchmarks.jar ]; then
-  mvn -B -q -DskipTests package
+  mvn -B -q -DskipTests package -pl samples/cli,benchmarks -am
 fi
 if [ ! -f "$LOG" ]; then
   echo "generating $LOG ($LINES lines, Zipf over $DOMAIN URLs)..." >&2
@@ -30,42 +33,58 @@ if [ ! -f "$LOG" ]; then
 fi
 cat "$LOG" > /dev/null  # warm the page cache so every tool reads from memory
 
-# run NAME CMD... : runs CMD RUNS times, records median wall seconds and max peak RSS (KiB)
-declare -A WALL RSS
-run() {
+# measure NAME CMD... : runs CMD once, appends wall seconds, CPU seconds and peak RSS (KiB)
+declare -A WALLS CPUS RSS CMDS
+measure() {
   local name="$1"; shift
-  local times=() rss=0
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.out" bash -c "$*" > /dev/null 2> "$WORK/$name.err" || {
-      echo "$name failed:" >&2; cat "$WORK/$name.err" >&2; exit 1; }
-    read -r t m < <(tail -1 "$WORK/time.out")
-    times+=("$t"); (( m > rss )) && rss=$m
-  done
-  WALL[$name]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  RSS[$name]=$rss
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.out" bash -c "$*" > /dev/null 2> "$WORK/$name.err" || {
+    echo "$name failed:" >&2; cat "$WORK/$name.err" >&2; exit 1; }
+  read -r t u s m < <(tail -1 "$WORK/time.out")
+  WALLS[$name]+="$t "
+  CPUS[$name]+="$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}') "
+  (( m > ${RSS[$name]:-0} )) && RSS[$name]=$m
+  return 0
 }
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-run wc "wc -l '$LOG'"
-run mawk "mawk '{c[\$7]++} END {for (u in c) print c[u], u}' '$LOG' | sort -rn | head"
-run preheat "java -jar samples/cli/target/preheat.jar hotset --log '$LOG' --top 1000 --output urls"
-samples/cli/preheat --version > /dev/null  # the launcher's first run creates its CDS archive
-run launcher "samples/cli/preheat hotset --log '$LOG' --top 1000 --output urls"
+TOOLS=(wc mawk preheat launcher)
+CMDS[wc]="wc -l '$LOG'"
+CMDS[mawk]="mawk '{c[\$7]++} END {for (u in c) print c[u], u}' '$LOG' | sort -rn | head"
+CMDS[preheat]="java -jar samples/cli/target/preheat.jar hotset --log '$LOG' --top 1000 --output urls"
+CMDS[launcher]="samples/cli/preheat hotset --log '$LOG' --top 1000 --output urls"
 if [ -z "${SKIP_GOACCESS:-}" ]; then
-  run goaccess "goaccess '$LOG' --log-format=COMBINED --no-global-config -o '$WORK/goaccess.json'"
+  TOOLS+=(goaccess)
+  CMDS[goaccess]="goaccess '$LOG' --log-format=COMBINED --no-global-config -o '$WORK/goaccess.json'"
 fi
+samples/cli/preheat --version > /dev/null  # the launcher's first run creates its start-up archive
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for round in $(seq "$RUNS"); do
+  for t in "${TOOLS[@]}"; do
+    measure "$t" "${CMDS[$t]}"
+  done
+  echo "round $round: $(for t in "${TOOLS[@]}"; do w=(${WALLS[$t]}); printf '%s %ss  ' "$t" "${w[-1]}"; done)" >&2
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A WALL CPU
+for t in "${TOOLS[@]}"; do
+  WALL[$t]=$(median "${WALLS[$t]}")
+  CPU[$t]=$(median "${CPUS[$t]}")
+done
 
 echo
-echo "hotset on $LOG ($(wc -l < "$LOG") lines, $(du -h "$LOG" | cut -f1)), median of $RUNS runs, $(nproc) cores, $(date -u +%F)"
-printf '%-10s %10s %12s %14s\n' tool wall_s peak_rss_MiB "preheat/tool"
-echo "(preheat = java -jar samples/cli/target/preheat.jar; launcher = samples/cli/preheat, C1 + SerialGC + CDS)"
-for t in wc mawk goaccess preheat launcher; do
-  [ -n "${WALL[$t]:-}" ] || continue
-  ratio=$(awk -v p="${WALL[preheat]}" -v x="${WALL[$t]}" 'BEGIN {printf "%.2f", (x > 0 ? p / x : 0)}')
-  printf '%-10s %10s %12d %14s\n' "$t" "${WALL[$t]}" $(( ${RSS[$t]} / 1024 )) "$ratio"
+echo "hotset on $LOG ($(wc -l < "$LOG") lines, $(du -h "$LOG" | cut -f1)), $RUNS interleaved rounds, $(nproc) cores, $(date -u +%F)"
+echo "load average (1/5/15 min): before $LOAD_BEFORE, after $LOAD_AFTER"
+echo "(preheat = java -jar samples/cli/target/preheat.jar; launcher = samples/cli/preheat)"
+printf '%-10s %8s %8s %12s %10s %10s  %s\n' tool wall_s cpu_s peak_rss_MiB jar/tool launcher/tool "all wall times"
+for t in "${TOOLS[@]}"; do
+  r1=$(awk -v p="${WALL[preheat]}" -v x="${WALL[$t]}" 'BEGIN {printf "%.2f", (x > 0 ? p / x : 0)}')
+  r2=$(awk -v p="${WALL[launcher]}" -v x="${WALL[$t]}" 'BEGIN {printf "%.2f", (x > 0 ? p / x : 0)}')
+  printf '%-10s %8s %8s %12d %10s %10s  %s\n' "$t" "${WALL[$t]}" "${CPU[$t]}" $(( ${RSS[$t]} / 1024 )) \
+    "$r1" "$r2" "${WALLS[$t]}"
 done
 
 awk -v p="${WALL[preheat]}" -v l="${WALL[launcher]}" -v m="${WALL[mawk]}" 'BEGIN {
-  printf "preheat / mawk = %.2f, launcher / mawk = %.2f (target <= 0.33)\n", p / m, l / m }'
+  printf "java -jar / mawk = %.2f, launcher / mawk = %.2f (target <= 0.33)\n", p / m, l / m }'
 
 # Accuracy: Preheat's top-1000 (exact counting) vs an independent awk count applying the same
 # demand rules (GET/HEAD, status 200/304, no crawler user agents, utm_* stripped).

@@ -67,7 +67,7 @@ elif ! command -v goaccess > /dev/null; then
 fi
 echo "run-all: hotset-vs-peers.sh ${H_ARGS[*]} (RUNS=$H_RUNS) ..." >&2
 if env "${H_ENV[@]}" benchmarks/hotset-vs-peers.sh "${H_ARGS[@]}" > "$OUT/hotset.txt" 2> "$OUT/hotset.err"; then
-  wall() { awk -v t="$1" '$1 == t && NF == 4 { print $2 }' "$OUT/hotset.txt"; }
+  wall() { awk -v t="$1" '$1 == t && $2 ~ /^[0-9.]+$/ { print $2; exit }' "$OUT/hotset.txt"; }
   P=$(wall preheat); L=$(wall launcher); M=$(wall mawk); G=$(wall goaccess)
   R=$(awk -v p="$P" -v m="$M" 'BEGIN { printf "%.2f", p / m }')
   RL=$(awk -v p="$L" -v m="$M" 'BEGIN { printf "%.2f", p / m }')

@@ -1,7 +1,7 @@
 package dev.preheat.hotset;
 
+import dev.preheat.internal.source.AggregateSink;
 import dev.preheat.source.TrafficRecord;
-import dev.preheat.source.TrafficSink;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +12,12 @@ import org.jspecify.annotations.Nullable;
  * One worker's counts: filters records, assigns them to windows and counts them, exactly in a
  * {@link CountTable} until its share of the memory budget runs out, then in one
  * {@link HeavyHitters} sketch per window. Used by one thread; no locks on the hot path.
+ *
+ * <p>As an {@link AggregateSink} it lets the log reader count lines per raw request target and
+ * hand over the sums: {@link #admit} applies the per-record filters and statistics for every
+ * line, {@link #add} counts a URL's sum in one step. Exact counts are the same either way.
  */
-final class CountingSink implements TrafficSink {
+final class CountingSink implements AggregateSink {
 
   /** Counters per window in exact mode: {@code [requests, bytes]}. */
   static final int SLOTS = 2;
@@ -36,6 +40,16 @@ final class CountingSink implements TrafficSink {
   /** Exact counts, or null once bounded. */
   @Nullable CountTable exact;
 
+  /** The last method admitted and its verdict: lines repeat a handful of interned methods. */
+  private @Nullable String lastMethod;
+  private boolean lastMethodAllowed;
+
+  /**
+   * Whether this sink has joined the pool: on its first reservation, so sinks that only filter
+   * (the log reader hands all its per-target sums to one sink) do not shrink the others' share.
+   */
+  private boolean registered;
+
   private long usedBytes;
   private long reservedBytes;
   /** Distinct URLs when the sink switched to bounded mode, 0 while exact. */
@@ -48,7 +62,6 @@ final class CountingSink implements TrafficSink {
   CountingSink(HotsetSelector config, MemoryPool pool) {
     this.config = config;
     this.pool = pool;
-    pool.register();
     this.windows = config.windowCount;
     this.windowed = config.windowLength != null;
     this.windowEnd = windowed ? config.windowEnd.toEpochMilli() : 0;
@@ -70,41 +83,90 @@ final class CountingSink implements TrafficSink {
     recordsSeen++;
     long count = record.count();
     requestsSeen += count;
-    if (!config.methods.contains(record.method())) {
+    if (!methodAllowed(record.method())) {
       filtered[FilterReason.METHOD.ordinal()]++;
       return;
     }
-    int status = record.status();
-    if (status != TrafficRecord.UNKNOWN_STATUS
-        && (status < 0 || status >= config.statusAllowed.length || !config.statusAllowed[status])) {
+    if (!statusAllowed(record.status())) {
       filtered[FilterReason.STATUS.ordinal()]++;
       return;
     }
-    count(record.url(), record.epochMillis(), count, record.bytes());
-  }
-
-  private void count(String url, long ts, long count, long bytes) {
-    if (excludes.length > 0 && excluded(url)) {
+    String url = record.url();
+    if (excluded(url)) {
       filtered[FilterReason.EXCLUDED_PATH.ordinal()]++;
       return;
     }
-    int window = 0;
-    if (windowed) {
-      if (ts == TrafficRecord.NO_TIMESTAMP) {
-        untimedRecords++;
-      } else if (ts > windowEnd) {
-        filtered[FilterReason.AFTER_WINDOW.ordinal()]++;
-        return;
-      } else {
-        long w = (windowEnd - ts) / windowLength;
-        if (w >= windows) {
-          filtered[FilterReason.BEFORE_WINDOW.ordinal()]++;
-          return;
-        }
-        window = (int) w;
-      }
+    int window = window(record.epochMillis());
+    if (window >= 0) {
+      demandRecords++;
+      add(url, window, count, record.bytes());
     }
-    demandRecords++;
+  }
+
+  @Override
+  public int windows() {
+    return windows <= AggregateSink.MAX_WINDOWS ? windows : 0;
+  }
+
+  @Override
+  public int admit(String method, int status, long epochMillis, boolean excluded) {
+    recordsSeen++;
+    requestsSeen++;
+    if (!methodAllowed(method)) {
+      filtered[FilterReason.METHOD.ordinal()]++;
+      return -1;
+    }
+    if (!statusAllowed(status)) {
+      filtered[FilterReason.STATUS.ordinal()]++;
+      return -1;
+    }
+    if (excluded) {
+      filtered[FilterReason.EXCLUDED_PATH.ordinal()]++;
+      return -1;
+    }
+    int window = window(epochMillis);
+    if (window >= 0) {
+      demandRecords++;
+    }
+    return window;
+  }
+
+  private boolean methodAllowed(String method) {
+    if (method != lastMethod) {
+      lastMethodAllowed = config.methods.contains(method);
+      lastMethod = method;
+    }
+    return lastMethodAllowed;
+  }
+
+  private boolean statusAllowed(int status) {
+    return status == TrafficRecord.UNKNOWN_STATUS
+        || (status >= 0 && status < config.statusAllowed.length && config.statusAllowed[status]);
+  }
+
+  /** The window of a record at {@code ts}, or -1 (counted as filtered) if outside them all. */
+  private int window(long ts) {
+    if (!windowed) {
+      return 0;
+    }
+    if (ts == TrafficRecord.NO_TIMESTAMP) {
+      untimedRecords++;
+      return 0;
+    }
+    if (ts > windowEnd) {
+      filtered[FilterReason.AFTER_WINDOW.ordinal()]++;
+      return -1;
+    }
+    long w = (windowEnd - ts) / windowLength;
+    if (w >= windows) {
+      filtered[FilterReason.BEFORE_WINDOW.ordinal()]++;
+      return -1;
+    }
+    return (int) w;
+  }
+
+  @Override
+  public void add(String url, int window, long count, long bytes) {
     CountTable table = exact;
     if (table != null) {
       int h = url.hashCode();
@@ -131,6 +193,7 @@ final class CountingSink implements TrafficSink {
   private int addExact(CountTable table, String url, int h, int window, long count, long bytes) {
     long cost = 2L * url.length() + perEntryOverhead;
     if (usedBytes + cost > reservedBytes) {
+      register();
       long grant = pool.reserve(usedBytes + cost - reservedBytes, reservedBytes);
       if (grant == 0) {
         switchToBounded();
@@ -143,7 +206,11 @@ final class CountingSink implements TrafficSink {
     return table.add(url, h);
   }
 
-  private boolean excluded(String url) {
+  @Override
+  public boolean excluded(String url) {
+    if (excludes.length == 0) {
+      return false;
+    }
     int q = url.indexOf('?');
     int end = q < 0 ? url.length() : q;
     for (Matcher m : excludes) {
@@ -167,7 +234,15 @@ final class CountingSink implements TrafficSink {
     }
   }
 
+  private void register() {
+    if (!registered) {
+      registered = true;
+      pool.register();
+    }
+  }
+
   private void switchToBounded() {
+    register();
     CountTable counts = exact;
     switchedAtDistinct = counts.size;
     // a sink holding more than today's fair share (others registered later) shrinks to it

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The counting memory budget shared by the sinks of one tally. Each sink may hold a fair share,
- * {@code budget / sinks}, drawn in chunks as its exact map grows, so the hot path touches this
+ * {@code budget / sinks}, where only sinks that have counted a URL {@linkplain #register()
+ * register} (so one sink receiving every worker's sums may use the whole budget), drawn in chunks as its exact map grows, so the hot path touches this
  * shared state once per chunk, not per record. Sinks created after others already hold more than
  * the new fair share still get a sketch of a fair share when they switch; then memory can exceed
  * the budget by up to one share until the others switch (and give their excess back).

@@ -69,11 +69,18 @@ public final class LogReader {
   /** Plain files are split into chunks of this size for parallel parsing. */
   static final long DEFAULT_CHUNK_BYTES = 8L * 1024 * 1024;
 
-  /** Distinct request targets a worker caches before its cache is cleared. */
-  static final int URL_CACHE_ENTRIES = 1 << 17;
+  /**
+   * Distinct request targets all workers together cache (each its share, see
+   * {@link #URL_CACHE_MIN_ENTRIES}) before a worker's cache is drained and cleared. The cache also
+   * holds the per-target counts of a hotset tally, so fewer clears mean fewer URLs counted twice.
+   */
+  static final int URL_CACHE_ENTRIES = 1 << 20;
 
-  /** Request-target bytes a worker caches before its cache is cleared. */
-  static final long URL_CACHE_KEY_BYTES = 8L * 1024 * 1024;
+  /** The fewest distinct targets a worker caches, however many workers there are. */
+  static final int URL_CACHE_MIN_ENTRIES = 1 << 16;
+
+  /** Request-target bytes all workers together cache (each at least an eighth). */
+  static final long URL_CACHE_KEY_BYTES = 48L * 1024 * 1024;
 
   private final LogFormat format;
   private final UrlCanonicalizer canonicalizer;
@@ -101,8 +108,13 @@ public final class LogReader {
       tokens.add(PREHEAT_USER_AGENT_TOKEN);
     }
     UserAgentFilter filter = tokens.isEmpty() ? null : new UserAgentFilter(tokens);
+    // Memory for the workers' target caches is bounded in total, whatever the number of cores.
+    int perWorker = Math.max(URL_CACHE_MIN_ENTRIES, Math.min(URL_CACHE_ENTRIES / 2,
+        URL_CACHE_ENTRIES / workers));
+    long keyBytes = Math.max(URL_CACHE_KEY_BYTES / 8, Math.min(URL_CACHE_KEY_BYTES / 2,
+        URL_CACHE_KEY_BYTES / workers));
     this.scanner = new LogScanner(format::newParser, filter, canonicalizer, maxLineLength,
-        maxSamples, chunkBytes, URL_CACHE_ENTRIES, URL_CACHE_KEY_BYTES);
+        maxSamples, chunkBytes, perWorker, keyBytes);
   }
 
   /** A builder; {@link Builder#format} is required. */

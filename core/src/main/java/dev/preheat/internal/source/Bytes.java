@@ -106,6 +106,81 @@ final class Bytes {
     return -1;
   }
 
+  /** Index of the first {@code c} or newline in {@code b[from, to)}, or -1; eight bytes per step. */
+  static int indexOfOrNewline(byte[] b, int from, int to, byte c) {
+    long pattern = ONES * (c & 0xff);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      long x = w ^ pattern;
+      long y = w ^ NEWLINES;
+      long t = ((x - ONES) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS);
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c || b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Index of the first {@code c1}, {@code c2} or newline in {@code b[from, to)}, or -1. */
+  static int indexOfEitherOrNewline(byte[] b, int from, int to, byte c1, byte c2) {
+    long p1 = ONES * (c1 & 0xff);
+    long p2 = ONES * (c2 & 0xff);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      long x = w ^ p1;
+      long y = w ^ p2;
+      long z = w ^ NEWLINES;
+      long t = ((x - ONES) & ~x) | ((y - ONES) & ~y) | ((z - ONES) & ~z);
+      if ((t & HIGHS) != 0) {
+        return i + (Long.numberOfTrailingZeros(t & HIGHS) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c1 || b[i] == c2 || b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Index of the first byte in {@code b[from, to)} that cannot be inside a request target as the
+   * shortcut reads it: a space or control character (below 0x21), DEL, {@code "} or a backslash;
+   * -1 if there is none. Eight bytes per step.
+   */
+  static int indexOfTargetEnd(byte[] b, int from, int to) {
+    long quote = ONES * '"';
+    long backslash = ONES * '\\';
+    long del = ONES * 0x7f;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      // A byte below 0x21 borrows in (w - 0x21..); bytes >= 0x80 are excluded by ~w.
+      long low = (w - ONES * 0x21) & ~w;
+      long x = w ^ quote;
+      long y = w ^ backslash;
+      long z = w ^ del;
+      long t = (low | ((x - ONES) & ~x) | ((y - ONES) & ~y) | ((z - ONES) & ~z)) & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      int c = b[i] & 0xff;
+      if (c <= 0x20 || c == '"' || c == '\\' || c == 0x7f) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Reads eight bytes little-endian; {@code off + 8} must be within the array. */
   static long word(byte[] b, int off) {
     return (long) LONGS.get(b, off);

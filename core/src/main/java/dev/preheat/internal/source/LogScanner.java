@@ -128,6 +128,7 @@ public final class LogScanner {
         for (Task t : tasks) {
           t.result = w.run(t, null);
         }
+        w.finish(w.aggregate);
       } finally {
         w.close();
       }
@@ -233,14 +234,21 @@ public final class LogScanner {
     AtomicInteger next = new AtomicInteger();
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
+    List<Worker> workers = new ArrayList<>();
     for (int i = 0; i < sinks.size(); i++) {
       Worker w = new Worker(sinks.get(i), false);
+      workers.add(w);
+      boolean drainsItself = i == 0;
       Thread t = new Thread(() -> {
         try {
           int k;
           while (failure.get() == null && (k = next.getAndIncrement()) < order.size()) {
             Task task = order.get(k);
             task.result = w.run(task, failure);
+          }
+          if (drainsItself && failure.get() == null) {
+            // The first worker drains into its own sink while the others may still be reading.
+            w.finish(w.aggregate);
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
@@ -266,6 +274,15 @@ public final class LogScanner {
         }
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while reading access logs");
+      }
+    }
+    if (failure.get() == null) {
+      // The other workers' remaining sums go to the first worker's sink, here in the calling
+      // thread (after join, so it sees the workers' writes): the URLs then sit in one count
+      // table, counted against the memory budget once instead of once per worker.
+      Worker first = workers.get(0);
+      for (Worker w : workers.subList(1, workers.size())) {
+        w.finish(first.aggregate != null && first.windows == w.windows ? first.aggregate : w.aggregate);
       }
     }
     Throwable e = failure.get();
@@ -318,11 +335,19 @@ public final class LogScanner {
     int read(byte[] b, int off, int len) throws IOException;
   }
 
-  /** One worker's parser, caches and buffer; used by one thread. */
-  private final class Worker {
+  /**
+   * One worker's parser, caches and buffer; used by one thread. When its sink is an
+   * {@link AggregateSink}, lines of count 1 are counted in the target cache (one lookup per line)
+   * and the sums reach the sink when the cache fills and when the worker {@link #finish}es.
+   */
+  private final class Worker implements TargetCache.Drain {
     final LineParser parser = parsers.get();
     final ParsedLine line = new ParsedLine();
-    final TargetCache cache = new TargetCache(cacheEntries, cacheKeyBytes);
+    final @Nullable AggregateSink aggregate;
+    /** Where drained sums go: {@link #aggregate} until {@link #finish}. */
+    @Nullable AggregateSink drainTo;
+    final int windows;
+    final TargetCache cache;
     final UserAgentFilter.@Nullable Memo agents = filter == null ? null : filter.newMemo();
     final byte[] buf = new byte[Math.max(READ_BUFFER_BYTES, maxLineLength + 2)];
     final TrafficSink sink;
@@ -336,6 +361,34 @@ public final class LogScanner {
     Worker(TrafficSink sink, boolean timestampsOnly) {
       this.sink = sink;
       this.timestampsOnly = timestampsOnly;
+      int w = !timestampsOnly && sink instanceof AggregateSink
+          ? Math.min(((AggregateSink) sink).windows(), AggregateSink.MAX_WINDOWS) : 0;
+      this.aggregate = w > 0 ? (AggregateSink) sink : null;
+      this.drainTo = aggregate;
+      this.windows = w;
+      this.cache = w > 0
+          ? new TargetCache(cacheEntries, cacheKeyBytes, 2 * w, this)
+          : new TargetCache(cacheEntries, cacheKeyBytes);
+    }
+
+    /**
+     * Hands the counts still in the target cache to {@code target} (this worker's sink, or
+     * another worker's once all workers are done); the worker's last act.
+     */
+    void finish(@Nullable AggregateSink target) {
+      drainTo = target;
+      cache.drainAll();
+    }
+
+    @Override
+    public void entry(Object url, long[] counts, int at) {
+      AggregateSink a = Objects.requireNonNull(drainTo);
+      for (int w = 0; w < windows; w++) {
+        long requests = counts[at + 2 * w];
+        if (requests != 0) {
+          a.add((String) url, w, requests, counts[at + 2 * w + 1]);
+        }
+      }
     }
 
     TaskResult run(Task task, @Nullable AtomicReference<@Nullable Throwable> failure)
@@ -407,7 +460,26 @@ public final class LogScanner {
       int from = 0;
       boolean eof = false;
       boolean skipping = skipFirst;
+      PatternLineParser through = parser instanceof PatternLineParser && !timestampsOnly
+          ? (PatternLineParser) parser : null;
       while (true) {
+        if (through != null && from == p && !skipping && (!firstChunk || result.lines > 0)) {
+          // Parse the line and find its end in one pass; a line it cannot read goes the long way.
+          ParsedLine pl = line;
+          pl.reset();
+          int end1 = through.parseThroughNewline(b, p, len, pl);
+          if (end1 >= 0 && end1 - p <= maxLineLength) {
+            TaskResult r = result;
+            long lineNo = ++r.lines;
+            record(b, p, end1 > p && b[end1 - 1] == '\r' ? end1 - 1 : end1, lineNo);
+            p = end1 + 1;
+            from = p;
+            if (base + p >= end) {
+              return;
+            }
+            continue;
+          }
+        }
         int nl = Bytes.indexOfNewline(b, from, len);
         if (nl >= 0) {
           if (skipping) {
@@ -500,6 +572,13 @@ public final class LogScanner {
         r.latest = Math.max(r.latest, pl.epochMillis);
         return;
       }
+      record(b, s, e, lineNo);
+    }
+
+    /** Filters, canonicalizes and counts (or hands on) the record parsed into {@link #line}. */
+    private void record(byte[] b, int s, int e, long lineNo) {
+      TaskResult r = result;
+      ParsedLine pl = line;
       byte[] ua = pl.userAgent;
       UserAgentFilter.Memo memo = agents;
       if (memo != null && ua != null && memo.matches(ua, pl.userAgentOff, pl.userAgentLen)) {
@@ -510,6 +589,31 @@ public final class LogScanner {
       int to = pl.targetOff;
       int tl = pl.targetLen;
       int h = TargetCache.hash(t, to, tl);
+      AggregateSink a = aggregate;
+      if (a != null && pl.count == 1 && cache.cacheable(tl)) {
+        int entry = cache.find(t, to, tl, h);
+        if (entry < 0) {
+          Object canonical = canonicalize(t, to, tl);
+          entry = cache.add(t, to, tl, h, canonical,
+              canonical instanceof String && a.excluded((String) canonical));
+        }
+        long[] rec = cache.records;
+        int at = entry * cache.stride();
+        long flags = rec[at];
+        if ((flags & TargetCache.REJECTED) != 0) {
+          malformed(lineNo, "invalid URL: " + ((TargetCache.Rejected) cache.value(entry)).reason,
+              b, s, e);
+          return;
+        }
+        r.records++;
+        int w = a.admit(pl.method, pl.status, pl.epochMillis, (flags & TargetCache.FLAGGED) != 0);
+        if (w >= 0) {
+          at += 1 + 2 * w;
+          rec[at]++;
+          rec[at + 1] += pl.bytes;
+        }
+        return;
+      }
       Object url = cache.get(t, to, tl, h);
       if (url == null) {
         url = canonicalize(t, to, tl);

@@ -53,11 +53,19 @@ public final class PatternLineParser implements LineParser {
   private final boolean hasMethodVar;
   private final boolean hasUri;
   private final boolean absolute;
+  /** {@link #SHAPE_COMBINED} or {@link #SHAPE_COMMON} when {@link #shortcut} applies, else 0. */
+  private final int shape;
   private final Timestamps timestamps = new Timestamps();
   private byte[] scratch = new byte[256];
 
+  private static final int SHAPE_COMBINED = 1;
+  private static final int SHAPE_COMMON = 2;
+
+  /** Returned by {@link #shortcut} for a line the general matcher must read. */
+  private static final int GENERAL = -1;
+
   private PatternLineParser(byte[] leading, String[] names, int[] roles, byte[][] literals,
-      boolean[] quoted, boolean allowTrailing) {
+      boolean[] quoted, boolean allowTrailing, int shape) {
     this.leading = leading;
     this.names = names;
     this.roles = roles;
@@ -67,11 +75,12 @@ public final class PatternLineParser implements LineParser {
     this.hasMethodVar = contains(roles, METHOD);
     this.hasUri = !contains(roles, REQUEST) && !contains(roles, REQUEST_URI);
     this.absolute = contains(roles, SCHEME) && contains(roles, HOST);
+    this.shape = shape;
   }
 
-  private PatternLineParser(PatternLineParser template) {
+  private PatternLineParser(PatternLineParser template, int shape) {
     this(template.leading, template.names, template.roles, template.literals, template.quoted,
-        template.allowTrailing);
+        template.allowTrailing, shape);
   }
 
   /**
@@ -141,13 +150,20 @@ public final class PatternLineParser implements LineParser {
           "log_format must contain $request, $request_uri or $uri so the URL can be read: "
               + format);
     }
-    return new PatternLineParser(
-        texts.get(0).getBytes(StandardCharsets.UTF_8), names.toArray(new String[0]), roles, literals, quoted, allowTrailing);
+    int shape = !allowTrailing ? 0
+        : format.equals(COMBINED) ? SHAPE_COMBINED : format.equals(COMMON) ? SHAPE_COMMON : 0;
+    return new PatternLineParser(texts.get(0).getBytes(StandardCharsets.UTF_8),
+        names.toArray(new String[0]), roles, literals, quoted, allowTrailing, shape);
   }
 
   /** A fresh parser for another worker, sharing the compiled format. */
   public PatternLineParser copy() {
-    return new PatternLineParser(this);
+    return new PatternLineParser(this, shape);
+  }
+
+  /** A copy that always uses the general matcher (to test the shortcut against it). */
+  PatternLineParser withoutShortcut() {
+    return new PatternLineParser(this, 0);
   }
 
   private static boolean isNameChar(char c) {
@@ -215,6 +231,163 @@ public final class PatternLineParser implements LineParser {
 
   @Override
   public int parse(byte[] b, int off, int end, boolean firstLineOfFile, ParsedLine out) {
+    if (shape != 0 && shortcut(b, off, end, out) >= 0) {
+      return LineParser.RECORD;
+    }
+    out.reset();
+    return general(b, off, end, out);
+  }
+
+  /**
+   * For the combined format: parses the line that starts at {@code off} and ends at the first
+   * newline in {@code b[off, limit)}, without looking for that newline first (the fields are
+   * read up to the user agent's closing quote, which is usually right before it).
+   *
+   * @return the index of the line's newline if the line is a record (then {@code out} holds it
+   *     exactly as {@link #parse} would fill it for the line without its terminator, less a
+   *     trailing CR); -1 if {@link #parse} must read the line (not the usual shape, or its newline
+   *     is not within {@code limit}), and {@code out} must be reset
+   */
+  public int parseThroughNewline(byte[] b, int off, int limit, ParsedLine out) {
+    if (shape != SHAPE_COMBINED) {
+      return -1;
+    }
+    int after = shortcut(b, off, limit, out);
+    if (after < 0) {
+      return -1;
+    }
+    return after < limit && b[after] == '\n' ? after : Bytes.indexOfNewline(b, after, limit);
+  }
+
+  /**
+   * Reads a well-formed combined or common line in one left-to-right pass with fixed offsets
+   * where the format allows them ({@code [time]} is 26 bytes, the status 3 digits), and returns
+   * {@link #GENERAL} at the first byte that is not the usual shape (escapes in quoted fields, a
+   * user name with {@code [}, an odd protocol, anything malformed), so that {@link #general}
+   * reads the line and decides. It accepts exactly the lines {@code general} reads the same way;
+   * {@code PatternLineParserShortcutTest} compares the two on generated and real lines.
+   *
+   * <p>No field it reads may contain a newline, so {@code end} may also lie beyond the line's
+   * end (see {@link #parseThroughNewline}).
+   *
+   * @return the index after the last field read (the user agent's closing quote for combined,
+   *     {@code end} for common), or {@link #GENERAL}
+   */
+  private int shortcut(byte[] b, int off, int end, ParsedLine out) {
+    // $remote_addr SP $remote_ident SP $remote_user " [": the user runs to the first " [".
+    int addrEnd = Bytes.indexOfOrNewline(b, off, end, (byte) ' ');
+    if (addrEnd < 0 || b[addrEnd] != ' ') {
+      return GENERAL;
+    }
+    int identEnd = Bytes.indexOfOrNewline(b, addrEnd + 1, end, (byte) ' ');
+    if (identEnd < 0 || b[identEnd] != ' ') {
+      return GENERAL;
+    }
+    int bracket = Bytes.indexOfOrNewline(b, identEnd + 1, end, (byte) '[');
+    if (bracket < identEnd + 2 || b[bracket] != '[' || b[bracket - 1] != ' ') {
+      return GENERAL;
+    }
+    // [$time_local] "  : a valid time has no ']', so the first '] "' follows its 26 bytes.
+    int time = bracket + 1;
+    int request = time + 29;
+    if (request > end || b[time + 26] != ']' || b[time + 27] != ' ' || b[time + 28] != '"') {
+      return GENERAL;
+    }
+    long millis = timestamps.clf(b, time, time + 26);
+    if (millis == Timestamps.INVALID) {
+      return GENERAL;
+    }
+    // $request: METHOD SP target SP HTTP/digits-and-dots, then '" '.
+    int sp;
+    String method;
+    if (request + 4 <= end && b[request] == 'G' && b[request + 1] == 'E'
+        && b[request + 2] == 'T' && b[request + 3] == ' ') {
+      method = "GET";
+      sp = request + 3;
+    } else {
+      sp = Bytes.indexOf(b, request, Math.min(end, request + Bytes.MAX_METHOD_LENGTH + 1),
+          (byte) ' ');
+      if (sp <= request) {
+        return GENERAL;
+      }
+      method = Bytes.method(b, request, sp);
+      if (method == null) {
+        return GENERAL;
+      }
+    }
+    int target = sp + 1;
+    int targetEnd = Bytes.indexOfTargetEnd(b, target, end);
+    if (targetEnd < 0 || b[targetEnd] != ' ' || targetEnd == target
+        || Bytes.isSingle(b, target, targetEnd, '-') || targetEnd + 6 > end
+        || b[targetEnd + 1] != 'H' || b[targetEnd + 2] != 'T' || b[targetEnd + 3] != 'T'
+        || b[targetEnd + 4] != 'P' || b[targetEnd + 5] != '/') {
+      return GENERAL;
+    }
+    int q = targetEnd + 6;
+    int protocolEnd = Math.min(end, q + 8);
+    while (q < protocolEnd && ((b[q] >= '0' && b[q] <= '9') || b[q] == '.')) {
+      q++;
+    }
+    // '" ' then $status (three digits) and ' '.
+    int status = q + 2;
+    if (status + 4 > end || b[q] != '"' || b[q + 1] != ' ' || b[status + 3] != ' ') {
+      return GENERAL;
+    }
+    int code = Bytes.parseStatus(b, status, status + 3);
+    if (code < 0) {
+      return GENERAL;
+    }
+    int size = status + 4;
+    long bytes;
+    int sizeEnd;
+    int after = end;
+    if (shape == SHAPE_COMMON) {
+      // $body_bytes_sent is the last variable: it runs to the end of the line.
+      sizeEnd = end;
+      bytes = Bytes.parseSize(b, size, end);
+    } else {
+      // $body_bytes_sent ' "': digits or '-' up to the first ' "'.
+      sizeEnd = size;
+      while (sizeEnd < end && b[sizeEnd] >= '0' && b[sizeEnd] <= '9') {
+        sizeEnd++;
+      }
+      if (sizeEnd == size && sizeEnd < end && b[sizeEnd] == '-') {
+        sizeEnd++;
+      }
+      if (sizeEnd + 2 > end || b[sizeEnd] != ' ' || b[sizeEnd + 1] != '"') {
+        return GENERAL;
+      }
+      bytes = Bytes.parseSize(b, size, sizeEnd);
+    }
+    if (bytes < 0) {
+      return GENERAL;
+    }
+    if (shape == SHAPE_COMBINED) {
+      // "$http_referer" "$http_user_agent": quoted, no escapes on this path.
+      int referer = sizeEnd + 2;
+      int refererEnd =
+          Bytes.indexOfEitherOrNewline(b, referer, end, (byte) '"', (byte) '\\');
+      if (refererEnd < 0 || refererEnd + 3 > end || b[refererEnd] != '"'
+          || b[refererEnd + 1] != ' ' || b[refererEnd + 2] != '"') {
+        return GENERAL;
+      }
+      int agent = refererEnd + 3;
+      int agentEnd = Bytes.indexOfEitherOrNewline(b, agent, end, (byte) '"', (byte) '\\');
+      if (agentEnd < 0 || b[agentEnd] != '"') {
+        return GENERAL;
+      }
+      out.userAgent(b, agent, agentEnd - agent);
+      after = agentEnd + 1;
+    }
+    out.method = method;
+    out.target(b, target, targetEnd - target);
+    out.status = code;
+    out.bytes = bytes;
+    out.epochMillis = millis;
+    return after;
+  }
+
+  private int general(byte[] b, int off, int end, ParsedLine out) {
     int lead = leading.length;
     if (end - off < lead || !java.util.Arrays.equals(leading, 0, lead, b, off, off + lead)) {
       return out.malformed("line does not start with '" + new String(leading, StandardCharsets.UTF_8) + "'");

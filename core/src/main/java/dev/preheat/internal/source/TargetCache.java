@@ -2,6 +2,7 @@ package dev.preheat.internal.source;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +16,20 @@ import org.jspecify.annotations.Nullable;
  * cache lines instead of being scattered over the heap as separate arrays. The cache is cleared
  * when it holds too many entries or key bytes, which bounds memory on any input; hot targets are
  * back after a few lines.
+ *
+ * <p>With {@code counters > 0} each entry also carries that many counters and two flags (rejected,
+ * excluded), so the log scanner can count a line with this one lookup and hand the sums to its
+ * sink once per distinct target; the cache then passes its counts to its {@link Drain} before it
+ * clears itself. An entry's key offset, flags and counters sit side by side in one {@code long[]}
+ * record, so a line touches three cache lines (slot, record, key bytes), not one per array.
  */
 final class TargetCache {
+
+  /** Receives the counts of every entry before the cache clears them. */
+  interface Drain {
+    /** Called once per entry with its value and counters {@code counts[at, at + counters)}. */
+    void entry(Object value, long[] counts, int at);
+  }
 
   /** The value stored for a target the canonicalizer rejected. */
   static final class Rejected {
@@ -27,6 +40,12 @@ final class TargetCache {
     }
   }
 
+  /** Flag of an entry whose value is {@link Rejected}. */
+  static final long REJECTED = 1L << 32;
+
+  /** Flag given to {@link #add} by the caller (the sink excludes the URL). */
+  static final long FLAGGED = 1L << 33;
+
   /** Longer targets are not cached (the length must fit the slot's 16 bits). */
   static final int MAX_KEY_LENGTH = 0xFFFF;
 
@@ -34,27 +53,44 @@ final class TargetCache {
   private static final int INITIAL_ENTRIES = 1 << 10;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final long ENTRY_MASK = 0xFFFFFFL;
+  private static final long OFFSET_MASK = 0xFFFFFFFFL;
 
   private final int maxEntries;
   private final int maxKeyBytes;
+  /** Longs per entry record: the key offset with the flags, then the counters. */
+  private final int stride;
+  private final int counters;
+  private final @Nullable Drain drain;
   private long[] table;
   private int mask;
   private byte[] slab;
   private int slabUsed;
-  private int[] offsets;
+  /** Entry e's record at {@code [e * stride, (e + 1) * stride)}. */
+  long[] records;
   private int[] hashes;
   private @Nullable Object[] values;
   private int size;
   private long clears;
 
   TargetCache(int maxEntries, long maxKeyBytes) {
+    this(maxEntries, maxKeyBytes, 0, null);
+  }
+
+  /**
+   * A cache whose entries carry {@code counters} counters each, handed to {@code drain} before
+   * the cache is cleared and by {@link #drainAll()}.
+   */
+  TargetCache(int maxEntries, long maxKeyBytes, int counters, @Nullable Drain drain) {
     this.maxEntries = Math.min(maxEntries, MAX_ENTRIES_LIMIT);
     this.maxKeyBytes = (int) Math.min(maxKeyBytes, Integer.MAX_VALUE - 16);
+    this.counters = counters;
+    this.stride = 1 + counters;
+    this.drain = drain;
     int entries = Math.min(INITIAL_ENTRIES, this.maxEntries);
     this.table = new long[tableSize(entries)];
     this.mask = table.length - 1;
     this.slab = new byte[Math.min(this.maxKeyBytes, entries * 64)];
-    this.offsets = new int[entries];
+    this.records = new long[entries * stride];
     this.hashes = new int[entries];
     this.values = new Object[entries];
   }
@@ -86,41 +122,77 @@ final class TargetCache {
 
   /** The cached canonical URL or {@link Rejected}, or null when the target is not cached. */
   @Nullable Object get(byte[] b, int off, int len, int hash) {
-    if (len > MAX_KEY_LENGTH || len == 0) {
+    if (!cacheable(len)) {
       return null;
     }
+    int e = find(b, off, len, hash);
+    return e < 0 ? null : values[e];
+  }
+
+  /** Caches {@code value} for the target; the target must not be cached yet. */
+  void put(byte[] b, int off, int len, int hash, Object value) {
+    add(b, off, len, hash, value, false);
+  }
+
+  /** Whether a target of {@code len} bytes can be cached at all. */
+  boolean cacheable(int len) {
+    return len <= MAX_KEY_LENGTH && len > 0 && len <= maxKeyBytes;
+  }
+
+  /**
+   * The entry of the target, or -1 when it is not cached. Its record starts at
+   * {@code entry * stride()}: the flags ({@link #REJECTED}, {@link #FLAGGED}) in the first long,
+   * then the counters.
+   */
+  int find(byte[] b, int off, int len, int hash) {
     long tag = tag(hash, len);
     long[] t = table;
     int i = hash & mask;
     while (true) {
       long m = t[i];
       if (m == 0) {
-        return null;
+        return -1;
       }
       if ((m & ~ENTRY_MASK) == tag) {
         int e = (int) (m & ENTRY_MASK);
-        int o = offsets[e];
+        int o = (int) records[e * stride];
         if (Arrays.equals(slab, o, o + len, b, off, off + len)) {
-          return values[e];
+          return e;
         }
       }
       i = (i + 1) & mask;
     }
   }
 
-  /** Caches {@code value} for the target; the target must not be cached yet. */
-  void put(byte[] b, int off, int len, int hash, Object value) {
-    if (len > MAX_KEY_LENGTH || len == 0 || len > maxKeyBytes) {
-      return;
+  /** Longs per entry record. */
+  int stride() {
+    return stride;
+  }
+
+  /** The value of entry {@code e}. */
+  Object value(int e) {
+    return Objects.requireNonNull(values[e]);
+  }
+
+  /**
+   * Caches {@code value} (and {@code flag}) for the target, which must not be cached yet and
+   * must be {@link #cacheable}, and returns its entry with zeroed counters. A full cache is
+   * drained and cleared first.
+   */
+  int add(byte[] b, int off, int len, int hash, Object value, boolean flag) {
+    if (!cacheable(len)) {
+      return -1;
     }
     if (size >= maxEntries || slabUsed + len > maxKeyBytes) {
+      drainAll();
       Arrays.fill(table, 0);
       Arrays.fill(values, 0, size, null);
+      Arrays.fill(records, 0, size * stride, 0);
       size = 0;
       slabUsed = 0;
       clears++;
     }
-    if (size == offsets.length) {
+    if (size == hashes.length) {
       growEntries();
     }
     if (slabUsed + len > slab.length) {
@@ -128,11 +200,32 @@ final class TargetCache {
     }
     System.arraycopy(b, off, slab, slabUsed, len);
     int e = size++;
-    offsets[e] = slabUsed;
+    long flags = (value instanceof Rejected ? REJECTED : 0) | (flag ? FLAGGED : 0);
+    records[e * stride] = slabUsed | flags;
     hashes[e] = hash;
     values[e] = value;
     slabUsed += len;
     insert(e, hash, len);
+    return e;
+  }
+
+  /** Hands every entry with a nonzero counter to the drain and zeroes the counters. */
+  void drainAll() {
+    if (drain == null) {
+      return;
+    }
+    long[] r = records;
+    for (int e = 0; e < size; e++) {
+      int at = e * stride + 1;
+      boolean any = false;
+      for (int k = at; k < at + counters; k++) {
+        any |= r[k] != 0;
+      }
+      if (any) {
+        drain.entry(Objects.requireNonNull(values[e]), r, at);
+        Arrays.fill(r, at, at + counters, 0);
+      }
+    }
   }
 
   private void insert(int e, int hash, int len) {
@@ -144,8 +237,8 @@ final class TargetCache {
   }
 
   private void growEntries() {
-    int n = Math.min(maxEntries, offsets.length * 2);
-    offsets = Arrays.copyOf(offsets, n);
+    int n = Math.min(maxEntries, hashes.length * 2);
+    records = Arrays.copyOf(records, n * stride);
     hashes = Arrays.copyOf(hashes, n);
     values = Arrays.copyOf(values, n);
     if (tableSize(n) > table.length) {
@@ -153,10 +246,14 @@ final class TargetCache {
       table = new long[tableSize(n)];
       mask = table.length - 1;
       for (int e = 0; e < size; e++) {
-        int end = e + 1 < size ? offsets[e + 1] : slabUsed;
-        insert(e, hashes[e], end - offsets[e]);
+        int end = e + 1 < size ? offset(e + 1) : slabUsed;
+        insert(e, hashes[e], end - offset(e));
       }
     }
+  }
+
+  private int offset(int e) {
+    return (int) (records[e * stride] & OFFSET_MASK);
   }
 
   long clears() {

@@ -3,6 +3,7 @@ package dev.preheat.cli;
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.hotset.BlendList;
 import dev.preheat.http.HttpSitemapResolver;
+import dev.preheat.internal.source.AggregateSink;
 import dev.preheat.hotset.Hotset;
 import dev.preheat.hotset.HotsetSelector;
 import dev.preheat.hotset.Weight;
@@ -493,19 +494,79 @@ final class HotsetOptions {
           records.get() / Math.max(seconds, 1e-3)));
     }
 
-    TrafficSink wrap(TrafficSink sink) {
-      return new TrafficSink() {
-        private int pending;
+    /**
+     * Counts what {@code sink} receives. The tally's sinks let the log reader count lines per
+     * target ({@link AggregateSink}); the wrapper keeps that fast path and counts admitted lines.
+     */
+    /** The records counted so far (published in steps of {@value #PUBLISH_EVERY}). */
+    long records() {
+      return records.get();
+    }
 
-        @Override
-        public void accept(dev.preheat.source.TrafficRecord record) {
-          sink.accept(record);
-          if (++pending == PUBLISH_EVERY) {
-            records.addAndGet(pending);
-            pending = 0;
-          }
+    TrafficSink wrap(TrafficSink sink) {
+      return sink instanceof AggregateSink
+          ? new CountingAggregate((AggregateSink) sink) : new CountingRecords(sink);
+    }
+
+    /** Publishes the records counted by one sink every {@link #PUBLISH_EVERY}. */
+    private abstract class Counter {
+      private int pending;
+
+      final void tick() {
+        if (++pending == PUBLISH_EVERY) {
+          records.addAndGet(pending);
+          pending = 0;
         }
-      };
+      }
+    }
+
+    private final class CountingRecords extends Counter implements TrafficSink {
+      private final TrafficSink sink;
+
+      CountingRecords(TrafficSink sink) {
+        this.sink = sink;
+      }
+
+      @Override
+      public void accept(dev.preheat.source.TrafficRecord record) {
+        sink.accept(record);
+        tick();
+      }
+    }
+
+    private final class CountingAggregate extends Counter implements AggregateSink {
+      private final AggregateSink sink;
+
+      CountingAggregate(AggregateSink sink) {
+        this.sink = sink;
+      }
+
+      @Override
+      public void accept(dev.preheat.source.TrafficRecord record) {
+        sink.accept(record);
+        tick();
+      }
+
+      @Override
+      public int windows() {
+        return sink.windows();
+      }
+
+      @Override
+      public boolean excluded(String url) {
+        return sink.excluded(url);
+      }
+
+      @Override
+      public int admit(String method, int status, long epochMillis, boolean excluded) {
+        tick();
+        return sink.admit(method, status, epochMillis, excluded);
+      }
+
+      @Override
+      public void add(String url, int window, long requests, long bytes) {
+        sink.add(url, window, requests, bytes);
+      }
     }
 
     @Override
