@@ -11,7 +11,7 @@ import dev.preheat.warm.Outcome;
 import dev.preheat.warm.SkipReason;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -202,10 +202,9 @@ public final class RedisPrimer<V> {
   /** One key's state in a batch. */
   private static final class Pending {
     final String key;
-    @Nullable RedisFuture<String> lock;
-    @Nullable RedisFuture<Long> pttl;
-    @Nullable RedisFuture<String> write;
+    long pttl = -2;
     boolean locked;
+    boolean sent;
     boolean ended;
     long bytes;
 
@@ -214,8 +213,18 @@ public final class RedisPrimer<V> {
     }
   }
 
+  /**
+   * One script call covering the keys of a batch at positions {@code idx} (all of them on a
+   * standalone server, one hash slot's on a cluster): taking their locks, reading their PTTLs,
+   * or writing them.
+   */
+  private record Call(int[] idx, boolean lock, boolean pttl, RedisFuture<?> reply) {}
+
   /** A batch whose check was sent. */
-  private record Check(List<Pending> pending, boolean check, boolean retrying) {}
+  private record Check(List<Pending> pending, boolean check, boolean retrying, List<Call> calls) {}
+
+  /** A batch whose writes were sent. */
+  private record Writes(List<Pending> pending, List<Call> calls) {}
 
   /** Batches whose checks are sent ahead, so the round trip overlaps loading and writing. */
   static final int CHECKS_AHEAD = 3;
@@ -226,7 +235,7 @@ public final class RedisPrimer<V> {
     private final KeyLoader<? extends V> loader;
     private final RunTally tally;
     private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-    private final ArrayDeque<List<Pending>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Writes> inFlight = new ArrayDeque<>();
     private final List<String> releases = new ArrayList<>();
     private final Map<String, Instant> waiting = new LinkedHashMap<>();
     private final Set<String> everContended = new java.util.HashSet<>();
@@ -371,7 +380,7 @@ public final class RedisPrimer<V> {
           if (c.retrying) {
             waiting.remove(p.key);
           }
-          if (!p.ended && p.write == null) {
+          if (!p.ended && !p.sent) {
             endP(p, Outcome.CANCELLED, null, "not primed: " + unavailable);
           }
         }
@@ -392,26 +401,24 @@ public final class RedisPrimer<V> {
     /** Ends the keys of a batch sent ahead when the run stops; releases locks it took. */
     private void abandon(Check c) {
       if (unavailable == null) {
-        List<RedisFuture<?>> locks = new ArrayList<>();
-        c.pending.forEach(p -> {
-          if (p.lock != null) {
-            locks.add(p.lock);
-          }
-        });
         try {
-          awaitAll(locks);
+          awaitAll(futures(c.calls));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
-      for (int idx = 0; idx < c.pending.size(); idx++) {
-        Pending p = c.pending.get(idx);
-        boolean locked = p.lock != null && p.lock.toCompletableFuture().isDone()
-                && !p.lock.toCompletableFuture().isCompletedExceptionally()
-                && "OK".equals(p.lock.toCompletableFuture().getNow(null));
-        if (locked) {
-          releases.add(p.key);
+      for (Call call : c.calls) {
+        var f = call.reply.toCompletableFuture();
+        if (call.lock && f.isDone() && !f.isCompletedExceptionally()) {
+          List<?> r = (List<?>) f.getNow(null);
+          for (int j = 0; j < call.idx.length; j++) {
+            if (r != null && Long.valueOf(1).equals(r.get(j))) {
+              releases.add(c.pending.get(call.idx[j]).key);
+            }
+          }
         }
+      }
+      for (Pending p : c.pending) {
         if (!p.ended) {
           p.ended = true;
           endStoppedOrWaiting(p.key, c.retrying);
@@ -447,28 +454,84 @@ public final class RedisPrimer<V> {
       }
     }
 
-    /** Sends the lock-and-freshness check of a batch without waiting for the replies. */
+    /**
+     * Sends the lock-and-freshness check of a batch without waiting for the replies: on a
+     * standalone server one script call taking every lock and then reading every PTTL; on a
+     * cluster one call per hash slot taking the locks (the PTTLs are read once they are held,
+     * see {@link #complete}).
+     */
     private Check issue(List<String> batch, boolean retrying) {
-      var async = link.async();
       List<Pending> pending = new ArrayList<>(batch.size());
+      batch.forEach(k -> pending.add(new Pending(k)));
       boolean check = lockTtl != null || freshAtLeast != null || retrying;
+      List<Call> calls = new ArrayList<>();
       if (check) {
-        SetArgs lockArgs = lockTtl == null ? null : SetArgs.Builder.nx().px(lockTtl.toMillis());
-        for (String k : batch) {
-          Pending p = new Pending(k);
-          if (lockArgs != null) {
-            p.lock = async.set(lockPrefix + k, token, lockArgs);
-          }
-          p.pttl = async.pttl(k);
-          pending.add(p);
+        boolean lock = lockTtl != null;
+        for (int[] g : groups(batch, lock ? lockPrefix : null)) {
+          calls.add(checkCall(pending, g, lock, !lock || !endpoint.isCluster()));
         }
-        tally.commands += (long) batch.size() * (lockArgs == null ? 1 : 2);
         flushReleasesInto();
         link.connection().flushCommands();
-      } else {
-        batch.forEach(k -> pending.add(new Pending(k)));
       }
-      return new Check(pending, check, retrying);
+      return new Check(pending, check, retrying, calls);
+    }
+
+    /** Positions of {@code keys} grouped so each group is one script call: by hash slot on a cluster. */
+    private List<int[]> groups(List<String> keys, @Nullable String prefix) {
+      if (!endpoint.isCluster()) {
+        int[] all = new int[keys.size()];
+        for (int j = 0; j < all.length; j++) {
+          all[j] = j;
+        }
+        return List.of(all);
+      }
+      Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
+      for (int j = 0; j < keys.size(); j++) {
+        String k = prefix == null ? keys.get(j) : prefix + keys.get(j);
+        bySlot.computeIfAbsent(SlotHash.getSlot(k), s -> new ArrayList<>()).add(j);
+      }
+      List<int[]> out = new ArrayList<>(bySlot.size());
+      bySlot.values().forEach(l -> out.add(l.stream().mapToInt(Integer::intValue).toArray()));
+      return out;
+    }
+
+    /** One {@link Scripts#LOCK_AND_PTTL} call for the keys of {@code pending} at {@code idx}. */
+    private Call checkCall(List<Pending> pending, int[] idx, boolean lock, boolean pttl) {
+      int nl = lock ? idx.length : 0;
+      int nd = pttl ? idx.length : 0;
+      String[] ks = new String[nl + nd];
+      for (int j = 0; j < idx.length; j++) {
+        String k = pending.get(idx[j]).key;
+        if (lock) {
+          ks[j] = lockPrefix + k;
+        }
+        if (pttl) {
+          ks[nl + j] = k;
+        }
+      }
+      RedisFuture<List<Object>> f = link.async().eval(Scripts.LOCK_AND_PTTL_BYTES,
+          ScriptOutputType.MULTI, ks, token,
+          ascii(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0), ascii(nl));
+      tally.commands++;
+      return new Call(idx, lock, pttl, f);
+    }
+
+    /** Reads the replies of check calls into their keys. */
+    private void apply(List<Pending> pending, List<Call> calls)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      for (Call call : calls) {
+        List<?> r = (List<?>) await(call.reply);
+        int nl = call.lock ? call.idx.length : 0;
+        for (int j = 0; j < call.idx.length; j++) {
+          Pending p = pending.get(call.idx[j]);
+          if (call.lock) {
+            p.locked = ((Long) r.get(j)) == 1L;
+          }
+          if (call.pttl) {
+            p.pttl = (Long) r.get(nl + j);
+          }
+        }
+      }
     }
 
     /** Awaits a batch's check, then loads and writes the keys that need it. */
@@ -479,23 +542,27 @@ public final class RedisPrimer<V> {
       boolean check = c.check;
       boolean retrying = c.retrying;
       if (check) {
-        List<RedisFuture<?>> all = new ArrayList<>(pending.size() * 2);
-        for (Pending p : pending) {
-          if (p.pttl != null) {
-            all.add(p.pttl);
+        awaitAll(futures(c.calls));
+        apply(pending, c.calls);
+        if (c.calls.stream().anyMatch(call -> !call.pttl)) {
+          // A cluster: the locks are held now, so the PTTLs read next see any value written by
+          // a previous holder (it released its lock only after its write was acknowledged).
+          List<String> names = new ArrayList<>(pending.size());
+          pending.forEach(p -> names.add(p.key));
+          List<Call> reads = new ArrayList<>();
+          for (int[] g : groups(names, null)) {
+            reads.add(checkCall(pending, g, false, true));
           }
-          if (p.lock != null) {
-            all.add(p.lock);
-          }
+          link.connection().flushCommands();
+          awaitAll(futures(reads));
+          apply(pending, reads);
         }
-        awaitAll(all);
       }
       List<Pending> toLoad = new ArrayList<>(pending.size());
       for (int idx = 0; idx < pending.size(); idx++) {
         Pending p = pending.get(idx);
         if (check) {
-          long pttl = await(Objects.requireNonNull(p.pttl));
-          p.locked = p.lock != null && "OK".equals(await(p.lock));
+          long pttl = p.pttl;
           boolean present = pttl != -2;
           String fresh = null;
           if (pttl == -1) {
@@ -608,15 +675,26 @@ public final class RedisPrimer<V> {
       }
       long ttlMs = ttl.toMillis();
       long jitterMs = jitter.toMillis();
-      for (int j = 0; j < writes.size(); j++) {
-        Pending p = writes.get(j);
-        long px = ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0);
-        p.write = async.psetex(p.key, px, payloads.get(j));
+      List<String> written = new ArrayList<>(writes.size());
+      writes.forEach(p -> written.add(p.key));
+      List<Call> calls = new ArrayList<>();
+      for (int[] g : groups(written, null)) {
+        String[] ks = new String[g.length];
+        byte[][] args = new byte[g.length * 2][];
+        for (int j = 0; j < g.length; j++) {
+          Pending p = writes.get(g[j]);
+          ks[j] = p.key;
+          args[2 * j] = ascii(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0));
+          args[2 * j + 1] = payloads.get(g[j]);
+          p.sent = true;
+        }
+        calls.add(new Call(g, false, false, link.async().eval(Scripts.WRITE_BATCH_BYTES,
+            ScriptOutputType.INTEGER, ks, args)));
+        tally.commands++;
       }
-      tally.commands += writes.size();
       flushReleasesInto();
       link.connection().flushCommands();
-      inFlight.add(writes);
+      inFlight.add(new Writes(writes, calls));
       while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
         drain(inFlight.poll());
       }
@@ -637,13 +715,13 @@ public final class RedisPrimer<V> {
 
     private void drainAll() {
       while (!inFlight.isEmpty()) {
-        List<Pending> b = inFlight.poll();
+        Writes b = inFlight.poll();
         try {
           drain(b);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           stopReason = "cancelled";
-          for (Pending p : b) {
+          for (Pending p : b.pending) {
             endP(p, Outcome.CANCELLED, null, "run cancelled while the write was in"
                 + " flight (it may have been written)");
           }
@@ -652,32 +730,37 @@ public final class RedisPrimer<V> {
     }
 
     /** Awaits a batch of writes and ends its keys. */
-    private void drain(List<Pending> batch) throws InterruptedException {
-      List<RedisFuture<?>> all = new ArrayList<>(batch.size());
-      batch.forEach(p -> all.add(Objects.requireNonNull(p.write)));
-      awaitAll(all);
+    private void drain(Writes batch) throws InterruptedException {
+      awaitAll(futures(batch.calls));
       int failed = 0;
       String firstError = null;
-      for (Pending p : batch) {
+      for (Call call : batch.calls) {
+        String why = null;
         try {
-          await(Objects.requireNonNull(p.write));
-          tally.writes++;
-          tally.bytes += p.bytes;
-          endP(p, Outcome.WARMED, null, null);
+          await(call.reply);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-          failed++;
           Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-          String why = RedisEndpoint.rootMessage(c);
+          why = RedisEndpoint.rootMessage(c);
           if (firstError == null) {
             firstError = why;
           }
-          endP(p, Outcome.FAILED, null, "write failed: " + why);
         }
-        if (p.locked) {
-          releases.add(p.key);
+        for (int j : call.idx) {
+          Pending p = batch.pending.get(j);
+          if (why == null) {
+            tally.writes++;
+            tally.bytes += p.bytes;
+            endP(p, Outcome.WARMED, null, null);
+          } else {
+            failed++;
+            endP(p, Outcome.FAILED, null, "write failed: " + why);
+          }
+          if (p.locked) {
+            releases.add(p.key);
+          }
         }
       }
-      if (failed == batch.size()) {
+      if (failed == batch.pending.size()) {
         if (++brokenBatches >= MAX_BROKEN_BATCHES && stopReason == null) {
           unavailable = endpoint + " unavailable (" + firstError + ")";
           stopReason = "redis unavailable";
@@ -687,25 +770,22 @@ public final class RedisPrimer<V> {
       }
     }
 
-    /** Queues lock releases (compare-and-delete) on the connection; flushed with the next batch. */
+    /**
+     * Queues lock releases (one compare-and-delete script call, per hash slot on a cluster) on
+     * the connection; flushed with the next batch.
+     */
     private void flushReleasesInto() {
       if (releases.isEmpty()) {
         return;
       }
       var async = link.async();
-      if (!endpoint.isCluster()) {
-        String[] ks = new String[releases.size()];
-        for (int j = 0; j < ks.length; j++) {
-          ks[j] = lockPrefix + releases.get(j);
+      for (int[] g : groups(releases, lockPrefix)) {
+        String[] ks = new String[g.length];
+        for (int j = 0; j < g.length; j++) {
+          ks[j] = lockPrefix + releases.get(g[j]);
         }
-        async.eval(Scripts.RELEASE_BATCH, ScriptOutputType.INTEGER, ks, token);
+        async.eval(Scripts.RELEASE_BATCH_BYTES, ScriptOutputType.INTEGER, ks, token);
         tally.commands++;
-      } else {
-        for (String k : releases) {
-          async.eval(Scripts.RELEASE_IF_OWNER, ScriptOutputType.INTEGER,
-              new String[] {lockPrefix + k}, token);
-        }
-        tally.commands += releases.size();
       }
       releases.clear();
     }
@@ -753,6 +833,16 @@ public final class RedisPrimer<V> {
       } catch (ExecutionException | TimeoutException e) {
         // read per key by the caller
       }
+    }
+
+    private static List<RedisFuture<?>> futures(List<Call> calls) {
+      List<RedisFuture<?>> fs = new ArrayList<>(calls.size());
+      calls.forEach(c -> fs.add(c.reply));
+      return fs;
+    }
+
+    private static byte[] ascii(long n) {
+      return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 
     private <T> T await(RedisFuture<T> f)
