@@ -3,6 +3,8 @@ package dev.preheat.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.preheat.spi.ValidatorStore;
 import dev.preheat.spi.Validators;
 import java.io.UncheckedIOException;
@@ -10,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,10 +22,12 @@ import org.slf4j.LoggerFactory;
  * {"etag":..,"lastModified":..,"uncacheable":..}}), shared by every instance, so one instance's
  * ETags make the next instance's requests conditional.
  *
- * <p>{@link #get} reads through a local copy (one {@code HGET} per key on first use; a Redis
- * error is logged once and read as "no validators", so a Redis outage only makes requests
- * unconditional). {@link #put} is kept in memory and written by {@link #flush()} in pipelined
- * {@code HSET}s. Thread-safe.
+ * <p>{@link #get} reads through a bounded local cache (one {@code HGET} per key on first use or
+ * after the key was evicted; at most {@link #DEFAULT_MAX_CACHED} keys unless set, least recently
+ * or frequently used evicted first; a Redis error is logged once and read as "no validators", so
+ * a Redis outage only makes requests unconditional). {@link #put} is kept in memory until {@link
+ * #flush()} writes it in one {@code HSET}; until then {@link #get} returns it even if the cache
+ * evicted it. Thread-safe.
  */
 public final class RedisValidatorStore implements ValidatorStore {
 
@@ -33,33 +36,62 @@ public final class RedisValidatorStore implements ValidatorStore {
   /** The hash key unless set: {@value}. */
   public static final String DEFAULT_KEY = "preheat:validators";
 
+  /** Validators cached locally at most, unless set: {@value}. */
+  public static final long DEFAULT_MAX_CACHED = 100_000;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Validators NONE = new Validators(null, null, null);
 
   private final RedisEndpoint endpoint;
   private final String key;
-  private final Map<String, Validators> local = new ConcurrentHashMap<>();
+  private final Cache<String, Validators> local;
   private final Map<String, Validators> pending = new LinkedHashMap<>();
   private volatile boolean warned;
 
-  private RedisValidatorStore(RedisEndpoint endpoint, String key) {
+  private RedisValidatorStore(RedisEndpoint endpoint, String key, long maxCached) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.key = Objects.requireNonNull(key, "key");
+    if (maxCached < 1) {
+      throw new IllegalArgumentException("maxCached must be >= 1 but was " + maxCached);
+    }
+    // Eviction runs on the calling thread: no pool thread per store, and the bound holds at once.
+    this.local = Caffeine.newBuilder().maximumSize(maxCached).executor(Runnable::run).build();
   }
 
   /** A store in the hash {@value #DEFAULT_KEY}. */
   public static RedisValidatorStore create(RedisEndpoint endpoint) {
-    return new RedisValidatorStore(endpoint, DEFAULT_KEY);
+    return new RedisValidatorStore(endpoint, DEFAULT_KEY, DEFAULT_MAX_CACHED);
   }
 
   /** A store in the hash {@code key}. */
   public static RedisValidatorStore create(RedisEndpoint endpoint, String key) {
-    return new RedisValidatorStore(endpoint, key);
+    return new RedisValidatorStore(endpoint, key, DEFAULT_MAX_CACHED);
+  }
+
+  /**
+   * A store in the hash {@code key} caching at most {@code maxCached} keys' validators locally.
+   *
+   * @throws IllegalArgumentException if {@code maxCached < 1}
+   */
+  public static RedisValidatorStore create(RedisEndpoint endpoint, String key, long maxCached) {
+    return new RedisValidatorStore(endpoint, key, maxCached);
+  }
+
+  /** Keys whose validators are cached locally now (for tests). */
+  long cachedCount() {
+    local.cleanUp();
+    return local.estimatedSize();
   }
 
   @Override
   public @Nullable Validators get(String targetKey) {
-    Validators v = local.get(targetKey);
+    Validators v;
+    synchronized (pending) {
+      v = pending.get(targetKey);
+    }
+    if (v == null) {
+      v = local.getIfPresent(targetKey);
+    }
     if (v == null) {
       v = NONE;
       try {
@@ -79,7 +111,7 @@ public final class RedisValidatorStore implements ValidatorStore {
         }
         return null;
       }
-      local.putIfAbsent(targetKey, v);
+      local.asMap().putIfAbsent(targetKey, v);
     }
     return v == NONE ? null : v;
   }
@@ -108,20 +140,23 @@ public final class RedisValidatorStore implements ValidatorStore {
   }
 
   /**
-   * Writes the validators put since the last flush, pipelined.
+   * Writes the validators put since the last flush in one {@code HSET}. They stay pending (and
+   * readable by {@link #get}) until Redis acknowledged them, so a failed flush is retried by the
+   * next one.
    *
    * @throws UncheckedIOException if Redis does not acknowledge them
    */
   @Override
   public void flush() {
-    Map<String, byte[]> batch = new HashMap<>();
+    Map<String, Validators> sent;
     synchronized (pending) {
       if (pending.isEmpty()) {
         return;
       }
-      pending.forEach((k, v) -> batch.put(k, encode(v)));
-      pending.clear();
+      sent = new LinkedHashMap<>(pending);
     }
+    Map<String, byte[]> batch = new HashMap<>();
+    sent.forEach((k, v) -> batch.put(k, encode(v)));
     try {
       endpoint.shared().async().hset(key, batch)
           .get(endpoint.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -132,6 +167,9 @@ public final class RedisValidatorStore implements ValidatorStore {
     } catch (Exception e) {
       throw new UncheckedIOException("cannot write " + batch.size() + " validators to "
           + endpoint + ": " + RedisEndpoint.rootMessage(e), new java.io.IOException(e));
+    }
+    synchronized (pending) {
+      sent.forEach(pending::remove);
     }
   }
 

@@ -49,6 +49,49 @@ class CoordinationTest {
   }
 
   @Test
+  void theLocalValidatorCacheIsBoundedAndEvictedKeysAreReadBackFromRedis() {
+    RedisValidatorStore a = RedisValidatorStore.create(endpoint, "preheat:validators", 10);
+    for (int i = 0; i < 500; i++) {
+      a.put("k" + i, Validators.of("\"e" + i + "\"", null));
+    }
+    assertThat(a.cachedCount()).isLessThanOrEqualTo(10);
+    // Not flushed yet: still readable although the cache evicted most of them.
+    assertThat(a.get("k0")).isEqualTo(Validators.of("\"e0\"", null));
+    a.flush();
+    for (int i = 0; i < 500; i++) {
+      assertThat(a.get("k" + i)).isEqualTo(Validators.of("\"e" + i + "\"", null));
+    }
+    assertThat(a.cachedCount()).isLessThanOrEqualTo(10);
+    RedisValidatorStore b = RedisValidatorStore.create(endpoint, "preheat:validators", 10);
+    for (int i = 0; i < 500; i++) {
+      assertThat(b.get("k" + i)).isNotNull();
+      assertThat(b.get("missing" + i)).isNull();
+    }
+    assertThat(b.cachedCount()).isLessThanOrEqualTo(10);
+    assertThatThrownBy(() -> RedisValidatorStore.create(endpoint, "x", 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxCached");
+  }
+
+  @Test
+  void aFailedValidatorFlushKeepsThemPendingForTheNextFlush() {
+    RedisServer down = RedisServer.start();
+    RedisEndpoint e = RedisEndpoint.open(down.uri(), Duration.ofSeconds(1));
+    try {
+      RedisValidatorStore s = RedisValidatorStore.create(e);
+      s.put("k", Validators.of("\"v\"", null));
+      down.cli("CONFIG", "SET", "min-replicas-to-write", "1");
+      assertThatThrownBy(s::flush).isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("cannot write 1 validators");
+      down.cli("CONFIG", "SET", "min-replicas-to-write", "0");
+      s.flush();
+      assertThat(RedisValidatorStore.create(e).get("k")).isEqualTo(Validators.of("\"v\"", null));
+    } finally {
+      e.close();
+      down.close();
+    }
+  }
+
+  @Test
   void validatorsWrittenByOneInstanceAreReadByAnother() {
     try (RedisEndpoint other = RedisEndpoint.open(server.uri())) {
       RedisValidatorStore a = RedisValidatorStore.create(endpoint);
