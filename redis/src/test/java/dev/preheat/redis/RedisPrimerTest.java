@@ -71,6 +71,24 @@ class RedisPrimerTest {
   }
 
   @Test
+  void theLockedDefaultSendsAFewScriptCallsPerBatchNotCommandsPerKey() {
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(60)).batchSize(1000).build();
+    server.cli("CONFIG", "RESETSTAT");
+    RedisReport r = primer.prime(keys("c:", 2500), echo(new AtomicInteger()));
+
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2500);
+    // Per batch of 1000: one lock-and-PTTL call, one write call, at most one release call
+    // (releases of several batches may share one).
+    assertThat(r.warm().totals().requestsSent()).isBetween(7L, 9L);
+    String stats = server.cli("INFO", "commandstats");
+    // Commands run inside scripts are counted too; every call the client sent is an EVAL.
+    assertThat(stats).contains("cmdstat_eval:calls=" + r.warm().totals().requestsSent() + ",")
+        .doesNotContain("cmdstat_psetex");
+    assertThat(server.cli("DBSIZE")).as("every lock released").isEqualTo("2500");
+  }
+
+  @Test
   void writesValuesWithTtlPlusJitterSoKeysDoNotExpireTogether() {
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofSeconds(60)).jitter(Duration.ofSeconds(10)).batchSize(64)
