@@ -43,21 +43,29 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>How it works</h2>
  * Keys are processed in batches ({@link Builder#batchSize}, default {@value #DEFAULT_BATCH_SIZE})
- * on a dedicated connection with Lettuce's auto-flush turned off: each batch is one round trip
- * for the lock-and-freshness check ({@code SET lock NX PX} and {@code PTTL} per key, pipelined)
- * and one pipelined flush of {@code SET key value PX ttl}, whose replies are awaited while the
- * next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in flight at most).
+ * on a dedicated connection with Lettuce's auto-flush turned off, and each step of a batch is one
+ * Lua script call for the whole batch (one per hash slot on a cluster), not a command per key:
+ * the check ({@code SET lock NX PX} for every key, then {@code PTTL} for every key, answered as
+ * one integer array), the write ({@code SET key value PX ttl} for every key, the TTL with its
+ * jitter computed here), and the lock release (compare-and-delete of every lock). The locked
+ * default therefore costs about three calls per batch; without the lock, two; without the lock and
+ * the freshness check, one. Checks are sent {@value #CHECKS_AHEAD} batches ahead and write
+ * replies are awaited while the next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in
+ * flight at most). A script runs atomically, so Redis serves other clients between batches, not
+ * during one: a batch of 1000 keys holds the server for a few milliseconds; lower {@link
+ * Builder#batchSize} where that latency matters.
  *
  * <h2>No stampede</h2>
  * With locking on (the default), a key is loaded only by the primer that holds its lock, {@code
  * SET <lockPrefix><key> <token> NX PX <lockTtl>}, where the token is unique to the run. The
- * {@code PTTL} in the same pipeline, after the lock, sees any value written by a previous
- * holder, because a holder releases its lock only after Redis acknowledged its write, and only
- * if the lock still holds its token (a Lua compare-and-delete), so an expired lock taken over by
- * another primer is never deleted. Keys locked by another primer are re-checked until the other
- * primer wrote them ({@code ALREADY_CACHED}), the lock expired (this primer loads them), or
- * {@link Builder#lockWait} passed ({@code FAILED}, naming the wait). Several primers racing on
- * the same keys therefore call the loader once per key.
+ * {@code PTTL}, read after the lock was taken (in the same script on a standalone server, after
+ * the lock replies on a cluster, where the lock key lives in another slot), sees any value
+ * written by a previous holder, because a holder releases its lock only after Redis
+ * acknowledged its write, and only if the lock still holds its token (a Lua compare-and-delete),
+ * so an expired lock taken over by another primer is never deleted. Keys locked by another
+ * primer are re-checked until the other primer wrote them ({@code ALREADY_CACHED}), the lock
+ * expired (this primer loads them), or {@link Builder#lockWait} passed ({@code FAILED}, naming
+ * the wait). Several primers racing on the same keys therefore call the loader once per key.
  *
  * <h2>Another target of the warm engine</h2>
  * The primer is the Redis target of the warm engine: it takes the engine's policies with the
