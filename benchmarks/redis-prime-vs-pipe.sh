@@ -6,14 +6,17 @@
 #   benchmarks/redis-prime-vs-pipe.sh [N] [V]          (default 1000000 keys, 100 bytes)
 #   env: SYNC_KEYS=100000   keys of the synchronous loop (it is slow; keys/s is what counts)
 #        OUT=benchmarks/work/redis   where the RESP file and logs are kept
-#        JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  JVM options of the Java rows: the
-#                             samples/cli/preheat launcher's short-run profile (C2 compilation
-#                             costs more CPU than it saves in a run of seconds on 2 cores)
+#        JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  JVM options of every Java row, the
+#                             sync loop included: the samples/cli/preheat launcher's short-run
+#                             profile; JAVA_OPTS= for the JVM's defaults (C2). Compare runs made
+#                             with the same options: C2 slows the short sync loop more than the
+#                             primer, which flatters the "vs sync" ratio.
 #
 # Rows: pipe = redis-cli --pipe of "SET k v EX 3600" (timed around the process);
 #   primer-overwrite = RedisPrimer without lock or freshness check (the same commands as the pipe);
 #   primer-nolock = with the PTTL freshness check (one instance);
 #   primer = the defaults: per-key lock (SET NX PX + release) and freshness check (many instances);
+#   (the primer sends one Lua script call per step per batch: lock+PTTL, write, release)
 #   sync = one synchronous SET ... EX per key (Lettuce sync API).
 # Primer rows are timed inside the JVM around prime(), after start-up.
 set -euo pipefail
