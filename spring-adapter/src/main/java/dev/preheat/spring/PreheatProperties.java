@@ -275,6 +275,21 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
     /** Requests in flight at once against the app itself. */
     private int concurrency = 4;
 
+    /**
+     * After the first pass has filled the caches, about this many more requests are sent to the
+     * hot paths (each path the same number of times; served from the now warm caches, so cheap)
+     * so the JIT compiles the request path before the first user arrives. 0 turns it off.
+     */
+    private int jitRequests = 3000;
+
+    public int getJitRequests() {
+      return jitRequests;
+    }
+
+    public void setJitRequests(int jitRequests) {
+      this.jitRequests = jitRequests;
+    }
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -370,8 +385,23 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
     /** The largest body accepted. */
     private DataSize maxBody = DataSize.ofKilobytes(64);
 
-    /** Accepted webhooks per minute (per instance). */
+    /** Accepted webhooks per minute (per instance, or for all instances with redis-uri). */
     private int ratePerMinute = 30;
+
+    /**
+     * A Redis (Lettuce URI, e.g. redis://cache:6379/0) whose token bucket every instance shares,
+     * so rate-per-minute holds cluster-wide; needs preheat-redis on the classpath. Connected on
+     * the first webhook. Unset: the limit is per instance.
+     */
+    private @Nullable String redisUri;
+
+    public @Nullable String getRedisUri() {
+      return redisUri;
+    }
+
+    public void setRedisUri(@Nullable String redisUri) {
+      this.redisUri = redisUri;
+    }
 
     public boolean isEnabled() {
       return enabled;
@@ -494,6 +524,10 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
     }
     atLeastOne("preheat.http.concurrency", http.concurrency);
     atLeastOne("preheat.self.concurrency", self.concurrency);
+    if (self.jitRequests < 0) {
+      throw new IllegalStateException("preheat.self.jit-requests must be 0 (off) or more but was "
+          + self.jitRequests);
+    }
     atLeastOne("preheat.cache.concurrency", cache.concurrency);
     atLeastOne("preheat.cache.batch-size", cache.batchSize);
     atLeastOne("preheat.datasource.connections", datasource.connections);
@@ -526,6 +560,13 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
             + webhook.path + "'");
       }
       positive("preheat.webhook.tolerance", webhook.tolerance);
+      if (webhook.redisUri != null && !webhook.redisUri.isBlank()
+          && !org.springframework.util.ClassUtils.isPresent("dev.preheat.redis.RedisRateLimiter",
+              PreheatProperties.class.getClassLoader())) {
+        throw new IllegalStateException("preheat.webhook.redis-uri is set but preheat-redis is "
+            + "not on the classpath: add the dev.preheat:preheat-redis dependency, or remove "
+            + "redis-uri to limit per instance");
+      }
       atLeastOne("preheat.webhook.rate-per-minute", webhook.ratePerMinute);
       if (webhook.maxBody.toBytes() < 1) {
         throw new IllegalStateException("preheat.webhook.max-body must be positive");

@@ -102,6 +102,14 @@ public final class Preheater {
         return CompletableFuture.completedFuture(new PreheatReport(trigger, clock.instant(),
             Duration.ZERO, State.CANCELLED, List.of()));
       }
+      if (tasks().isEmpty()) {
+        // nothing to warm (only the starter, no task configured): no thread, no work
+        PreheatReport empty = new PreheatReport(trigger, clock.instant(), Duration.ZERO,
+            State.WARM, List.of());
+        lastReport = empty;
+        firstRoundDone = true;
+        return CompletableFuture.completedFuture(empty);
+      }
       Round round = new Round(trigger);
       current = round;
       Thread t = new Thread(round::run, "preheat-round-" + threads.incrementAndGet());

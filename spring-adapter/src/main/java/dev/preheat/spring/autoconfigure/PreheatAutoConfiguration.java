@@ -7,6 +7,7 @@ import dev.preheat.spi.Purger;
 import dev.preheat.spring.internal.LazyTransport;
 import dev.preheat.spring.internal.PurgeThenRewarm;
 import dev.preheat.spring.internal.RedisWarmTask;
+import dev.preheat.spring.internal.RedisWebhookRate;
 import dev.preheat.spring.RedisWarmer;
 import dev.preheat.warm.Warmer;
 import dev.preheat.spi.WarmListener;
@@ -167,7 +168,8 @@ public class PreheatAutoConfiguration {
         ObjectProvider<WarmListener> listeners, Environment environment) {
       String contextPath = environment.getProperty("server.servlet.context-path", "");
       return new HttpWarmTask(new HttpWarmTask.Settings("self", true, null, List.of(), 0,
-          properties.getSelf().getConcurrency(), null, null), hotset,
+          properties.getSelf().getConcurrency(), null, null,
+          properties.getSelf().getJitRequests()), hotset,
           ctx -> URI.create("http://127.0.0.1:" + ctx.localPort().orElseThrow() + contextPath),
           WarmListener.composite(listeners.orderedStream().toList()));
     }
@@ -332,9 +334,14 @@ public class PreheatAutoConfiguration {
     FilterRegistrationBean<WebhookFilter> preheatWebhookFilter(PreheatProperties properties,
         ContentChangeListener listener, ObjectProvider<Clock> clock) {
       PreheatProperties.Webhook w = properties.getWebhook();
+      Clock c = clock.getIfUnique(Clock::systemUTC);
+      // cluster-wide through preheat-redis when a Redis is configured (validated present)
+      WebhookFilter.Admission rate = w.getRedisUri() == null || w.getRedisUri().isBlank()
+          ? new WebhookFilter.RateLimit(w.getRatePerMinute(), c)
+          : new RedisWebhookRate(w.getRedisUri(), w.getPath(), w.getRatePerMinute(), c);
       FilterRegistrationBean<WebhookFilter> reg = new FilterRegistrationBean<>(new WebhookFilter(
-          w.getPath(), w.getSecret(), w.getTolerance(), w.getMaxBody().toBytes(),
-          w.getRatePerMinute(), clock.getIfUnique(Clock::systemUTC), listener));
+          w.getPath(), w.getSecret(), w.getTolerance(), w.getMaxBody().toBytes(), rate, c,
+          listener));
       reg.addUrlPatterns(w.getPath());
       reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
       return reg;

@@ -37,7 +37,17 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   /** Settings of one HTTP task. */
   public record Settings(String name, boolean self, @Nullable String connectTo,
       List<String> variants, double rate, int concurrency, @Nullable Long maxRequests,
-      @Nullable Long maxBytes) {}
+      @Nullable Long maxBytes, int jitRequests) {
+
+    /** Settings without JIT rounds (a CDN/proxy plan). */
+    public Settings(String name, boolean self, @Nullable String connectTo, List<String> variants,
+        double rate, int concurrency, @Nullable Long maxRequests, @Nullable Long maxBytes) {
+      this(name, self, connectTo, variants, rate, concurrency, maxRequests, maxBytes, 0);
+    }
+  }
+
+  /** At most this many JIT rounds, however small the hotset. */
+  static final int MAX_JIT_ROUNDS = 50;
 
   private final Settings settings;
   private final HotsetSource hotset;
@@ -138,14 +148,61 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
           throw e;
         }
       }
-      String detail = String.format(Locale.ROOT, "%s: %d target(s), %d warm%s", baseUri,
-          plan.build().targetCount(), reached.get(),
-          report.stopReason() == null ? "" : ", stopped: " + report.stopReason());
+      int targets = plan.build().targetCount();
+      String jit = "";
+      if (settings.self() && settings.jitRequests() > 0 && report.stopReason() == null
+          && !context.isCancelled()) {
+        jit = jitRounds(transport, plan, n, context);
+      }
+      String detail = String.format(Locale.ROOT, "%s: %d target(s), %d warm%s%s", baseUri,
+          targets, reached.get(),
+          report.stopReason() == null ? "" : ", stopped: " + report.stopReason(), jit);
       return new TaskOutcome(reached.get(), failed.get(), detail, report);
     } finally {
       open.remove(transport);
       transport.close();
     }
+  }
+
+  /**
+   * Self-warming, after the first pass filled the caches: each hot path again, {@code rounds}
+   * times (a variant per round, marked by an {@code X-Preheat-Round} header), so the request path
+   * (connector, dispatch, serialization) is compiled by the JIT, not interpreted, when the first
+   * user arrives. Not counted as warmed targets, not in the metrics; bounded by the deadline.
+   */
+  private String jitRounds(OkHttpTransport transport, WarmPlan.Builder plan, int paths,
+      WarmTaskContext context) throws InterruptedException {
+    int rounds = Math.min(MAX_JIT_ROUNDS, (settings.jitRequests() + paths - 1) / paths);
+    for (int r = 1; r <= rounds; r++) {
+      plan.variant(WarmVariant.of(String.format(Locale.ROOT, "jit%02d", r),
+          "X-Preheat-Round", Integer.toString(r)));
+    }
+    Duration left = context.remaining();
+    if (left.compareTo(Duration.ofMillis(100)) < 0) {
+      return "";
+    }
+    AtomicLong ok = new AtomicLong();
+    WarmRun run = Warmer.builder().transport(transport).noRateLimit()
+        .concurrency(settings.concurrency())
+        .deadline(left, Duration.ofSeconds(1))
+        .listener(new WarmListener() {
+          @Override
+          public void targetFinished(TargetResult r) {
+            if (r.status() >= 200 && r.status() < 400) {
+              ok.incrementAndGet();
+            }
+          }
+        })
+        .build().start(plan.build());
+    WarmReport report;
+    try {
+      report = run.await();
+    } catch (InterruptedException e) {
+      run.cancel();
+      throw e;
+    }
+    return String.format(Locale.ROOT, "; JIT: %d round(s), %d request(s)%s", rounds, ok.get(),
+        report.stopReason() == null ? "" : " (stopped: " + report.stopReason() + ")");
   }
 
   @Override

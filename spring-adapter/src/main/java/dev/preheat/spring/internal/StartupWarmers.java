@@ -24,7 +24,9 @@ public final class StartupWarmers {
   private StartupWarmers() {}
 
   static void logReport(PreheatReport report) {
-    if (report.state() == PreheatReport.State.WARM) {
+    if (report.tasks().isEmpty()) {
+      log.debug("Preheat: nothing to warm (no warm task configured)");
+    } else if (report.state() == PreheatReport.State.WARM) {
       log.info(report.summary());
     } else {
       log.warn(report.summary());

@@ -58,7 +58,7 @@ public final class WebhookFilter extends HttpFilter {
   private final Duration tolerance;
   private final long maxBody;
   private final transient Clock clock;
-  private final transient RateLimit rate;
+  private final transient Admission rate;
   private final transient Cache<String, Boolean> seen;
   private final transient ContentChangeListener listener;
 
@@ -75,12 +75,18 @@ public final class WebhookFilter extends HttpFilter {
    */
   public WebhookFilter(String path, String secret, Duration tolerance, long maxBody,
       int perMinute, Clock clock, ContentChangeListener listener) {
+    this(path, secret, tolerance, maxBody, new RateLimit(perMinute, clock), clock, listener);
+  }
+
+  /** As above, with the rate limit {@code rate} (e.g. shared through Redis). */
+  public WebhookFilter(String path, String secret, Duration tolerance, long maxBody,
+      Admission rate, Clock clock, ContentChangeListener listener) {
     this.path = path;
     this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     this.tolerance = tolerance;
     this.maxBody = maxBody;
     this.clock = clock;
-    this.rate = new RateLimit(perMinute, clock);
+    this.rate = rate;
     // remembered for twice the window: a timestamp may be up to tolerance in the future
     this.seen = Caffeine.newBuilder().expireAfterWrite(tolerance.multipliedBy(2))
         .maximumSize(100_000).ticker(() -> clock.millis() * 1_000_000L).build();
@@ -236,21 +242,40 @@ public final class WebhookFilter extends HttpFilter {
     res.getWriter().write(why + "\n");
   }
 
-  /** A per-minute token bucket on the injected clock. */
-  static final class RateLimit {
+  /** The webhook's rate limit: whether one more webhook may be accepted now. */
+  public interface Admission {
+    /** Takes a permit if one is available now. */
+    boolean tryAcquire();
+  }
+
+  @Override
+  public void destroy() {
+    if (rate instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("Preheat webhook: closing the rate limit failed", e);
+      }
+    }
+  }
+
+  /** A per-minute token bucket on the injected clock, in this instance. */
+  public static final class RateLimit implements Admission {
     private final int perMinute;
     private final Clock clock;
     private double tokens;
     private long last;
 
-    RateLimit(int perMinute, Clock clock) {
+    /** {@code perMinute} permits per minute (and at most that many stored). */
+    public RateLimit(int perMinute, Clock clock) {
       this.perMinute = perMinute;
       this.clock = clock;
       this.tokens = perMinute;
       this.last = clock.millis();
     }
 
-    synchronized boolean tryAcquire() {
+    @Override
+    public synchronized boolean tryAcquire() {
       long now = clock.millis();
       tokens = Math.min(perMinute, tokens + (now - last) * perMinute / 60_000.0);
       last = now;
