@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -93,6 +94,8 @@ class ReadinessTest {
     app.addListeners(event -> {
       if (event instanceof WebServerInitializedEvent e) {
         port.set(e.getWebServer().getPort());
+      } else if (event instanceof ApplicationPreparedEvent e) {
+        context.set(e.getApplicationContext());
       } else if (event instanceof ContextRefreshedEvent e) {
         context.set((ConfigurableApplicationContext) e.getApplicationContext());
       }
@@ -225,6 +228,27 @@ class ReadinessTest {
     assertThat(port.get()).isPositive();
     assertThat(status("/actuator/health/readiness")).isEqualTo(200);
     assertThat(body("/actuator/preheat")).contains("\"state\":\"warm\"");
+  }
+
+  @Test
+  void beforePortShutdownMidWarmCancelsAndNeverOpensThePort() throws Exception {
+    start("--preheat.startup.mode=before-port", "--preheat.startup.timeout=5m",
+        "--preheat.startup.task-timeout=5m");
+    awaitWarming();
+    assertThat(running).isNotDone();
+    long t0 = System.nanoTime();
+    // what the JVM's shutdown hook does on SIGTERM: close the context, here while refresh is
+    // held in the before-port lifecycle phase
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> context.get().close());
+    // startup stops promptly (the 5-minute deadline is not waited for) and fails
+    assertThatThrownBy(() -> running.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class);
+    closing.get(30, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+    assertThat(LATCHES.get().interrupted().get()).isTrue();
+    // the web server never listened
+    assertThat(port.get()).isEqualTo(-1);
+    assertThat(context.get().isActive()).isFalse();
   }
 
   @Test

@@ -116,8 +116,11 @@ public final class StartupWarmers {
       try {
         report = preheater.warm("startup");
       } catch (InterruptedException e) {
+        // shutdown while warming (the context's close interrupts a stuck refresh): the warm
+        // round is cancelled, and the app stops here instead of opening its port half warm
         Thread.currentThread().interrupt();
-        return;
+        throw new IllegalStateException("Preheat: interrupted while warming before the web "
+            + "server started (shutting down); warming was cancelled and startup stops", e);
       }
       logReport(report);
       failIfTimedOut(report, onTimeout, timeout);
