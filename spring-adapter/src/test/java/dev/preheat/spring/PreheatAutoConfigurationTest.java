@@ -149,6 +149,26 @@ class PreheatAutoConfigurationTest {
     failsWith(List.of("preheat.hotset.coverage=1.5"), "preheat.hotset.coverage must be in");
     failsWith(List.of("preheat.startup.timeout=0s"), "preheat.startup.timeout must be a positive");
     failsWith(List.of("preheat.cache.concurrency=0"), "preheat.cache.concurrency must be at least 1");
+    failsWith(List.of("preheat.self.jit-requests=-1"), "preheat.self.jit-requests must be 0");
+    failsWith(List.of("preheat.webhook.enabled=true", "preheat.webhook.secret=" + "s".repeat(32),
+        "preheat.webhook.redis-uri=redis://"), "preheat.webhook.redis-uri is not a valid");
+  }
+
+  @Test
+  void nothingToWarmCostsNoThreadAndNoRound() {
+    runner.run(ctx -> {
+      Preheater preheater = ctx.getBean(Preheater.class);
+      assertThat(preheater.tasks()).isEmpty();
+      java.util.concurrent.CompletableFuture<PreheatReport> round = preheater.start("startup");
+      // completed before start returns: no round thread was started
+      assertThat(round).isDone();
+      assertThat(round.join().state()).isEqualTo(PreheatReport.State.WARM);
+      assertThat(round.join().tasks()).isEmpty();
+      assertThat(preheater.isFirstRoundDone()).isTrue();
+      assertThat(preheater.isWarming()).isFalse();
+      assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+          t -> t.getName().startsWith("preheat-"));
+    });
   }
 
   private void failsWith(List<String> properties, String message) {

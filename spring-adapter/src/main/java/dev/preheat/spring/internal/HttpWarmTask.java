@@ -49,6 +49,9 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   /** At most this many JIT rounds, however small the hotset. */
   static final int MAX_JIT_ROUNDS = 50;
 
+  /** The longest wait for the JIT compilers to go idle after the rounds. */
+  static final Duration JIT_SETTLE_MAX = Duration.ofSeconds(3);
+
   private final Settings settings;
   private final HotsetSource hotset;
   private final Function<WarmTaskContext, URI> base;
@@ -201,8 +204,34 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
       run.cancel();
       throw e;
     }
-    return String.format(Locale.ROOT, "; JIT: %d round(s), %d request(s)%s", rounds, ok.get(),
-        report.stopReason() == null ? "" : " (stopped: " + report.stopReason() + ")");
+    long settled = settleJit(context);
+    return String.format(Locale.ROOT, "; JIT: %d round(s), %d request(s)%s, compiler idle after "
+        + "%d ms", rounds, ok.get(),
+        report.stopReason() == null ? "" : " (stopped: " + report.stopReason() + ")", settled);
+  }
+
+  /**
+   * Waits (at most {@link #JIT_SETTLE_MAX}, within the deadline) until the JIT compilers have
+   * been idle for two polls, so the compilations the rounds queued do not compete with the first
+   * user requests for the CPU (on a 2-core box they would). Returns the time waited.
+   */
+  private static long settleJit(WarmTaskContext context) throws InterruptedException {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    long start = System.nanoTime();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return 0;
+    }
+    long end = start + Math.min(JIT_SETTLE_MAX.toNanos(), context.remaining().toNanos());
+    long last = jit.getTotalCompilationTime();
+    int quiet = 0;
+    while (quiet < 2 && System.nanoTime() < end && !context.isCancelled()) {
+      Thread.sleep(100);
+      long now = jit.getTotalCompilationTime();
+      quiet = now == last ? quiet + 1 : 0;
+      last = now;
+    }
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   @Override

@@ -20,6 +20,7 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -54,7 +55,8 @@ public final class WarmCacheMethods implements BeanPostProcessor, BeanFactoryAwa
   @Override
   public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
     Class<?> type = AopUtils.getTargetClass(bean);
-    if (type.getName().startsWith("org.springframework.")) {
+    if (isLibraryClass(type.getName())
+        || !AnnotationUtils.isCandidateClass(type, WarmCache.class)) {
       return bean;
     }
     Map<Method, WarmCache> found = MethodIntrospector.selectMethods(type,
@@ -66,6 +68,21 @@ public final class WarmCacheMethods implements BeanPostProcessor, BeanFactoryAwa
       targets.add(new Target(beanName, bean, invocable, e.getValue().keys()));
     }
     return bean;
+  }
+
+  /** Libraries' beans (most of a context) cannot carry {@code @WarmCache}: not scanned. */
+  private static final String[] LIBRARIES = {"org.springframework.", "java.", "javax.",
+      "jakarta.", "io.micrometer.", "com.fasterxml.", "tools.jackson.",
+      "org.apache.", "com.zaxxer.", "io.lettuce.", "io.netty.", "okhttp3.", "kotlin.",
+      "com.github.benmanes.", "ch.qos.logback.", "org.slf4j.", "org.hibernate.", "reactor."};
+
+  static boolean isLibraryClass(String name) {
+    for (String prefix : LIBRARIES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether no {@link WarmCache} method was found. */
