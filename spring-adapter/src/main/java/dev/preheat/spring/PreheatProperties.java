@@ -567,6 +567,9 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
             + "not on the classpath: add the dev.preheat:preheat-redis dependency, or remove "
             + "redis-uri to limit per instance");
       }
+      if (webhook.redisUri != null && !webhook.redisUri.isBlank()) {
+        dev.preheat.spring.internal.RedisWebhookRate.validate(webhook.redisUri);
+      }
       atLeastOne("preheat.webhook.rate-per-minute", webhook.ratePerMinute);
       if (webhook.maxBody.toBytes() < 1) {
         throw new IllegalStateException("preheat.webhook.max-body must be positive");

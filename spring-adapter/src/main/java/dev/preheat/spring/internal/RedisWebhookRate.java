@@ -39,16 +39,25 @@ public final class RedisWebhookRate implements WebhookFilter.Admission, AutoClos
    * @throws IllegalStateException if the URI cannot be parsed
    */
   public RedisWebhookRate(String uri, String path, int perMinute, Clock clock) {
-    try {
-      RedisURI.create(uri.trim());
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("preheat.webhook.redis-uri is not a valid Redis URI "
-          + "(e.g. redis://cache:6379/0): " + e.getMessage(), e);
-    }
+    validate(uri);
     this.uri = uri.trim();
     this.name = "webhook:" + path;
     this.perMinute = perMinute;
     this.local = new WebhookFilter.RateLimit(perMinute, clock);
+  }
+
+  /**
+   * Parses {@code uri} (no connection).
+   *
+   * @throws IllegalStateException naming the property if it is not a Redis URI
+   */
+  public static void validate(String uri) {
+    try {
+      RedisURI.create(uri.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("preheat.webhook.redis-uri is not a valid Redis URI "
+          + "(e.g. redis://cache:6379/0): " + e.getMessage());
+    }
   }
 
   private RedisRateLimiter limiter() {
