@@ -38,6 +38,12 @@ public final class LogScanner {
   /** The least read past a chunk's end, enough for the tail of a typical last line. */
   static final int MIN_READ_BYTES = 8 * 1024;
 
+  /**
+   * Lines parsed before their targets are looked up together (see {@link Worker#flush}): enough
+   * for the memory loads of that many lookups to overlap, few enough to stay in the L1 cache.
+   */
+  static final int BATCH = 16;
+
   /** Characters of a malformed line kept as its excerpt. */
   static final int EXCERPT_BYTES = 120;
 
@@ -249,6 +255,10 @@ public final class LogScanner {
           if (drainsItself && failure.get() == null) {
             // The first worker drains into its own sink while the others may still be reading.
             w.finish(w.aggregate);
+          } else if (failure.get() == null) {
+            // The others' sums are drained by the calling thread into the first worker's sink,
+            // which hashes each URL: hash them here, in parallel, while the first one drains.
+            w.cache.hashValues();
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
@@ -357,6 +367,20 @@ public final class LogScanner {
     boolean firstChunk;
     @Nullable FileChannel channel;
     @Nullable Path channelPath;
+    /** Whether combined lines are parsed into {@link #batch} and counted by {@link #flush}. */
+    final boolean batched;
+    final ParsedLine[] batch = new ParsedLine[BATCH];
+    final int[] batchStarts = new int[BATCH];
+    final int[] batchEnds = new int[BATCH];
+    final long[] batchLineNos = new long[BATCH];
+    final int[] batchHashes = new int[BATCH];
+    final long[] batchSlots = new long[BATCH];
+    final int[] batchKeys = new int[BATCH];
+    final boolean[] batchFiltered = new boolean[BATCH];
+    /** Lines in {@link #batch} not counted yet. */
+    int pending;
+    /** Sums the bytes the lookahead loads, so that the loads are not optimized away. */
+    int peeked;
 
     Worker(TrafficSink sink, boolean timestampsOnly) {
       this.sink = sink;
@@ -369,6 +393,10 @@ public final class LogScanner {
       this.cache = w > 0
           ? new TargetCache(cacheEntries, cacheKeyBytes, 2 * w, this)
           : new TargetCache(cacheEntries, cacheKeyBytes);
+      this.batched = aggregate != null;
+      for (int k = 0; k < BATCH; k++) {
+        batch[k] = new ParsedLine();
+      }
     }
 
     /**
@@ -465,21 +493,36 @@ public final class LogScanner {
       while (true) {
         if (through != null && from == p && !skipping && (!firstChunk || result.lines > 0)) {
           // Parse the line and find its end in one pass; a line it cannot read goes the long way.
-          ParsedLine pl = line;
+          ParsedLine pl = batched ? batch[pending] : line;
           pl.reset();
           int end1 = through.parseThroughNewline(b, p, len, pl);
           if (end1 >= 0 && end1 - p <= maxLineLength) {
             TaskResult r = result;
             long lineNo = ++r.lines;
-            record(b, p, end1 > p && b[end1 - 1] == '\r' ? end1 - 1 : end1, lineNo);
+            int lineEnd = end1 > p && b[end1 - 1] == '\r' ? end1 - 1 : end1;
+            if (batched) {
+              int k = pending++;
+              batchStarts[k] = p;
+              batchEnds[k] = lineEnd;
+              batchLineNos[k] = lineNo;
+              if (k + 1 == BATCH) {
+                flush(b);
+              }
+            } else {
+              record(pl, b, p, lineEnd, lineNo);
+            }
             p = end1 + 1;
             from = p;
             if (base + p >= end) {
+              flush(b);
               return;
             }
             continue;
           }
         }
+        // The batched lines point into the buffer: count them before it moves or is refilled,
+        // and before any other line (so lines are counted, and reported, in order).
+        flush(b);
         int nl = Bytes.indexOfNewline(b, from, len);
         if (nl >= 0) {
           if (skipping) {
@@ -572,23 +615,76 @@ public final class LogScanner {
         r.latest = Math.max(r.latest, pl.epochMillis);
         return;
       }
-      record(b, s, e, lineNo);
+      record(pl, b, s, e, lineNo);
     }
 
-    /** Filters, canonicalizes and counts (or hands on) the record parsed into {@link #line}. */
-    private void record(byte[] b, int s, int e, long lineNo) {
+    /**
+     * Counts the lines in {@link #batch} exactly as {@link #record} would one by one, in order,
+     * after first loading, for all of them, the cache slots, then the entry records, then the
+     * first key bytes their lookups will read: the processor then waits for the loads of up to
+     * {@link #BATCH} lookups at once instead of one after the other.
+     */
+    private void flush(byte[] b) {
+      int n = pending;
+      if (n == 0) {
+        return;
+      }
+      pending = 0;
+      ParsedLine[] lines = batch;
+      int[] hashes = batchHashes;
+      long[] slots = batchSlots;
+      int[] keys = batchKeys;
+      boolean[] filtered = batchFiltered;
+      TargetCache c = cache;
+      UserAgentFilter.Memo memo = agents;
+      for (int k = 0; k < n; k++) {
+        ParsedLine pl = lines[k];
+        byte[] ua = pl.userAgent;
+        boolean drop = memo != null && ua != null
+            && memo.matches(ua, pl.userAgentOff, pl.userAgentLen);
+        filtered[k] = drop;
+        if (drop) {
+          continue;
+        }
+        int h = TargetCache.hash(pl.target, pl.targetOff, pl.targetLen);
+        hashes[k] = h;
+        slots[k] = c.peekSlot(h);
+      }
+      for (int k = 0; k < n; k++) {
+        keys[k] = filtered[k] ? -1 : c.peekRecord(slots[k], hashes[k], lines[k].targetLen);
+      }
+      int sum = 0;
+      for (int k = 0; k < n; k++) {
+        sum += c.peekKey(keys[k]);
+      }
+      peeked += sum;
       TaskResult r = result;
-      ParsedLine pl = line;
+      for (int k = 0; k < n; k++) {
+        if (filtered[k]) {
+          r.filtered++;
+        } else {
+          count(lines[k], hashes[k], b, batchStarts[k], batchEnds[k], batchLineNos[k]);
+        }
+      }
+    }
+
+    /** Filters, canonicalizes and counts (or hands on) the record parsed into {@code pl}. */
+    private void record(ParsedLine pl, byte[] b, int s, int e, long lineNo) {
       byte[] ua = pl.userAgent;
       UserAgentFilter.Memo memo = agents;
       if (memo != null && ua != null && memo.matches(ua, pl.userAgentOff, pl.userAgentLen)) {
-        r.filtered++;
+        result.filtered++;
         return;
       }
+      count(pl, TargetCache.hash(pl.target, pl.targetOff, pl.targetLen), b, s, e, lineNo);
+    }
+
+    /** {@link #record} for a line that passed the user-agent filter, its target hashed to h. */
+    private void count(ParsedLine pl, int h, byte[] b, int s, int e, long lineNo) {
+      TaskResult r = result;
       byte[] t = pl.target;
       int to = pl.targetOff;
       int tl = pl.targetLen;
-      int h = TargetCache.hash(t, to, tl);
       AggregateSink a = aggregate;
       if (a != null && pl.count == 1 && cache.cacheable(tl)) {
         int entry = cache.find(t, to, tl, h);

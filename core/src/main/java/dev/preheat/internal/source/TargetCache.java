@@ -164,6 +164,34 @@ final class TargetCache {
     }
   }
 
+  /**
+   * Loads the slot where a lookup of {@code hash} starts and returns it, so that a caller can
+   * start the memory loads of several lookups before it needs any of them (a lookup of a target
+   * not in the processor's caches waits for three loads from memory: the slot, the record and the
+   * key; issued for a batch of lines together they overlap). A hint only: {@link #find} decides.
+   */
+  long peekSlot(int hash) {
+    return table[hash & mask];
+  }
+
+  /**
+   * The key offset of the entry a slot returned by {@link #peekSlot} points to when its tag
+   * matches {@code hash} and {@code len}, loading the entry's record; -1 otherwise. A hint only,
+   * valid until the cache changes.
+   */
+  int peekRecord(long slot, int hash, int len) {
+    if (slot == 0 || (slot & ~ENTRY_MASK) != tag(hash, len)) {
+      return -1;
+    }
+    return (int) (records[(int) (slot & ENTRY_MASK) * stride] & OFFSET_MASK);
+  }
+
+  /** Loads the first byte of the key at {@code offset} from {@link #peekRecord}; a hint only. */
+  int peekKey(int offset) {
+    byte[] s = slab;
+    return offset >= 0 && offset < s.length ? s[offset] : 0;
+  }
+
   /** Longs per entry record. */
   int stride() {
     return stride;
@@ -226,6 +254,23 @@ final class TargetCache {
         Arrays.fill(r, at, at + counters, 0);
       }
     }
+  }
+
+  /**
+   * Computes the hash code of every {@code String} value, which {@code String} then keeps: done
+   * by the thread that filled the cache, it spares the thread that {@linkplain #drainAll drains}
+   * it into a hash table the work.
+   */
+  int hashValues() {
+    int sum = 0;
+    Object[] v = values;
+    for (int e = 0; e < size; e++) {
+      Object value = v[e];
+      if (value instanceof String) {
+        sum += value.hashCode();
+      }
+    }
+    return sum;
   }
 
   private void insert(int e, int hash, int len) {

@@ -62,4 +62,25 @@ class TargetCacheTest {
     assertThat(get(cache, "/bad")).isInstanceOfSatisfying(TargetCache.Rejected.class,
         r -> assertThat(r.reason).isEqualTo("nope"));
   }
+
+  @Test
+  void peekHintsPointAtTheEntryTheLookupFinds() {
+    TargetCache cache = new TargetCache(1_000, 1 << 20, 2, (v, c, at) -> { });
+    for (int i = 0; i < 500; i++) {
+      byte[] b = bytes("/item/" + i);
+      int h = TargetCache.hash(b, 0, b.length);
+      int e = cache.add(b, 0, b.length, h, "v" + i, false);
+      int key = cache.peekRecord(cache.peekSlot(h), h, b.length);
+      if (key >= 0) {
+        // A hint that matched names the entry's key: its first byte is the target's.
+        assertThat(cache.peekKey(key)).isEqualTo((int) '/');
+      }
+      assertThat(cache.find(b, 0, b.length, h)).isEqualTo(e);
+    }
+    byte[] absent = bytes("/absent");
+    int h = TargetCache.hash(absent, 0, absent.length);
+    assertThat(cache.peekKey(cache.peekRecord(cache.peekSlot(h), h, absent.length))).isZero();
+    assertThat(cache.peekKey(-1)).isZero();
+    assertThat(cache.peekKey(Integer.MAX_VALUE)).isZero();
+  }
 }
