@@ -28,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -1137,20 +1136,12 @@ final class RunLoop implements WarmRun {
 
   @Override
   public WarmReport await() throws InterruptedException {
-    try {
-      return completion.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("warm run failed: " + e.getCause(), e.getCause());
-    }
+    return RunCompletion.await(completion, "warm run");
   }
 
   @Override
   public WarmReport await(Duration timeout) throws InterruptedException, TimeoutException {
-    try {
-      return completion.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("warm run failed: " + e.getCause(), e.getCause());
-    }
+    return RunCompletion.await(completion, timeout, "warm run");
   }
 
   @Override

@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -709,20 +707,12 @@ final class StagedRun implements WarmRun {
 
   @Override
   public WarmReport await() throws InterruptedException {
-    try {
-      return completion.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("staged warm run failed: " + e.getCause(), e.getCause());
-    }
+    return RunCompletion.await(completion, "staged warm run");
   }
 
   @Override
   public WarmReport await(Duration timeout) throws InterruptedException, TimeoutException {
-    try {
-      return completion.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("staged warm run failed: " + e.getCause(), e.getCause());
-    }
+    return RunCompletion.await(completion, timeout, "staged warm run");
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.preheat.spi.Transport;
 import dev.preheat.spi.WarmListener;
+import dev.preheat.testing.FakeTime;
 import dev.preheat.warm.WarmRequest;
 import dev.preheat.warm.WarmResponse;
 import dev.preheat.warm.WarmVariant;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.preheat.key.CohortCookie;
 import dev.preheat.report.AuditLog;
 import dev.preheat.report.WarmReport;
+import dev.preheat.testing.FakeTime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

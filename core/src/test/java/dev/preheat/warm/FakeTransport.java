@@ -1,6 +1,7 @@
 package dev.preheat.warm;
 
 import dev.preheat.spi.Transport;
+import dev.preheat.testing.FakeTime;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;

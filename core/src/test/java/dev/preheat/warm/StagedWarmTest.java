@@ -9,6 +9,7 @@ import dev.preheat.report.WarmReport;
 import dev.preheat.spi.BudgetLedger;
 import dev.preheat.spi.Transport;
 import dev.preheat.spi.TransportFactory;
+import dev.preheat.testing.FakeTime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import dev.preheat.spi.ValidatorStore;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.status.CacheStatus;
 import dev.preheat.status.CacheStatusReader;
+import dev.preheat.testing.FakeTime;
 import dev.preheat.warm.FakeTransport.Reply;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;

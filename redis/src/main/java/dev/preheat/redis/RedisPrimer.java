@@ -271,14 +271,7 @@ public final class RedisPrimer<V> {
       while (i < keys.size() || !ahead.isEmpty()) {
         while (stopReason == null && i < keys.size() && ahead.size() < CHECKS_AHEAD) {
           List<String> batch = new ArrayList<>(batchSize);
-          while (i < keys.size() && batch.size() < batchSize) {
-            String k = keys.get(i++);
-            if (done.contains(k)) {
-              tally.end(k, Outcome.SKIPPED, SkipReason.CHECKPOINTED, null);
-            } else {
-              batch.add(k);
-            }
-          }
+          i = tally.nextBatch(keys, i, batchSize, done, batch);
           if (!batch.isEmpty()) {
             try {
               ahead.add(issue(batch, false));

@@ -240,14 +240,7 @@ public final class ReplicaWarmer {
     int i = 0;
     while (i < keys.size()) {
       List<String> batch = new ArrayList<>(batchSize);
-      while (i < keys.size() && batch.size() < batchSize) {
-        String k = keys.get(i++);
-        if (done.contains(k)) {
-          tally.end(k, Outcome.SKIPPED, SkipReason.CHECKPOINTED, null);
-        } else {
-          batch.add(k);
-        }
-      }
+      i = tally.nextBatch(keys, i, batchSize, done, batch);
       if (batch.isEmpty()) {
         continue;
       }

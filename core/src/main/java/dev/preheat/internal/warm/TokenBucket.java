@@ -49,12 +49,35 @@ public final class TokenBucket {
 
   /** Takes a token if one is available at {@code now}. */
   public boolean tryAcquire(long now) {
-    refill(now);
-    if (tokens >= 1 - EPSILON) {
-      tokens = Math.max(0, tokens - 1);
-      return true;
+    return tryAcquire(now, 1) == 1;
+  }
+
+  /**
+   * Takes as many whole tokens as are available at {@code now}, at most {@code max}, and returns
+   * how many it took (0 when none is available; {@link #nanosUntilAvailable} says how long to wait).
+   *
+   * @throws IllegalArgumentException if {@code max < 1}
+   */
+  public int tryAcquire(long now, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1 but was " + max);
     }
-    return false;
+    refill(now);
+    int granted = (int) Math.min(max, Math.floor(tokens + EPSILON));
+    if (granted > 0) {
+      tokens = Math.max(0, tokens - granted);
+    }
+    return granted;
+  }
+
+  /** The rate in tokens per second. */
+  public double perSecond() {
+    return perNano * 1e9;
+  }
+
+  /** The bucket size. */
+  public int burst() {
+    return (int) burst;
   }
 
   /** Nanoseconds from {@code now} until a token is available (0 if one is). */

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
@@ -81,6 +82,16 @@ final class ApiPurges {
   static String failure(PurgeCalls.Answer a, @Nullable String apiMessage) {
     String body = apiMessage != null ? apiMessage : PurgeCalls.snippet(a.body(), 200);
     return a.describe() + (body.isEmpty() ? "" : ": " + body);
+  }
+
+  /** The result named {@code name} once every call's items are in, in call order. */
+  static CompletableFuture<PurgeResult> result(String name,
+      List<CompletableFuture<List<PurgeResult.Item>>> parts) {
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<PurgeResult.Item> items = new ArrayList<>();
+      parts.forEach(p -> items.addAll(p.join()));
+      return new PurgeResult(name, items);
+    });
   }
 
   /** One item. */

@@ -90,11 +90,7 @@ public final class CloudflarePurger implements Purger {
     for (List<String> batch : ApiPurges.batches(request.tags(), maxItems)) {
       parts.add(call("tags", PurgeResult.Kind.TAG, batch, request.soft()));
     }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      List<PurgeResult.Item> items = new ArrayList<>();
-      parts.forEach(p -> items.addAll(p.join()));
-      return new PurgeResult(name, items);
-    });
+    return ApiPurges.result(name, parts);
   }
 
   private CompletableFuture<List<PurgeResult.Item>> call(String field, PurgeResult.Kind kind,

@@ -94,11 +94,7 @@ public final class FastlyPurger implements Purger {
     for (List<String> keys : ApiPurges.batches(request.tags(), maxKeys)) {
       parts.add(purgeKeys(keys, request.soft()));
     }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      List<PurgeResult.Item> items = new ArrayList<>();
-      parts.forEach(p -> items.addAll(p.join()));
-      return new PurgeResult(name, items);
-    });
+    return ApiPurges.result(name, parts);
   }
 
   private Request.Builder call(HttpUrl url, boolean soft) {

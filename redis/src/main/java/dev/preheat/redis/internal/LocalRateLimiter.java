@@ -1,17 +1,18 @@
 package dev.preheat.redis.internal;
 
+import dev.preheat.internal.warm.TokenBucket;
 import dev.preheat.redis.RateLimiter;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
-/** A token bucket in this process on a nanosecond ticker. */
+/**
+ * A token bucket in this process on a nanosecond ticker: the warmer's own {@link TokenBucket}
+ * (same refill, same one-token start), made thread-safe and read from {@code ticker}.
+ */
 public final class LocalRateLimiter implements RateLimiter {
 
-  private final double perNano;
-  private final double burst;
+  private final TokenBucket bucket;
   private final LongSupplier ticker;
-  private double tokens;
-  private long last;
 
   /**
    * A bucket holding one token at the start, so a run does not begin with a whole burst.
@@ -20,44 +21,27 @@ public final class LocalRateLimiter implements RateLimiter {
    *     {@code burst < 1}
    */
   public LocalRateLimiter(double perSecond, int burst, LongSupplier ticker) {
-    if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-      throw new IllegalArgumentException("rate must be a finite number > 0 but was " + perSecond);
-    }
-    if (burst < 1) {
-      throw new IllegalArgumentException("burst must be >= 1 but was " + burst);
-    }
-    this.perNano = perSecond / 1e9;
-    this.burst = burst;
+    this.bucket = new TokenBucket(perSecond, burst, ticker.getAsLong());
     this.ticker = ticker;
-    this.tokens = 1;
-    this.last = ticker.getAsLong();
   }
 
   /** The rate in permits per second. */
   public double perSecond() {
-    return perNano * 1e9;
+    return bucket.perSecond();
   }
 
   @Override
   public synchronized Grant tryAcquire(int max) {
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be >= 1 but was " + max);
-    }
     long now = ticker.getAsLong();
-    if (now > last) {
-      tokens = Math.min(burst, tokens + (now - last) * perNano);
-      last = now;
-    }
-    int granted = (int) Math.min(max, Math.floor(tokens + 1e-9));
+    int granted = bucket.tryAcquire(now, max);
     if (granted > 0) {
-      tokens = Math.max(0, tokens - granted);
       return new Grant(granted, Duration.ZERO);
     }
-    return new Grant(0, Duration.ofNanos((long) Math.ceil((1 - tokens) / perNano)));
+    return new Grant(0, Duration.ofNanos(bucket.nanosUntilAvailable(now)));
   }
 
   @Override
   public String toString() {
-    return "RateLimiter.local[" + perNano * 1e9 + "/s, burst " + (long) burst + "]";
+    return "RateLimiter.local[" + bucket.perSecond() + "/s, burst " + bucket.burst() + "]";
   }
 }

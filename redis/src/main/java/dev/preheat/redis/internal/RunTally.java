@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +51,26 @@ public final class RunTally {
     this.clock = clock;
     this.startedAt = clock.instant();
     this.checkpoints = checkpoints;
+  }
+
+  /**
+   * Fills {@code batch} with up to {@code size} keys of {@code keys} from index {@code from},
+   * ending each key in {@code done} (finished by an earlier run) as skipped on the way.
+   *
+   * @return the index after the last key looked at
+   */
+  public int nextBatch(List<String> keys, int from, int size, Set<String> done,
+      List<String> batch) {
+    int i = from;
+    while (i < keys.size() && batch.size() < size) {
+      String k = keys.get(i++);
+      if (done.contains(k)) {
+        end(k, Outcome.SKIPPED, SkipReason.CHECKPOINTED, null);
+      } else {
+        batch.add(k);
+      }
+    }
+    return i;
   }
 
   public Instant startedAt() {

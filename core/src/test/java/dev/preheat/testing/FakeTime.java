@@ -1,4 +1,4 @@
-package dev.preheat.warm;
+package dev.preheat.testing;
 
 import dev.preheat.spi.WarmScheduler;
 import java.time.Clock;
@@ -8,8 +8,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.PriorityQueue;
 
-/** Virtual time for tests: a clock that only moves when {@link #advance} runs due tasks. */
-final class FakeTime implements WarmScheduler {
+/**
+ * Virtual time for tests: a clock that only moves when {@link #advance} runs due tasks. Shared by the
+ * test packages of core that need a {@link WarmScheduler} under test control.
+ */
+public final class FakeTime implements WarmScheduler {
 
   private static final class Job implements Comparable<Job> {
     final long at;
@@ -70,12 +73,12 @@ final class FakeTime implements WarmScheduler {
   }
 
   /** Elapsed virtual time since the start. */
-  synchronized Duration elapsed() {
+  public synchronized Duration elapsed() {
     return Duration.ofNanos(nowNanos);
   }
 
   /** Runs every task due within {@code d} in time order, then sets the clock to now + d. */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     long target;
     synchronized (this) {
       target = nowNanos + d.toNanos();
@@ -99,7 +102,7 @@ final class FakeTime implements WarmScheduler {
   }
 
   /** Runs tasks until none is left or {@code limit} of virtual time has passed. */
-  void runUntilIdle(Duration limit) {
+  public void runUntilIdle(Duration limit) {
     long end;
     synchronized (this) {
       end = nowNanos + limit.toNanos();
