@@ -9,6 +9,7 @@ import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.warm.Outcome;
 import dev.preheat.warm.SkipReason;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
@@ -87,6 +88,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisPrimer<V> {
 
+  /** How long the run's last lock releases are awaited before {@link #prime} returns. */
+  private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(RedisPrimer.class);
 
   /** Keys per pipelined batch unless set: {@value}. */
@@ -775,20 +778,22 @@ public final class RedisPrimer<V> {
      * Queues lock releases (one compare-and-delete script call, per hash slot on a cluster) on
      * the connection; flushed with the next batch.
      */
-    private void flushReleasesInto() {
+    private List<RedisFuture<?>> flushReleasesInto() {
       if (releases.isEmpty()) {
-        return;
+        return List.of();
       }
       var async = link.async();
+      List<RedisFuture<?>> sent = new ArrayList<>();
       for (int[] g : groups(releases, lockPrefix)) {
         String[] ks = new String[g.length];
         for (int j = 0; j < g.length; j++) {
           ks[j] = lockPrefix + releases.get(g[j]);
         }
-        async.eval(Scripts.RELEASE_BATCH_BYTES, ScriptOutputType.INTEGER, ks, token);
+        sent.add(async.eval(Scripts.RELEASE_BATCH_BYTES, ScriptOutputType.INTEGER, ks, token));
         tally.commands++;
       }
       releases.clear();
+      return sent;
     }
 
     private void flushReleases() {
@@ -796,8 +801,11 @@ public final class RedisPrimer<V> {
         return;
       }
       try {
-        flushReleasesInto();
+        List<RedisFuture<?>> sent = flushReleasesInto();
         link.connection().flushCommands();
+        // The run's last releases are awaited (bounded), so no lock outlives prime()'s return.
+        LettuceFutures.awaitAll(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS,
+            sent.toArray(new RedisFuture<?>[0]));
       } catch (RuntimeException e) {
         // Locks expire by themselves after lockTtl; a failed release only delays other primers.
         LOG.debug("releasing locks failed: {}", e.toString());
