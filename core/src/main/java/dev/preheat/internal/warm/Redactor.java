@@ -15,7 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
  * secret key, so two different values stay distinguishable ({@code ?flav=rss20} and {@code
  * ?flav=atom} no longer both read {@code ?flav=***}) and equal values look equal, while the value
  * itself cannot be read back; without the key it cannot be confirmed by guessing either. Names
- * stay visible. An empty value stays empty (there is nothing to hide).
+ * stay visible. An empty value stays empty (there is nothing to hide). A parameter without
+ * {@code =} ({@code /dl?AbC123signedToken}) is hashed whole, because such a bare parameter is
+ * often the secret itself.
  *
  * <p>{@link #QUERY_VALUES} uses a random key made once per JVM: hashes are consistent within one
  * process and unlinkable across processes. {@link #keyed(byte[])} gives hashes that stay the same
@@ -97,7 +99,10 @@ public final class Redactor {
       int stop = amp < 0 || amp > end ? end : amp;
       String pair = text.substring(i, stop);
       int eq = pair.indexOf('=');
-      if (eq < 0 || eq == pair.length() - 1) {
+      if (eq < 0) {
+        // A bare parameter (?s3cr3tToken, ?flag) may itself be the secret: hash it whole.
+        b.append(pair.isEmpty() ? pair : hash(pair));
+      } else if (eq == pair.length() - 1) {
         b.append(pair);
       } else {
         b.append(pair, 0, eq + 1).append(hash(pair.substring(eq + 1)));

@@ -65,7 +65,9 @@ class EnginePartsTest {
       "http://h/a                     | http://h/a",
       "http://h/s?q=secret&page=2     | http://h/s?q=~H&page=~H",
       "v http://h/s?token=abc#frag    | v http://h/s?token=~H#frag",
-      "http://h/s?flag&x=             | http://h/s?flag&x="})
+      "http://h/s?flag&x=             | http://h/s?~H&x=",
+      "http://h/dl?abc123token        | http://h/dl?~H",
+      "http://h/dl?&&t=1              | http://h/dl?&&t=~H"})
   void redactorHashesQueryValuesOnly(String in, String expected) {
     // ~H stands for a keyed hash: ~ and 8 hex digits.
     String regex = java.util.Arrays.stream(expected.split("~H", -1))
