@@ -18,6 +18,9 @@
 #   env: OUT=benchmarks/work/all    where every script's full output is kept
 #        MVN_FLAGS="-o"            extra Maven flags for the build (e.g. offline)
 #        GOACCESS=0                skip GoAccess even when installed (it takes ~2 min per run)
+#        INSTALL=0                 do not apt-get the peer tools that are missing (default: install
+#                                  them, as .ci/run does: wrk, goaccess, mawk, curl, time, nginx,
+#                                  redis-server, redis-tools)
 #
 # Scripts added later join the table when they print lines of the form
 #   SUMMARY <label> | <preheat figure> | <peer figure> | <ratio> | <target>
@@ -38,6 +41,27 @@ OUT="${OUT:-benchmarks/work/all}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 START=$(date -u '+%F %H:%M UTC')
+
+# The peers and servers the comparisons run, as "binary:package" pairs; on a fresh Debian machine
+# they are installed here (only the missing ones), so one command runs everything from a clean clone.
+if [ "${INSTALL:-1}" = 1 ]; then
+  need_pkgs=()
+  for pair in wrk:wrk goaccess:goaccess mawk:mawk curl:curl /usr/bin/time:time nginx:nginx-light \
+      redis-server:redis-server redis-cli:redis-tools python3:python3; do
+    bin="${pair%%:*}"; pkg="${pair##*:}"
+    [ "$bin" = goaccess ] && [ "${GOACCESS:-1}" = 0 ] && continue
+    command -v "$bin" > /dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need_pkgs+=("$pkg")
+  done
+  if ((${#need_pkgs[@]})); then
+    echo "run-all: installing the missing peer tools: ${need_pkgs[*]} (INSTALL=0 to skip)" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    { $SUDO apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        "${need_pkgs[@]}"; } > "$OUT/install.log" 2>&1 \
+      || { tail -20 "$OUT/install.log" >&2
+           echo "run-all: could not install ${need_pkgs[*]}; the rows that need them say 'not run'" >&2; }
+  fi
+fi
 
 if [ "$BUILD" = 1 ]; then
   echo "run-all: building the CLI and benchmark jars (mvn package, tests skipped) ..." >&2
