@@ -20,7 +20,8 @@
 #                             split Preheat's cost between engine and HTTP client
 #        PIN=1                pin nginx to the first half of the cores and every client to the
 #                             other half (taskset), so client CPU cost does not slow the cache
-#        JFR=1                record a JFR profile of each Preheat run (kept in $OUT)
+#        JFR=1                record a JFR profile of each Preheat run (kept in $OUT); JFR_SETTINGS
+#                             names the .jfc (default: profile)
 #        FLOORS=1             also run benchmarks/client-floor/ClientFloor.java: the bare floor of
 #                             candidate HTTP clients (OkHttp synchronous, JDK HttpClient, Apache
 #                             HttpClient 5 classic and async, Netty) on the same URLs, without the
@@ -349,7 +350,7 @@ median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | mawk '{a[NR]=$1} END {print
 run_preheat() {  # run_preheat NAME LOGNAME ARGS...   (env EXTRA_OPTS: more JVM options)
   local name="$1" log="$2"; shift 2
   local jfr=()
-  [ -n "${JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$log.jfr,settings=profile")
+  [ -n "${JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$log.jfr,settings=${JFR_SETTINGS:-profile}")
   # shellcheck disable=SC2086  # the options variables are lists of options
   timed java ${JAVA_OPTS:-} ${EXTRA_OPTS:-} "${jfr[@]}" -cp "$JAR" dev.preheat.benchmarks.WarmBench "$@" \
       > "$OUT/$log.out" 2> "$OUT/$log.err" \
