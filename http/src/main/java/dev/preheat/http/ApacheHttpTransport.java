@@ -48,7 +48,6 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -92,7 +91,6 @@ import org.apache.hc.core5.util.Timeout;
 public final class ApacheHttpTransport implements HttpTransport {
 
   private final CloseableHttpAsyncClient client;
-  private final PoolingAsyncClientConnectionManager pool;
   private final ScheduledExecutorService sweeper;
   private final Map<String, String> defaultHeaders;
   private final String[] defaultNames;
@@ -162,7 +160,7 @@ public final class ApacheHttpTransport implements HttpTransport {
       // HTTP/2: requests share a connection as streams instead of taking one each
       cm.setMessageMultiplexing(true);
     }
-    this.pool = cm.build();
+    PoolingAsyncClientConnectionManager pool = cm.build();
     AtomicInteger threads = new AtomicInteger();
     HttpAsyncClientBuilder client = HttpAsyncClients.custom()
         .setConnectionManager(pool)
@@ -368,8 +366,15 @@ public final class ApacheHttpTransport implements HttpTransport {
       e.fail(new IOException("the transport was closed while the request was in flight"));
     }
     sweeper.shutdownNow();
+    // The reactor thread shuts itself down first: closing its selector from this thread while it
+    // iterates the selected keys fails that iteration (a logged ConcurrentModificationException).
+    client.initiateShutdown();
+    try {
+      client.awaitShutdown(TimeValue.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     client.close(CloseMode.IMMEDIATE);
-    pool.close(CloseMode.IMMEDIATE);
   }
 
   @Override

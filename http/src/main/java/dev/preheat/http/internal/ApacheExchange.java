@@ -8,7 +8,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -211,9 +211,15 @@ public final class ApacheExchange
     HttpResponse r = response;
     long end = ticker.getAsLong();
     Header[] all = r.getHeaders();
-    Map<String, List<String>> headerMap = new LinkedHashMap<>(all.length * 2);
+    // immutable values, so WarmResponse's defensive copy keeps them as they are
+    Map<String, List<String>> headerMap = new HashMap<>(all.length * 2);
     for (Header h : all) {
-      headerMap.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
+      List<String> before = headerMap.putIfAbsent(h.getName(), List.of(h.getValue()));
+      if (before != null) {
+        List<String> more = new ArrayList<>(before);
+        more.add(h.getValue());
+        headerMap.put(h.getName(), List.copyOf(more));
+      }
     }
     return new WarmResponse(r.getCode(), headerMap, bodyBytes,
         Duration.ofNanos(Math.max(0, headersNanos - startNanos)),
