@@ -82,7 +82,13 @@ import org.apache.hc.core5.util.Timeout;
  *       hostname.
  *   <li><b>TLS.</b> {@link HttpTransportBuilder#tls} trusts the given trust manager's roots; the
  *       socket factory is not used (the reactor needs an {@link SSLContext}, built from the
- *       trust manager).
+ *       trust manager). Certificates are checked against the URL's host by JSSE and by
+ *       HttpClient's own verifier.
+ *   <li><b>HTTP/2</b> streams share a connection once one to the host is established and back
+ *       in the pool; requests sent before that (the first burst to a host) open their own
+ *       connections, up to {@link HttpTransportBuilder#maxConcurrency(int)}.
+ *   <li><b>No proxy.</b> Connections go straight to the host (or its pin); unlike OkHttp, the
+ *       JVM's proxy settings ({@code http.proxyHost}, ...) are not consulted.
  * </ul>
  *
  * <p>Thread-safe; share one instance. Futures complete on the I/O reactor thread, so callbacks

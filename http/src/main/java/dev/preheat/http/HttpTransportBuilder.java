@@ -268,7 +268,9 @@ public abstract class HttpTransportBuilder<B extends HttpTransportBuilder<B>> {
    * initialised with that same {@code trustManager}. Default: the JDK's trusted roots.
    *
    * @param sslSocketFactory the factory TLS sockets are created with
-   * @param trustManager the trust manager OkHttp cleans certificate chains with; the same one
+   * @param trustManager the trust manager certificate chains are checked with (OkHttp also
+   *     cleans chains with it; Apache HttpClient builds its {@link javax.net.ssl.SSLContext} from
+   *     it alone and does not use {@code sslSocketFactory}); the same one
    *     {@code sslSocketFactory} verifies with
    * @return this builder
    * @throws IllegalStateException if already set
