@@ -113,20 +113,21 @@ fi
 
 # --- warm vs xargs+curl and wrk, second pass --------------------------------------------------
 if [ "$QUICK" = 1 ]; then
-  W_ARGS=(2000); W_ENV=(RUNS=1 CONCURRENCY=32 C1_OPTS= BASELINE=0 RATE_URLS=500)
+  W_ARGS=(2000); W_ENV=(RUNS=1 CONCURRENCY=32 CLIENTS=apache C1_OPTS= BASELINE=0 RATE_URLS=500)
 else
   W_ARGS=(40000); W_ENV=(RUNS=3)
 fi
 echo "run-all: warm-vs-peers.sh ${W_ARGS[*]} (${W_ENV[*]}) ..." >&2
 if env "${W_ENV[@]}" OUT="$OUT/warm" benchmarks/warm-vs-peers.sh "${W_ARGS[@]}" > "$OUT/warm.txt" 2> "$OUT/warm.err"; then
   rate() { awk -v t="$1" '$1 == t { print $4 }' "$OUT/warm.txt"; }
-  WRK_LINE=$(grep -E '^Preheat \(best' "$OUT/warm.txt")
+  WRK_LINE=$(grep -E '^Preheat on [a-z0-9]+ \(best' "$OUT/warm.txt")
+  HEAD_CLIENT=$(sed -E 's/^Preheat on ([a-z0-9]+) .*/\1/' <<< "$WRK_LINE")
   BEST_C=$(sed -E 's/.*concurrency ([0-9]+).*/\1/' <<< "$WRK_LINE")
   BEST_W=$(sed -E 's/.*-c ([0-9]+)\).*/\1/' <<< "$WRK_LINE")
   RW=$(sed -E 's/.*\): ([0-9.]+) .*/\1/' <<< "$WRK_LINE")
   RX=$(grep -E '^Preheat / xargs\+curl' "$OUT/warm.txt" | sed -E 's/^[^:]*: ([0-9.]+).*/\1/')
-  row "warm ${W_ARGS[0]} cold URLs vs wrk (URLs/s ratio)" "$(rate "preheat-c$BEST_C")/s" "$(rate "wrk-c$BEST_W")/s" "$RW" ">= 0.80" "$(verdict "$RW" ">=" 0.80)"
-  row "warm ${W_ARGS[0]} cold URLs vs xargs+curl (URLs/s ratio)" "$(rate "preheat-c$BEST_C")/s" "$(rate "xargs+curl")/s" "$RX" ">= 1.20" "$(verdict "$RX" ">=" 1.20)"
+  row "warm ${W_ARGS[0]} cold URLs vs wrk (URLs/s ratio)" "$(rate "preheat-$HEAD_CLIENT-c$BEST_C")/s" "$(rate "wrk-c$BEST_W")/s" "$RW" ">= 0.80" "$(verdict "$RW" ">=" 0.80)"
+  row "warm ${W_ARGS[0]} cold URLs vs xargs+curl (URLs/s ratio)" "$(rate "preheat-$HEAD_CLIENT-c$BEST_C")/s" "$(rate "xargs+curl")/s" "$RX" ">= 1.20" "$(verdict "$RX" ">=" 1.20)"
   C1=$(grep -E "^with JVM options" "$OUT/warm.txt" || true)
   if [ -n "$C1" ]; then
     C1W=$(sed -E 's/.*Preheat \/ wrk ([0-9.]+).*/\1/' <<< "$C1")

@@ -12,11 +12,16 @@
 #        RATE=200 RATE_URLS=2000
 #        C1_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  JVM options of the extra "-c1" rows
 #                             (a short-run JVM profile; set C1_OPTS= to skip those rows)
-#        BASELINE=1           also run "transport-c32": the transport without the engine, to
+#        CLIENTS="apache okhttp"  the HTTP clients Preheat runs on (WarmBench --client), one set of
+#                             rows "preheat-CLIENT-cN" each; the first is the headline, whose
+#                             rows give the ratios, the second pass and the rate hold
+#        BASELINE=1           also run "transport-CLIENT-c32" for the first client: the transport
+#                             without the engine, to
 #                             split Preheat's cost between engine and HTTP client
 #        PIN=1                pin nginx to the first half of the cores and every client to the
 #                             other half (taskset), so client CPU cost does not slow the cache
-#        JFR=1                record a JFR profile of each Preheat run (kept in $OUT)
+#        JFR=1                record a JFR profile of each Preheat run (kept in $OUT); JFR_SETTINGS
+#                             names the .jfc (default: profile)
 #        FLOORS=1             also run benchmarks/client-floor/ClientFloor.java: the bare floor of
 #                             candidate HTTP clients (OkHttp synchronous, JDK HttpClient, Apache
 #                             HttpClient 5 classic and async, Netty) on the same URLs, without the
@@ -31,6 +36,9 @@ CONCURRENCY="${CONCURRENCY:-32 64}"
 RATE="${RATE:-200}"
 C1_OPTS="${C1_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 BASELINE="${BASELINE:-1}"
+CLIENTS="${CLIENTS:-apache okhttp}"
+HEAD="${CLIENTS%% *}"
+HP="preheat-$HEAD"
 FLOORS="${FLOORS:-0}"
 FLOOR_MODES="${FLOOR_MODES:-okhttp-sync jdk hc5-classic hc5-async netty}"
 RATE_URLS="${RATE_URLS:-2000}"
@@ -342,7 +350,7 @@ median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | mawk '{a[NR]=$1} END {print
 run_preheat() {  # run_preheat NAME LOGNAME ARGS...   (env EXTRA_OPTS: more JVM options)
   local name="$1" log="$2"; shift 2
   local jfr=()
-  [ -n "${JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$log.jfr,settings=profile")
+  [ -n "${JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$log.jfr,settings=${JFR_SETTINGS:-profile}")
   # shellcheck disable=SC2086  # the options variables are lists of options
   timed java ${JAVA_OPTS:-} ${EXTRA_OPTS:-} "${jfr[@]}" -cp "$JAR" dev.preheat.benchmarks.WarmBench "$@" \
       > "$OUT/$log.out" 2> "$OUT/$log.err" \
@@ -356,22 +364,25 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "cold comparison: $N URLs, $RUNS runs, origin :$ORIGIN_PORT, cache :$CACHE_PORT" >&2
 for run in $(seq "$RUNS"); do
   echo "run $run/$RUNS" >&2
-  for c in $CONCURRENCY; do
-    cold_cache
-    run_preheat "preheat-c$c" "preheat-c$c-r$run" --urls "$W/urls.txt" --concurrency "$c"
-    record "preheat-c$c" "preheat-c$c-r$run"
-    if [ -n "$C1_OPTS" ]; then
+  for client in $CLIENTS; do
+    for c in $CONCURRENCY; do
       cold_cache
-      EXTRA_OPTS="$C1_OPTS" run_preheat "preheat-c$c-c1" "preheat-c$c-c1-r$run" \
-        --urls "$W/urls.txt" --concurrency "$c"
-      record "preheat-c$c-c1" "preheat-c$c-c1-r$run"
-    fi
+      run_preheat "preheat-$client-c$c" "preheat-$client-c$c-r$run" --urls "$W/urls.txt" \
+        --concurrency "$c" --client "$client"
+      record "preheat-$client-c$c" "preheat-$client-c$c-r$run"
+      if [ -n "$C1_OPTS" ]; then
+        cold_cache
+        EXTRA_OPTS="$C1_OPTS" run_preheat "preheat-$client-c$c-c1" \
+          "preheat-$client-c$c-c1-r$run" --urls "$W/urls.txt" --concurrency "$c" --client "$client"
+        record "preheat-$client-c$c-c1" "preheat-$client-c$c-c1-r$run"
+      fi
+    done
   done
   if [ "$BASELINE" = 1 ]; then
     cold_cache
-    run_preheat "transport-c32" "transport-c32-r$run" --urls "$W/urls.txt" --concurrency 32 \
-      --mode transport
-    record "transport-c32" "transport-c32-r$run"
+    run_preheat "transport-$HEAD-c32" "transport-$HEAD-c32-r$run" --urls "$W/urls.txt" \
+      --concurrency 32 --mode transport --client "$HEAD"
+    record "transport-$HEAD-c32" "transport-$HEAD-c32-r$run"
   fi
 
   if [ "$FLOORS" = 1 ]; then
@@ -406,22 +417,24 @@ done
 # --- second pass: same validators file against the now warm cache ---------------------------
 BEST_C=""; BEST_RATE=0
 for c in $CONCURRENCY; do
-  r=$(mawk -v n="$N" -v s="$(median "${SAMPLES[preheat-c$c]}")" 'BEGIN { printf "%.1f", n / s }')
+  r=$(mawk -v n="$N" -v s="$(median "${SAMPLES[$HP-c$c]}")" 'BEGIN { printf "%.1f", n / s }')
   if mawk -v a="$r" -v b="$BEST_RATE" 'BEGIN { exit !(a > b) }'; then BEST_C=$c; BEST_RATE=$r; fi
 done
 echo "second pass (concurrency $BEST_C, validators file)" >&2
 rm -f "$W/validators.json"
 cold_cache
-run_preheat pass1 pass1 --urls "$W/urls.txt" --concurrency "$BEST_C" --validators "$W/validators.json"
+run_preheat pass1 pass1 --urls "$W/urls.txt" --concurrency "$BEST_C" --validators "$W/validators.json" \
+  --client "$HEAD"
 P1="$LAST_RESULT"; P1_WALL="$LAST_WALL"
-run_preheat pass2 pass2 --urls "$W/urls.txt" --concurrency "$BEST_C" --validators "$W/validators.json"
+run_preheat pass2 pass2 --urls "$W/urls.txt" --concurrency "$BEST_C" --validators "$W/validators.json" \
+  --client "$HEAD"
 P2="$LAST_RESULT"
 read -r P2_LINES _ _ P2_LOG_BYTES _ P2_CS <<< "$(log_stats "$OUT/pass2.log")"
 
 # --- rate hold ------------------------------------------------------------------------------
 echo "rate hold: $RATE_URLS URLs at $RATE/s" >&2
 cold_cache
-run_preheat rate rate --urls "$W/urls-rate.txt" --concurrency 32 --rate "$RATE/s"
+run_preheat rate rate --urls "$W/urls-rate.txt" --concurrency 32 --rate "$RATE/s" --client "$HEAD"
 RR="$LAST_RESULT"
 read -r R_LINES R_SPAN _ _ _ _ <<< "$(log_stats "$OUT/rate.log")"
 R_WINDOW=$(max_window "$OUT/rate.log")
@@ -436,13 +449,13 @@ for c in $CONCURRENCY; do
   r=$(rate_of "$N" "$(median "${SAMPLES[wrk-c$c]}")")
   (( r > BEST_WRK )) && { BEST_WRK=$r; BEST_WRK_C=$c; }
 done
-PREHEAT=$(rate_of "$N" "$(median "${SAMPLES[preheat-c$BEST_C]}")")
+PREHEAT=$(rate_of "$N" "$(median "${SAMPLES[$HP-c$BEST_C]}")")
 XARGS=$(rate_of "$N" "$(median "${SAMPLES[xargs+curl]}")")
-PREHEAT_WALL=$(rate_of "$N" "$(median "${WALLS[preheat-c$BEST_C]}")")
+PREHEAT_WALL=$(rate_of "$N" "$(median "${WALLS[$HP-c$BEST_C]}")")
 BEST_C1=0
 if [ -n "$C1_OPTS" ]; then
   for c in $CONCURRENCY; do
-    r=$(rate_of "$N" "$(median "${SAMPLES[preheat-c$c-c1]}")")
+    r=$(rate_of "$N" "$(median "${SAMPLES[$HP-c$c-c1]}")")
     (( r > BEST_C1 )) && BEST_C1=$r
   done
 fi
@@ -460,30 +473,30 @@ echo "wall = the tool's process (JVM start, list reading included for Preheat); 
 echo "user+sys CPU seconds (children included)$([ "${PIN:-}" = 1 ] || echo "; unpinned, the client competes with nginx for CPU");"
 echo "nginx_us = user+sys CPU of nginx (cache + origin) per URL during the tool's run"
 [ "$FLOORS" = 1 ] && echo "rows floor-* = benchmarks/client-floor/ClientFloor.java: a bare HTTP client, no engine, JVM options '$C1_OPTS'"
-printf '%-18s %7s %9s %9s %9s %8s %9s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" nginx_us "preheat/x"
-for t in $(for c in $CONCURRENCY; do echo "preheat-c$c"; [ -n "$C1_OPTS" ] && echo "preheat-c$c-c1"; done) \
-         $([ "$BASELINE" = 1 ] && echo transport-c32) \
+printf '%-24s %7s %9s %9s %9s %8s %9s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" nginx_us "preheat/x"
+for t in $(for cl in $CLIENTS; do for c in $CONCURRENCY; do echo "preheat-$cl-c$c"; [ -n "$C1_OPTS" ] && echo "preheat-$cl-c$c-c1"; done; done) \
+         $([ "$BASELINE" = 1 ] && echo "transport-$HEAD-c32") \
          $([ "$FLOORS" = 1 ] && for m in $FLOOR_MODES; do echo "floor-$m"; done) xargs+curl \
          $(for c in $CONCURRENCY; do echo "wrk-c$c"; done); do
   s=$(median "${SAMPLES[$t]}"); w=$(median "${WALLS[$t]}"); cpu=$(median "${CPUS[$t]}")
   srv=$(median "${SERVER_CPUS[$t]}")
-  printf '%-18s %7d %9.3f %9d %9.2f %8.2f %9.0f %9.0f %10s\n' "$t" "$N" "$s" "$(rate_of "$N" "$s")" "$w" \
+  printf '%-24s %7d %9.3f %9d %9.2f %8.2f %9.0f %9.0f %10s\n' "$t" "$N" "$s" "$(rate_of "$N" "$s")" "$w" \
     "$cpu" "$(mawk -v c="$cpu" -v n="$N" 'BEGIN { print 1e6 * c / n }')" \
     "$(mawk -v c="$srv" -v n="$N" 'BEGIN { print 1e6 * c / n }')" \
     "$(ratio "$PREHEAT" "$(rate_of "$N" "$s")")"
 done
 echo "samples (log span s): $(for t in "${!SAMPLES[@]}"; do printf '%s=[%s] ' "$t" "${SAMPLES[$t]% }"; done)"
 echo
-echo "Preheat (best, concurrency $BEST_C) / wrk (best, -c $BEST_WRK_C): $(ratio "$PREHEAT" "$BEST_WRK") (target >= 0.80)"
+echo "Preheat on $HEAD (best, concurrency $BEST_C) / wrk (best, -c $BEST_WRK_C): $(ratio "$PREHEAT" "$BEST_WRK") (target >= 0.80)"
 echo "Preheat / xargs+curl: $(ratio "$PREHEAT" "$XARGS") (target >= 1.20); on wall time: $(ratio "$PREHEAT_WALL" "$XARGS_WALL")"
 if [ -n "$C1_OPTS" ]; then
   echo "with JVM options '$C1_OPTS' (rows -c1, best): Preheat / wrk $(ratio "$BEST_C1" "$BEST_WRK")," \
     "Preheat / xargs+curl $(ratio "$BEST_C1" "$XARGS")"
 fi
-[ "$BASELINE" = 1 ] && echo "transport-c32 = the same requests through OkHttpTransport alone (no engine)"
+[ "$BASELINE" = 1 ] && echo "transport-$HEAD-c32 = the same requests through the $HEAD transport alone (no engine)"
 echo
 B1=$(field "$P1" body_bytes); B2=$(field "$P2" body_bytes)
-echo "second pass (validators file, warm cache, concurrency $BEST_C):"
+echo "second pass ($HEAD, validators file, warm cache, concurrency $BEST_C):"
 echo "  pass 1: $(field "$P1" urls_per_s) URLs/s in-process (wall ${P1_WALL}s), body bytes $B1," \
   "WARMED $(field "$P1" WARMED), FAILED $(field "$P1" FAILED)"
 echo "  pass 2: $(field "$P2" urls_per_s) URLs/s, body bytes $B2 = $(mawk -v a="$B2" -v b="$B1" 'BEGIN { printf "%.3f%%", (b > 0 ? 100 * a / b : 0) }') of pass 1 (target <= 2%)," \
@@ -492,7 +505,7 @@ echo "  pass 2 outcomes: REVALIDATED $(field "$P2" REVALIDATED), ALREADY_CACHED 
   "WARMED $(field "$P2" WARMED), FAILED $(field "$P2" FAILED); nginx: $P2_LINES requests, cache $P2_CS, $P2_LOG_BYTES body bytes sent"
 echo
 ACH=$(mawk -v n="$R_LINES" -v s="$R_SPAN" 'BEGIN { printf "%.1f", (s > 0 ? (n - 1) / s : 0) }')
-echo "rate hold (--rate $RATE/s, $RATE_URLS URLs, burst $BURST by default):"
+echo "rate hold ($HEAD, --rate $RATE/s, $RATE_URLS URLs, burst $BURST by default):"
 echo "  achieved $ACH/s over nginx's log (first start to last end), $(field "$RR" urls_per_s)/s in-process" \
   "= $(mawk -v a="$ACH" -v r="$RATE" 'BEGIN { printf "%+.1f%%", 100 * (a - r) / r }') (target within +-5%)"
 echo "  most starts in any 1 s: $R_WINDOW at nginx, $(field "$RR" max_starts_1s) at the listener" \

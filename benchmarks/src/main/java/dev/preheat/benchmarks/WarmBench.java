@@ -1,7 +1,9 @@
 package dev.preheat.benchmarks;
 
+import dev.preheat.http.HttpClientKind;
+import dev.preheat.http.HttpTransport;
+import dev.preheat.http.HttpTransportBuilder;
 import dev.preheat.http.HttpVersion;
-import dev.preheat.http.OkHttpTransport;
 import dev.preheat.report.HostFigures;
 import dev.preheat.report.WarmReport;
 import dev.preheat.source.SourceProblem;
@@ -37,13 +39,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Warms a URL list with Preheat the way {@code preheat warm} does (a {@link WarmPlan} from the
- * list, a {@link Warmer} on an {@link OkHttpTransport}, optionally a file {@link ValidatorStore}
- * for conditional requests) and prints throughput, body bytes and the outcome mix. Driven by
+ * list, a {@link Warmer} on an {@link HttpTransport} on the chosen client ({@code --client}:
+ * OkHttp or Apache HttpClient 5), optionally a file {@link ValidatorStore} for conditional requests) and prints throughput, body bytes and the outcome mix. Driven by
  * {@code benchmarks/warm-vs-peers.sh}.
  *
  * <pre>
  * WarmBench --urls FILE [--concurrency N] [--rate N/s | --rate unlimited] [--burst N]
  *           [--validators FILE] [--http-version http1|http2|h2c] [--mode warmer|transport]
+ *           [--client okhttp|apache]
  * </pre>
  *
  * <p>{@code --mode transport} sends the same requests through the transport alone, without the
@@ -73,7 +76,8 @@ public final class WarmBench {
       int burst,
       @Nullable Path validators,
       @Nullable HttpVersion httpVersion,
-      boolean transportOnly) {}
+      boolean transportOnly,
+      HttpClientKind client) {}
 
   /**
    * Runs the benchmark.
@@ -89,7 +93,7 @@ public final class WarmBench {
       System.err.println("WarmBench: " + e.getMessage());
       System.err.println("usage: WarmBench --urls FILE [--concurrency N] [--rate N/s|unlimited]"
           + " [--burst N] [--validators FILE] [--http-version http1|http2|h2c]"
-          + " [--mode warmer|transport]");
+          + " [--mode warmer|transport] [--client okhttp|apache]");
       System.exit(2);
       return;
     }
@@ -104,6 +108,7 @@ public final class WarmBench {
     Path validators = null;
     HttpVersion version = null;
     boolean transportOnly = false;
+    HttpClientKind client = HttpClientKind.DEFAULT;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -136,6 +141,9 @@ public final class WarmBench {
           }
           transportOnly = v.equals("transport");
           break;
+        case "--client":
+          client = HttpClientKind.parse(v);
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + a);
       }
@@ -143,7 +151,8 @@ public final class WarmBench {
     if (urls == null) {
       throw new IllegalArgumentException("--urls FILE is required");
     }
-    return new Options(urls, concurrency, rate, burst, validators, version, transportOnly);
+    return new Options(urls, concurrency, rate, burst, validators, version, transportOnly,
+        client);
   }
 
   private static int positiveInt(String option, String value) {
@@ -209,7 +218,7 @@ public final class WarmBench {
     double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
 
     StartRecorder starts = new StartRecorder(plan.targetCount() * 2 + 16);
-    OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(o.concurrency());
+    HttpTransportBuilder<?> tb = o.client().builder().maxConcurrency(o.concurrency());
     if (o.httpVersion() != null) {
       tb.httpVersion(o.httpVersion());
     }
@@ -218,7 +227,7 @@ public final class WarmBench {
     long t0;
     long t1;
     String threadCpu;
-    try (OkHttpTransport transport = tb.build()) {
+    try (HttpTransport transport = tb.build()) {
       Warmer.Builder wb = Warmer.builder().transport(transport).concurrency(o.concurrency())
           .listener(starts);
       if (Double.isInfinite(o.rate())) {
@@ -248,8 +257,8 @@ public final class WarmBench {
     double seconds = (t1 - t0) / 1e9;
     long[] s = starts.sorted();
     out.printf(Locale.ROOT, "preheat: %d URLs in %.3f s = %.1f URLs/s (concurrency %d, rate %s;"
-            + " list read and plan built in %.3f s)%n", f.targets(), seconds, f.targets() / seconds,
-        o.concurrency(), Double.isInfinite(o.rate()) ? "unlimited" : o.rate() + "/s", setupSeconds);
+            + " client %s; list read and plan built in %.3f s)%n", f.targets(), seconds,
+        f.targets() / seconds, o.concurrency(), Double.isInfinite(o.rate()) ? "unlimited" : o.rate() + "/s", o.client(), setupSeconds);
     out.printf(Locale.ROOT, "  requests %d (conditional %d), body bytes %d, outcomes %s%n",
         f.requestsSent(), f.conditionalFetches(), f.bodyBytes(), f.outcomes());
     out.printf(Locale.ROOT, "  cache statuses %s%n", f.cacheStatuses());
@@ -274,6 +283,7 @@ public final class WarmBench {
         s.length < 2 ? 0.0 : (s[s.length - 1] - s[0]) / 1e9));
     kv(r, "starts_dropped", starts.dropped());
     kv(r, "version", Warmer.VERSION);
+    kv(r, "client", o.client().name().toLowerCase(Locale.ROOT));
     out.println(r);
     out.println(threadCpu);
     out.flush();
@@ -339,7 +349,7 @@ public final class WarmBench {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("User-Agent", Warmer.DEFAULT_USER_AGENT);
     headers.put(Warmer.DEFAULT_WARM_HEADER, Warmer.DEFAULT_WARM_HEADER_VALUE);
-    OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(o.concurrency());
+    HttpTransportBuilder<?> tb = o.client().builder().maxConcurrency(o.concurrency());
     if (o.httpVersion() != null) {
       tb.httpVersion(o.httpVersion());
     }
@@ -350,7 +360,7 @@ public final class WarmBench {
     long t0;
     long t1;
     String threadCpu;
-    try (OkHttpTransport transport = tb.build()) {
+    try (HttpTransport transport = tb.build()) {
       t0 = System.nanoTime();
       for (URI uri : uris) {
         permits.acquire();

@@ -1,6 +1,6 @@
 package dev.preheat.http;
 
-/** Which HTTP versions {@link OkHttpTransport} may speak. */
+/** Which HTTP versions an {@link HttpTransport} may speak. */
 public enum HttpVersion {
   /** HTTP/1.1 only, also over TLS. */
   HTTP_1_1,

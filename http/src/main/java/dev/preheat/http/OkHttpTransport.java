@@ -69,28 +69,28 @@ import org.jspecify.annotations.Nullable;
  * IllegalArgumentException} for a header name or value that could inject headers (CR, LF, other
  * control characters) and with {@link IllegalStateException} after {@link #close()}.
  */
-public final class OkHttpTransport implements Transport {
+public final class OkHttpTransport implements HttpTransport {
 
   /** Default for {@link Builder#maxConcurrency(int)}: concurrent requests, in total and per host. */
-  public static final int DEFAULT_MAX_CONCURRENCY = 64;
+  public static final int DEFAULT_MAX_CONCURRENCY = HttpTransportBuilder.DEFAULT_MAX_CONCURRENCY;
 
   /** Default for {@link Builder#connectTimeout(Duration)}. */
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = HttpTransportBuilder.DEFAULT_CONNECT_TIMEOUT;
 
   /** Default for {@link Builder#readTimeout(Duration)}: the longest silence while reading. */
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_READ_TIMEOUT = HttpTransportBuilder.DEFAULT_READ_TIMEOUT;
 
   /** Default for {@link Builder#callTimeout(Duration)}: one whole exchange, body included. */
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_CALL_TIMEOUT = HttpTransportBuilder.DEFAULT_CALL_TIMEOUT;
 
   /** Default for {@link Builder#keepAlive(Duration)}: how long idle pooled connections live. */
-  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_KEEP_ALIVE = HttpTransportBuilder.DEFAULT_KEEP_ALIVE;
 
   /** The {@code User-Agent} sent unless the request or {@link Builder#userAgent} sets one. */
-  public static final String DEFAULT_USER_AGENT = "Preheat (cache warmer)";
+  public static final String DEFAULT_USER_AGENT = HttpTransportBuilder.DEFAULT_USER_AGENT;
 
   /** The most redirects {@link Builder#followRedirects(int)} accepts. */
-  public static final int MAX_REDIRECT_LIMIT = 20;
+  public static final int MAX_REDIRECT_LIMIT = HttpTransportBuilder.MAX_REDIRECT_LIMIT;
 
   /** Methods OkHttp only sends with a body; an empty one is supplied. */
   private static final Set<String> METHODS_WITH_BODY =
@@ -112,16 +112,13 @@ public final class OkHttpTransport implements Transport {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OkHttpTransport(Builder b) {
-    this.maxConcurrency = b.maxConcurrency != null ? b.maxConcurrency : DEFAULT_MAX_CONCURRENCY;
+    this.maxConcurrency = b.maxConcurrencyOrDefault();
     this.maxRedirects = b.maxRedirects != null ? b.maxRedirects : 0;
     this.httpVersion = b.httpVersion != null ? b.httpVersion : HttpVersion.HTTP_2;
     this.pins = new Pins(b.pins);
     this.customTls = b.sslSocketFactory != null;
     this.ticker = b.ticker;
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("User-Agent", b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT);
-    headers.putAll(b.headers);
-    this.defaultHeaders = java.util.Collections.unmodifiableMap(headers);
+    this.defaultHeaders = b.defaultHeaders();
 
     AtomicInteger threads = new AtomicInteger();
     // The dispatcher never runs more than maxConcurrency calls, so a pool of that many threads
@@ -145,10 +142,10 @@ public final class OkHttpTransport implements Transport {
         .dispatcher(dispatcher)
         .connectionPool(
             new ConnectionPool(maxConcurrency, keepAlive.toMillis(), TimeUnit.MILLISECONDS))
-        .connectTimeout(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT))
-        .readTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
-        .writeTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
-        .callTimeout(orDefault(b.callTimeout, DEFAULT_CALL_TIMEOUT))
+        .connectTimeout(HttpTransportBuilder.orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT))
+        .readTimeout(HttpTransportBuilder.orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
+        .writeTimeout(HttpTransportBuilder.orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
+        .callTimeout(HttpTransportBuilder.orDefault(b.callTimeout, DEFAULT_CALL_TIMEOUT))
         .protocols(protocols(httpVersion))
         .followRedirects(false)
         .followSslRedirects(false)
@@ -166,10 +163,6 @@ public final class OkHttpTransport implements Transport {
       client.sslSocketFactory(b.sslSocketFactory, b.trustManager);
     }
     this.client = client.build();
-  }
-
-  private static Duration orDefault(@Nullable Duration value, Duration fallback) {
-    return value != null ? value : fallback;
   }
 
   private static List<Protocol> protocols(HttpVersion version) {
@@ -231,38 +224,8 @@ public final class OkHttpTransport implements Transport {
    * @throws IllegalArgumentException if {@code site} has no host
    */
   public static TransportFactory factory(URI site, Consumer<? super Builder> customizer) {
-    Objects.requireNonNull(site, "site");
-    Objects.requireNonNull(customizer, "customizer");
-    String siteHost = site.getHost();
-    if (siteHost == null) {
-      throw new IllegalArgumentException("site must be an absolute URL with a host, such as"
-          + " https://www.example.com, but was '" + site + "'");
-    }
-    return new TransportFactory() {
-      @Override
-      public Transport open(Stage stage) {
-        Builder b = builder();
-        customizer.accept(b);
-        Integer concurrency = stage.concurrency();
-        if (concurrency != null) {
-          b.maxConcurrency = null;
-          b.maxConcurrency(concurrency);
-        }
-        String pinHost = stage.connectToHost();
-        if (pinHost != null) {
-          URI target = stage.target();
-          String host = target != null && target.getHost() != null ? target.getHost() : siteHost;
-          b.pins.remove(host);
-          b.connectTo(host, new InetSocketAddress(pinHost, stage.connectToPort()));
-        }
-        return b.build();
-      }
-
-      @Override
-      public String toString() {
-        return "OkHttpTransport.factory(" + site + ")";
-      }
-    };
+    return HttpTransportBuilder.factory(site, OkHttpTransport::builder, customizer,
+        "OkHttpTransport.factory");
   }
 
   /**
@@ -369,12 +332,12 @@ public final class OkHttpTransport implements Transport {
     client.connectionPool().evictAll();
   }
 
-  /** Whether {@link #close()} was called. */
+  @Override
   public boolean isClosed() {
     return closed.get();
   }
 
-  /** The configured concurrency limit (total and per host). */
+  @Override
   public int maxConcurrency() {
     return maxConcurrency;
   }
@@ -394,269 +357,15 @@ public final class OkHttpTransport implements Transport {
   }
 
   /**
-   * Builds an {@link OkHttpTransport}. Every setting is optional and may be set once; a second
-   * call, or an invalid value, fails at once with a message naming the setting. Not thread-safe.
+   * Builds an {@link OkHttpTransport}; every setting is described on {@link
+   * HttpTransportBuilder}. Not thread-safe.
    */
-  public static final class Builder {
-    private @Nullable Integer maxConcurrency;
-    private @Nullable Duration connectTimeout;
-    private @Nullable Duration readTimeout;
-    private @Nullable Duration callTimeout;
-    private @Nullable Duration keepAlive;
-    private @Nullable HttpVersion httpVersion;
-    private @Nullable Integer maxRedirects;
-    private @Nullable String userAgent;
-    private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    private final Map<String, InetSocketAddress> pins =
-        new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    private @Nullable SSLSocketFactory sslSocketFactory;
-    private @Nullable X509TrustManager trustManager;
-    private LongSupplier ticker = System::nanoTime;
-
+  public static final class Builder extends HttpTransportBuilder<Builder> {
     private Builder() {}
 
-    /**
-     * Caps concurrent requests, in total and per host; the connection pool keeps up to as many
-     * idle connections. Default {@link #DEFAULT_MAX_CONCURRENCY}.
-     *
-     * @param maxConcurrency the cap, at least 1
-     * @return this builder
-     * @throws IllegalArgumentException if {@code maxConcurrency < 1}
-     * @throws IllegalStateException if already set
-     */
-    public Builder maxConcurrency(int maxConcurrency) {
-      requireUnset(this.maxConcurrency, "maxConcurrency");
-      if (maxConcurrency < 1) {
-        throw new IllegalArgumentException("maxConcurrency must be > 0 but was " + maxConcurrency);
-      }
-      this.maxConcurrency = maxConcurrency;
-      return this;
-    }
-
-    /**
-     * Sets the TCP (and TLS) connect timeout. Default {@link #DEFAULT_CONNECT_TIMEOUT}.
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder connectTimeout(Duration timeout) {
-      requireUnset(connectTimeout, "connectTimeout");
-      this.connectTimeout = positive(timeout, "connectTimeout");
-      return this;
-    }
-
-    /**
-     * Sets the longest silence tolerated while reading (and writing) one exchange; a stall past
-     * it fails the request with {@link java.net.SocketTimeoutException}. Default {@link
-     * #DEFAULT_READ_TIMEOUT}.
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder readTimeout(Duration timeout) {
-      requireUnset(readTimeout, "readTimeout");
-      this.readTimeout = positive(timeout, "readTimeout");
-      return this;
-    }
-
-    /**
-     * Sets the limit for one whole exchange, from connecting to the end of the body (a slow but
-     * never silent body is cut off here). Default {@link #DEFAULT_CALL_TIMEOUT}.
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder callTimeout(Duration timeout) {
-      requireUnset(callTimeout, "callTimeout");
-      this.callTimeout = positive(timeout, "callTimeout");
-      return this;
-    }
-
-    /**
-     * Sets how long an idle pooled connection is kept. Default {@link #DEFAULT_KEEP_ALIVE}.
-     *
-     * @param keepAlive a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder keepAlive(Duration keepAlive) {
-      requireUnset(this.keepAlive, "keepAlive");
-      this.keepAlive = positive(keepAlive, "keepAlive");
-      return this;
-    }
-
-    /**
-     * Chooses the HTTP versions spoken. Default {@link HttpVersion#HTTP_2}.
-     *
-     * @param version the versions
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder httpVersion(HttpVersion version) {
-      requireUnset(httpVersion, "httpVersion");
-      this.httpVersion = Objects.requireNonNull(version, "version");
-      return this;
-    }
-
-    /**
-     * Follows up to {@code maxRedirects} redirects (301, 302, 303, 307, 308) and reports the
-     * final response; one more fails the request with {@link java.net.ProtocolException}.
-     * {@code Authorization} and {@code Cookie} are dropped when a redirect changes host. By
-     * default redirects are not followed: the 3xx response itself is reported.
-     *
-     * @param maxRedirects 0 (do not follow) up to {@link #MAX_REDIRECT_LIMIT}
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     * @throws IllegalStateException if already set
-     */
-    public Builder followRedirects(int maxRedirects) {
-      requireUnset(this.maxRedirects, "followRedirects");
-      if (maxRedirects < 0 || maxRedirects > MAX_REDIRECT_LIMIT) {
-        throw new IllegalArgumentException(
-            "followRedirects must be in 0.." + MAX_REDIRECT_LIMIT + " but was " + maxRedirects);
-      }
-      this.maxRedirects = maxRedirects;
-      return this;
-    }
-
-    /**
-     * Sets the default {@code User-Agent}. Default {@link #DEFAULT_USER_AGENT}; a request's own
-     * {@code User-Agent} still wins.
-     *
-     * @param userAgent the value
-     * @return this builder
-     * @throws IllegalArgumentException if the value contains CR, LF or another control character
-     * @throws IllegalStateException if already set
-     */
-    public Builder userAgent(String userAgent) {
-      requireUnset(this.userAgent, "userAgent");
-      HeaderValidation.requireValid("the transport's userAgent", "User-Agent",
-          Objects.requireNonNull(userAgent, "userAgent"));
-      this.userAgent = userAgent;
-      return this;
-    }
-
-    /**
-     * Adds a header sent with every request that does not set a header of the same name (e.g. a
-     * warm-traffic marker such as {@code X-Preheat: 1}).
-     *
-     * @param name the header name
-     * @param value the value
-     * @return this builder
-     * @throws IllegalArgumentException if the name is not a token, the value contains CR, LF or
-     *     another control character, the name is {@code User-Agent} (use {@link #userAgent}),
-     *     or {@code Accept-Encoding}, {@code Host} or {@code Cookie}, which belong to the
-     *     request's variant and cache key
-     * @throws IllegalStateException if a header of that name was already added
-     */
-    public Builder header(String name, String value) {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(value, "value");
-      HeaderValidation.requireValid("the transport's default headers", name, value);
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.equals("user-agent")) {
-        throw new IllegalArgumentException("set the User-Agent with userAgent(...), not header()");
-      }
-      if (lower.equals("accept-encoding") || lower.equals("host") || lower.equals("cookie")) {
-        throw new IllegalArgumentException(
-            name + " is part of the variant (the cache key) and cannot be a transport default;"
-                + " set it on the WarmRequest");
-      }
-      if (headers.containsKey(name)) {
-        throw new IllegalStateException(
-            "header " + name + " was already set to " + headers.get(name));
-      }
-      headers.put(name, value);
-      return this;
-    }
-
-    /**
-     * Pins {@code host}: connections for it go to {@code address} (IP and port, even when the
-     * port differs from the URL's) while the URL, {@code Host} header and TLS SNI and
-     * certificate checks keep the hostname. Use it to warm one shield, region or cache node
-     * directly. Pinned transports connect directly, without a proxy.
-     *
-     * @param host the hostname as it appears in URLs (matched ignoring case)
-     * @param address a resolved address, e.g. {@code new InetSocketAddress("10.0.0.7", 8080)}
-     * @return this builder
-     * @throws IllegalArgumentException if {@code host} is empty or {@code address} is unresolved
-     * @throws IllegalStateException if {@code host} is already pinned
-     */
-    public Builder connectTo(String host, InetSocketAddress address) {
-      Objects.requireNonNull(host, "host");
-      Objects.requireNonNull(address, "address");
-      if (host.isBlank()) {
-        throw new IllegalArgumentException("connectTo host must not be empty");
-      }
-      if (address.isUnresolved()) {
-        throw new IllegalArgumentException(
-            "connectTo address for " + host + " must be a resolved IP address but was " + address
-                + "; resolve it first or pass an IP literal");
-      }
-      if (pins.containsKey(host)) {
-        throw new IllegalStateException(
-            "connectTo for host " + host + " was already set to " + pins.get(host));
-      }
-      pins.put(host, address);
-      return this;
-    }
-
-    /**
-     * Trusts the roots of {@code trustManager} instead of the system's, for origins or cache
-     * nodes whose certificates come from a private CA. Only trust changes: the certificate must
-     * still be valid for the URL's hostname (also when the host is {@linkplain #connectTo
-     * pinned}), and {@code sslSocketFactory} should come from an {@link javax.net.ssl.SSLContext}
-     * initialised with that same {@code trustManager}. Default: the JDK's trusted roots.
-     *
-     * @param sslSocketFactory the factory TLS sockets are created with
-     * @param trustManager the trust manager OkHttp cleans certificate chains with; the same one
-     *     {@code sslSocketFactory} verifies with
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder tls(SSLSocketFactory sslSocketFactory, X509TrustManager trustManager) {
-      Objects.requireNonNull(sslSocketFactory, "sslSocketFactory");
-      Objects.requireNonNull(trustManager, "trustManager");
-      requireUnset(this.sslSocketFactory, "tls");
-      this.sslSocketFactory = sslSocketFactory;
-      this.trustManager = trustManager;
-      return this;
-    }
-
-    /** Test hook: the monotonic nanosecond source for timings. */
-    Builder ticker(LongSupplier ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
-      return this;
-    }
-
-    /**
-     * Builds the transport; this builder may be discarded afterwards.
-     *
-     * @return a new transport, which owns threads and connections until {@link #close()}
-     */
+    @Override
     public OkHttpTransport build() {
       return new OkHttpTransport(this);
-    }
-
-    private static void requireUnset(@Nullable Object current, String setting) {
-      if (current != null) {
-        throw new IllegalStateException(setting + " was already set to " + current);
-      }
-    }
-
-    private static Duration positive(Duration d, String setting) {
-      Objects.requireNonNull(d, setting);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(setting + " must be > 0 but was " + d);
-      }
-      return d;
     }
   }
 }

@@ -1,6 +1,8 @@
 /**
- * The HTTP transport: {@link dev.preheat.http.OkHttpTransport}, a {@link
- * dev.preheat.spi.Transport} on a real OkHttp client with pooling, HTTP/2 and PoP pinning.
+ * The HTTP transports: {@link dev.preheat.http.ApacheHttpTransport} (Apache HttpClient 5 async,
+ * the default) and {@link dev.preheat.http.OkHttpTransport}, {@link dev.preheat.spi.Transport}s
+ * on real HTTP clients with pooling, HTTP/2 and PoP pinning, configured through one {@link
+ * dev.preheat.http.HttpTransportBuilder} and chosen with {@link dev.preheat.http.HttpClientKind}.
  */
 @NullMarked
 package dev.preheat.http;

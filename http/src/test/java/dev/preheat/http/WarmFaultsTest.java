@@ -30,18 +30,26 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The warm engine's load-safety promises under real network faults: the real {@link Warmer} on
- * the system scheduler, the real {@link OkHttpTransport}, and MockWebServer misbehaving. Every
+ * the system scheduler, the real transport of each {@link HttpClientKind}, and MockWebServer misbehaving. Every
  * limit is checked where it matters, on the server side (request counts, arrival times, bytes
  * served). Times are short and bounds generous, so the tests stay fast and hold on a busy
  * two-core machine.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(HttpClientKind.class)
 class WarmFaultsTest {
+
+  @Parameter private HttpClientKind kind;
+
 
   /** Fast retries, so a test with retries takes milliseconds, not the default seconds. */
   private static final RetrySettings QUICK_RETRIES =
@@ -50,7 +58,7 @@ class WarmFaultsTest {
   private static final Duration TIMER_SLACK = Duration.ofMillis(50);
 
   @StartStop private final MockWebServer server = new MockWebServer();
-  private final List<OkHttpTransport> transports = new ArrayList<>();
+  private final List<HttpTransport> transports = new ArrayList<>();
 
   /** What the server saw: one entry per request, in arrival order. */
   private record Arrival(String path, long nanos) {}
@@ -61,7 +69,7 @@ class WarmFaultsTest {
 
   @AfterEach
   void closeTransports() {
-    transports.forEach(OkHttpTransport::close);
+    transports.forEach(HttpTransport::close);
   }
 
   /** Answers each request with {@code script(path, n)}, n being the 1-based count for that path. */
@@ -85,14 +93,14 @@ class WarmFaultsTest {
         .setHeader("Cache-Control", "max-age=60").build();
   }
 
-  private OkHttpTransport transport(Duration readTimeout) {
-    OkHttpTransport t = OkHttpTransport.builder().readTimeout(readTimeout)
+  private HttpTransport transport(Duration readTimeout) {
+    HttpTransport t = kind.builder().readTimeout(readTimeout)
         .httpVersion(HttpVersion.HTTP_1_1).build();
     transports.add(t);
     return t;
   }
 
-  private OkHttpTransport transport() {
+  private HttpTransport transport() {
     return transport(Duration.ofSeconds(5));
   }
 

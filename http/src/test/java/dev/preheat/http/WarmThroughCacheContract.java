@@ -29,8 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Warming through the real engine ({@link Warmer}) and the real transport ({@link
- * OkHttpTransport}) into a real cache, then checking what a browser gets: the promise Preheat
+ * Warming through the real engine ({@link Warmer}) and a real transport (on each {@link
+ * HttpClientKind}) into a real cache, then checking what a browser gets: the promise Preheat
  * makes to its users. Subclasses start the cache; one cache and origin serve the whole class, and
  * each test uses its own paths so tests do not see each other's cache entries.
  */
@@ -52,12 +52,17 @@ abstract class WarmThroughCacheContract {
 
   private TestOrigin origin;
   private ServerProcess cache;
-  private OkHttpTransport transport;
+  private HttpTransport transport;
 
   @TempDir Path tmp;
 
   /** Starts the cache under test in front of the origin on {@code originPort}. */
   abstract ServerProcess startCache(int originPort);
+
+  /** The HTTP client the transport runs on; a subclass per client runs the whole contract. */
+  HttpClientKind client() {
+    return HttpClientKind.OKHTTP;
+  }
 
   @BeforeAll
   void startServers() {
@@ -68,7 +73,7 @@ abstract class WarmThroughCacheContract {
       origin.close();
       throw e;
     }
-    transport = OkHttpTransport.builder().readTimeout(Duration.ofSeconds(10)).build();
+    transport = client().builder().readTimeout(Duration.ofSeconds(10)).build();
   }
 
   @AfterAll

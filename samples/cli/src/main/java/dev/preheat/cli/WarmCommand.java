@@ -2,7 +2,9 @@ package dev.preheat.cli;
 
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.hotset.HotsetEntry;
-import dev.preheat.http.OkHttpTransport;
+import dev.preheat.http.HttpClientKind;
+import dev.preheat.http.HttpTransport;
+import dev.preheat.http.HttpTransportBuilder;
 import dev.preheat.report.AuditLog;
 import dev.preheat.report.ReportWriter;
 import dev.preheat.report.StageReport;
@@ -110,6 +112,11 @@ final class WarmCommand implements Callable<Integer> {
       description = "Most requests in flight at once (default " + Warmer.DEFAULT_CONCURRENCY
           + ").")
   @Nullable Integer concurrency;
+
+  @Option(names = "--http-client", paramLabel = "apache|okhttp",
+      description = "HTTP client the requests go through: apache (Apache HttpClient 5 async, one"
+          + " I/O thread, the least CPU per URL) or okhttp (default ${DEFAULT-VALUE}).")
+  String httpClient = HttpClientKind.DEFAULT.name().toLowerCase(java.util.Locale.ROOT);
 
   @Option(names = "--max-requests", paramLabel = "N",
       description = "Request budget (retries included); the rest is skipped, exit 4.")
@@ -237,7 +244,7 @@ final class WarmCommand implements Callable<Integer> {
 
     ValidatorStore validatorStore = null;
     CheckpointStore checkpointStore = null;
-    OkHttpTransport transport = null;
+    HttpTransport transport = null;
     BudgetLedger ledger = null;
     AuditLog audit = null;
     try {
@@ -258,7 +265,8 @@ final class WarmCommand implements Callable<Integer> {
           "--validators");
       checkpointStore = checkpoint == null ? null : open(() -> CheckpointStore.file(checkpoint),
           "--checkpoint");
-      OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(settings.concurrency());
+      HttpTransportBuilder<?> tb = settings.client().builder()
+          .maxConcurrency(settings.concurrency());
       if (settings.pin() != null) {
         tb.connectTo(base.getHost(), settings.pin());
       }
@@ -288,7 +296,7 @@ final class WarmCommand implements Callable<Integer> {
       Warmer warmer = wb.build();
       WarmRun run = stageList == null ? warmer.start(plan)
           : warmer.start(plan, stageList,
-              OkHttpTransport.factory(base, b -> b.maxConcurrency(settings.concurrency())));
+              settings.client().factory(base, b -> b.maxConcurrency(settings.concurrency())));
       // Ctrl-C or a plain kill: cancel the run, so every target still gets its outcome, the
       // validators learned so far are saved and the report is printed before the JVM exits.
       // Finished targets are checkpointed as they finish either way, so a restart resumes.
@@ -345,7 +353,7 @@ final class WarmCommand implements Callable<Integer> {
   /** Everything the options mean, validated before any input is read or request is sent. */
   private record Settings(Warmer.Builder warmer, List<WarmVariant> variants, int concurrency,
       @Nullable InetSocketAddress pin, double minHitRatio, @Nullable Stages stages,
-      List<String> cohortCookieNames) {}
+      List<String> cohortCookieNames, HttpClientKind client) {}
 
   private Settings validate(URI base) {
     boolean hotsetInput = hotset.hasInput();
@@ -438,7 +446,14 @@ final class WarmCommand implements Callable<Integer> {
       throw new UsageError("--audit-log records requests that carry a cohort cookie: add"
           + " --cohort-cookie NAME=VALUE");
     }
-    return new Settings(w, variantList, maxConcurrency, pin, hitRatio, stageList, cookieNames);
+    HttpClientKind client;
+    try {
+      client = HttpClientKind.parse(httpClient);
+    } catch (IllegalArgumentException e) {
+      throw new UsageError("--http-client must be apache or okhttp but was '" + httpClient + "'");
+    }
+    return new Settings(w, variantList, maxConcurrency, pin, hitRatio, stageList, cookieNames,
+        client);
   }
 
   private static <T> T option(String option, java.util.function.Supplier<T> parser) {

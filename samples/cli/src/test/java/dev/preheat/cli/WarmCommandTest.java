@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WarmCommandTest {
 
@@ -143,10 +144,13 @@ class WarmCommandTest {
         + " must be >= 0");
   }
 
-  @Test
-  void warmRequestsIdentifyThemselvesAndCarryTheDefaultBrowserVariants() throws IOException {
+  @ParameterizedTest(name = "--http-client {0}")
+  @ValueSource(strings = {"apache", "okhttp"})
+  void warmRequestsIdentifyThemselvesAndCarryTheDefaultBrowserVariants(String client)
+      throws IOException {
     Result r = runWithDefaultVariants(new ByteArrayInputStream(new byte[0]),
-        "warm", "--urls", urls("/a", "/b?x=1").toString(), "--base-url", base());
+        "warm", "--urls", urls("/a", "/b?x=1").toString(), "--base-url", base(),
+        "--http-client", client);
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("warmed 4");
@@ -391,6 +395,7 @@ class WarmCommandTest {
     "warm --urls LIST --base-url BASE --connect-to nohost       | HOST:PORT",
     "warm --urls LIST --base-url BASE --connect-to 1.2.3.4:0    | HOST:PORT",
     "warm --urls LIST --base-url BASE --report xml              | --report must be text or json",
+    "warm --urls LIST --base-url BASE --http-client curl        | --http-client must be apache or okhttp",
     "warm --urls LIST --base-url BASE --verify-sample 2         | --verify-sample must be in 0..1",
     "warm --urls LIST --base-url BASE --min-hit-ratio 0.5       | needs verification",
     "warm --urls LIST --base-url BASE --slo 95                  | SHARE/DURATION",

@@ -1,8 +1,8 @@
 package dev.preheat.http;
 
-import static dev.preheat.http.OkHttpTransportTest.WAIT_SECONDS;
-import static dev.preheat.http.OkHttpTransportTest.await;
-import static dev.preheat.http.OkHttpTransportTest.failureOf;
+import static dev.preheat.http.HttpTransportTest.WAIT_SECONDS;
+import static dev.preheat.http.HttpTransportTest.await;
+import static dev.preheat.http.HttpTransportTest.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,16 +25,24 @@ import okhttp3.Protocol;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The transport over TLS, against a MockWebServer serving HTTPS for a hostname that does not
- * resolve: only {@link OkHttpTransport.Builder#connectTo PoP pinning} can reach it, and the
+ * resolve: only {@link HttpTransportBuilder#connectTo PoP pinning} can reach it, and the
  * certificate is checked against that hostname, not against the pinned IP.
  */
-class OkHttpTransportTlsTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(HttpClientKind.class)
+class HttpTransportTlsTest {
+
+  @Parameter private HttpClientKind kind;
+
 
   /** Generous: only reached when a test is broken, never waited for on success. */
 
@@ -52,7 +60,12 @@ class OkHttpTransportTlsTest {
       new HandshakeCertificates.Builder().addTrustedCertificate(ROOT.certificate()).build();
 
   private final MockWebServer server = new MockWebServer();
-  private OkHttpTransport transport = OkHttpTransport.create();
+  private HttpTransport transport;
+
+  @org.junit.jupiter.api.BeforeEach
+  void openTransport() {
+    transport = kind.builder().build();
+  }
 
   private static HeldCertificate root(String name) {
     return new HeldCertificate.Builder().commonName(name).certificateAuthority(0).build();
@@ -91,11 +104,11 @@ class OkHttpTransportTlsTest {
   }
 
   /** A transport trusting the test root, with {@link #HOST} pinned to the server. */
-  private OkHttpTransport pinnedTransport(boolean trustTestRoot) {
+  private HttpTransport pinnedTransport(boolean trustTestRoot) {
     transport.close();
     InetSocketAddress node = new InetSocketAddress(server.getSocketAddress().getAddress(),
         server.getPort());
-    OkHttpTransport.Builder builder = OkHttpTransport.builder().connectTo(HOST, node);
+    HttpTransportBuilder<?> builder = kind.builder().connectTo(HOST, node);
     if (trustTestRoot) {
       builder.tls(CLIENT_TRUST.sslSocketFactory(), CLIENT_TRUST.trustManager());
     }
@@ -180,6 +193,11 @@ class OkHttpTransportTlsTest {
     pinnedTransport(true);
     // The first request opens the connection; the others then multiplex onto it.
     assertThat(await(transport.send(get("/n/10"))).protocol()).isEqualTo("h2");
+    if (kind == HttpClientKind.APACHE) {
+      // HttpClient 5 completes the response a moment before its connection is back in the pool
+      // (and known to be shareable); a request sent in that instant opens its own.
+      Thread.sleep(200);
+    }
 
     // Sizes straddle the 8 KiB read slice and HTTP/2's 64 KiB initial flow-control window.
     int[] sizes = {0, 1, 8191, 8192, 8193, 70_000, 200_000, 3};
@@ -207,15 +225,15 @@ class OkHttpTransportTlsTest {
 
   @Test
   void tlsIsSetOnceAndShownInToString() {
-    OkHttpTransport.Builder builder = OkHttpTransport.builder()
+    HttpTransportBuilder<?> builder = kind.builder()
         .tls(CLIENT_TRUST.sslSocketFactory(), CLIENT_TRUST.trustManager());
 
     assertThatThrownBy(() -> builder.tls(CLIENT_TRUST.sslSocketFactory(),
         CLIENT_TRUST.trustManager()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("tls was already set");
-    assertThatThrownBy(() -> OkHttpTransport.builder().tls(CLIENT_TRUST.sslSocketFactory(), null))
+    assertThatThrownBy(() -> kind.builder().tls(CLIENT_TRUST.sslSocketFactory(), null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("trustManager");
-    try (OkHttpTransport custom = builder.build()) {
+    try (HttpTransport custom = builder.build()) {
       assertThat(custom.toString()).contains("tls=custom trust");
     }
     assertThat(transport.toString()).contains("tls=system trust");

@@ -33,18 +33,36 @@ import mockwebserver3.junit5.StartStop;
 import okhttp3.Protocol;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
-class OkHttpTransportTest {
+/**
+ * The transport contract, run against every {@link HttpClientKind}: each client must pass all of
+ * it.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(HttpClientKind.class)
+class HttpTransportTest {
+
+  @Parameter private HttpClientKind kind;
+
 
   /** Generous: only reached when a test is broken, never waited for on success. */
   static final long WAIT_SECONDS = 10;
 
   @StartStop private final MockWebServer server = new MockWebServer();
 
-  private OkHttpTransport transport = OkHttpTransport.create();
+  private HttpTransport transport;
+
+  @BeforeEach
+  void openTransport() {
+    transport = kind.builder().build();
+  }
 
   @AfterEach
   void closeTransport() {
@@ -166,7 +184,7 @@ class OkHttpTransportTest {
   @Test
   void requestHeadersWinOverTransportDefaults() throws Exception {
     transport.close();
-    transport = OkHttpTransport.builder()
+    transport = kind.builder()
         .userAgent("ShopWarmer/2")
         .header("X-Preheat", "1")
         .header("X-Region", "eu")
@@ -213,7 +231,7 @@ class OkHttpTransportTest {
   @Test
   void stallPastTheReadTimeoutFailsWithATimeout() {
     transport.close();
-    transport = OkHttpTransport.builder().readTimeout(Duration.ofMillis(200)).build();
+    transport = kind.builder().readTimeout(Duration.ofMillis(200)).build();
     server.enqueue(new MockResponse.Builder().body("never finishes")
         .onResponseBody(SocketEffect.Stall.INSTANCE).build());
 
@@ -247,7 +265,7 @@ class OkHttpTransportTest {
   @Test
   void redirectsAreFollowedUpToTheLimit() throws Exception {
     transport.close();
-    transport = OkHttpTransport.builder().followRedirects(2).build();
+    transport = kind.builder().followRedirects(2).build();
     server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/b").build());
     server.enqueue(new MockResponse.Builder().code(307).addHeader("Location", "/c").build());
     server.enqueue(new MockResponse.Builder().body("final").build());
@@ -267,7 +285,7 @@ class OkHttpTransportTest {
   @Test
   void oneRedirectTooManyFailsNamingTheLimit() {
     transport.close();
-    transport = OkHttpTransport.builder().followRedirects(1).build();
+    transport = kind.builder().followRedirects(1).build();
     server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/b").build());
     server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/c").build());
 
@@ -282,7 +300,7 @@ class OkHttpTransportTest {
     transport.close();
     InetSocketAddress node = new InetSocketAddress(server.getSocketAddress().getAddress(),
         server.getPort());
-    transport = OkHttpTransport.builder().connectTo("www.shop.invalid", node).build();
+    transport = kind.builder().connectTo("www.shop.invalid", node).build();
     server.enqueue(new MockResponse.Builder().body("pinned").build());
 
     // Neither the host resolves nor does anything listen on port 81: only the pin can succeed.
@@ -299,7 +317,7 @@ class OkHttpTransportTest {
   void theStageFactoryPinsEachStagesHostAndSizesItsPoolFromTheStage() throws Exception {
     transport.close();
     String node = server.getSocketAddress().getAddress().getHostAddress();
-    dev.preheat.spi.TransportFactory factory = OkHttpTransport.factory(
+    dev.preheat.spi.TransportFactory factory = kind.factory(
         URI.create("http://www.shop.invalid"),
         b -> b.maxConcurrency(16).connectTo("www.shop.invalid",
             new InetSocketAddress("127.0.0.1", 1)));
@@ -312,14 +330,14 @@ class OkHttpTransportTest {
 
     // The stage's pin replaces the customizer's pin of the site host (port 1 would fail).
     try (dev.preheat.spi.Transport t = factory.open(shield)) {
-      assertThat(((OkHttpTransport) t).maxConcurrency()).isEqualTo(2);
+      assertThat(((HttpTransport) t).maxConcurrency()).isEqualTo(2);
       assertThat(await(t.send(WarmRequest.get(URI.create("http://www.shop.invalid/s"),
           Map.of()))).status()).isEqualTo(200);
     }
     assertThat(taken().getHeaders().get("Host")).isEqualTo("www.shop.invalid");
     // A stage with its own target pins that target's host; no concurrency: the customizer's.
     try (dev.preheat.spi.Transport t = factory.open(eu)) {
-      assertThat(((OkHttpTransport) t).maxConcurrency()).isEqualTo(16);
+      assertThat(((HttpTransport) t).maxConcurrency()).isEqualTo(16);
       assertThat(await(t.send(WarmRequest.get(URI.create("http://eu.shop.invalid:81/e"),
           Map.of()))).status()).isEqualTo(200);
     }
@@ -330,14 +348,14 @@ class OkHttpTransportTest {
       assertThat(t.toString()).contains("maxConcurrency=16")
           .contains("www.shop.invalid=/127.0.0.1:1");
     }
-    assertThatThrownBy(() -> OkHttpTransport.factory(URI.create("/relative")))
+    assertThatThrownBy(() -> kind.factory(URI.create("/relative"), b -> { }))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("with a host");
   }
 
   @Test
   void unpinnedHostsStillResolveNormally() throws Exception {
     transport.close();
-    transport = OkHttpTransport.builder()
+    transport = kind.builder()
         .connectTo("other.invalid", new InetSocketAddress("127.0.0.1", 1)).build();
     server.enqueue(new MockResponse.Builder().body("direct").build());
 
@@ -349,7 +367,7 @@ class OkHttpTransportTest {
   @Test
   void cancellingTheFutureCancelsTheCallAndFreesItsSlot() throws Exception {
     transport.close();
-    transport = OkHttpTransport.builder().maxConcurrency(1).build();
+    transport = kind.builder().maxConcurrency(1).build();
     server.enqueue(new MockResponse.Builder().body("stuck")
         .onResponseStart(SocketEffect.Stall.INSTANCE).build());
     server.enqueue(new MockResponse.Builder().body("next").build());
@@ -365,10 +383,10 @@ class OkHttpTransportTest {
   }
 
   @Test
-  void raisesOkHttpsPerHostLimitToTheConfiguredConcurrency() throws Exception {
+  void raisesThePerHostLimitToTheConfiguredConcurrency() throws Exception {
     transport.close();
     int parallel = 12;
-    transport = OkHttpTransport.builder().maxConcurrency(parallel).build();
+    transport = kind.builder().maxConcurrency(parallel).build();
     CountDownLatch allArrived = new CountDownLatch(parallel);
     server.setDispatcher(new Dispatcher() {
       @Override
@@ -391,7 +409,7 @@ class OkHttpTransportTest {
   @Test
   void h2cPriorKnowledge() throws Exception {
     transport.close();
-    transport = OkHttpTransport.builder().httpVersion(HttpVersion.H2C_PRIOR_KNOWLEDGE).build();
+    transport = kind.builder().httpVersion(HttpVersion.H2C_PRIOR_KNOWLEDGE).build();
     server.setProtocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
     server.enqueue(new MockResponse.Builder().body("over h2c").build());
 
@@ -447,7 +465,7 @@ class OkHttpTransportTest {
     transport.close();
     long[] ticks = {1_000, 4_000, 11_000};
     int[] next = {0};
-    transport = OkHttpTransport.builder().ticker(() -> ticks[Math.min(next[0]++, 2)]).build();
+    transport = kind.builder().ticker(() -> ticks[Math.min(next[0]++, 2)]).build();
     server.enqueue(new MockResponse.Builder().body("t").build());
 
     WarmResponse response = await(transport.send(WarmRequest.get(uri("/t"), Map.of())));

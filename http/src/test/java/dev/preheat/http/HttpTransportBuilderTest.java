@@ -8,11 +8,20 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class OkHttpTransportBuilderTest {
+/** The shared settings, validated the same way by every client's builder. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(HttpClientKind.class)
+class HttpTransportBuilderTest {
+
+  @Parameter private HttpClientKind kind;
+
 
   static Stream<Arguments> invalidSettings() {
     return Stream.of(
@@ -46,22 +55,22 @@ class OkHttpTransportBuilderTest {
             IllegalStateException.class, "connectTo for host H was already set"));
   }
 
-  private static Arguments invalid(String name, Consumer<OkHttpTransport.Builder> setting,
+  private static Arguments invalid(String name, Consumer<HttpTransportBuilder<?>> setting,
       Class<? extends Throwable> type, String message) {
     return Arguments.of(name, setting, type, message);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidSettings")
-  void rejectsInvalidSettingsAtOnce(String name, Consumer<OkHttpTransport.Builder> setting,
+  void rejectsInvalidSettingsAtOnce(String name, Consumer<HttpTransportBuilder<?>> setting,
       Class<? extends Throwable> type, String message) {
-    assertThatThrownBy(() -> setting.accept(OkHttpTransport.builder()))
+    assertThatThrownBy(() -> setting.accept(kind.builder()))
         .isInstanceOf(type).hasMessageContaining(message);
   }
 
   @Test
   void toStringShowsTheConfiguration() {
-    try (OkHttpTransport transport = OkHttpTransport.builder().maxConcurrency(7)
+    try (HttpTransport transport = kind.builder().maxConcurrency(7)
         .httpVersion(HttpVersion.HTTP_1_1).build()) {
       assertThat(transport.toString()).contains("maxConcurrency=7", "HTTP_1_1", "User-Agent");
       assertThat(transport.maxConcurrency()).isEqualTo(7);
