@@ -76,6 +76,9 @@ public final class RedisPrimeBench {
     for (int i = 0; i < n; i++) {
       keys.add("bench:" + i);
     }
+    var os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0;
     long start;
     double seconds;
     String outcome;
@@ -86,6 +89,7 @@ public final class RedisPrimeBench {
               io.lettuce.core.codec.ByteArrayCodec.INSTANCE))) {
         c.setAutoFlushCommands(false);
         var async = c.async();
+        cpu0 = os.getProcessCpuTime();
         start = System.nanoTime();
         List<io.lettuce.core.RedisFuture<String>> fs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -112,6 +116,7 @@ public final class RedisPrimeBench {
               io.lettuce.core.codec.ByteArrayCodec.INSTANCE))) {
         RedisCommands<String, byte[]> sync = c.sync();
         io.lettuce.core.SetArgs ex = io.lettuce.core.SetArgs.Builder.ex(3600);
+        cpu0 = os.getProcessCpuTime();
         start = System.nanoTime();
         for (int i = 0; i < n; i++) {
           sync.set(keys.get(i), value(i, size), ex);
@@ -144,6 +149,7 @@ public final class RedisPrimeBench {
           }
           return m;
         };
+        cpu0 = os.getProcessCpuTime();
         start = System.nanoTime();
         RedisReport r = primer.prime(keys, loader);
         seconds = (System.nanoTime() - start) / 1e9;
@@ -153,7 +159,8 @@ public final class RedisPrimeBench {
             .reduce((a, c) -> a + "," + c).orElse("none");
       }
     }
-    System.out.printf(Locale.ROOT, "%s keys=%d seconds=%.3f keys_per_s=%.0f outcome=%s%n", mode, n,
-        seconds, n / seconds, outcome);
+    double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3 / n;
+    System.out.printf(Locale.ROOT, "%s keys=%d seconds=%.3f keys_per_s=%.0f outcome=%s"
+        + " client_cpu_us_per_key=%.2f%n", mode, n, seconds, n / seconds, outcome, cpuUs);
   }
 }
