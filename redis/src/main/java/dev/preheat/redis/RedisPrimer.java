@@ -50,11 +50,26 @@ import org.slf4j.LoggerFactory;
  * Keys are processed in batches ({@link Builder#batchSize}, default {@value #DEFAULT_BATCH_SIZE})
  * on a dedicated connection with Lettuce's auto-flush turned off, and each step of a batch is one
  * Lua script call for the whole batch (one per hash slot on a cluster), not a command per key:
- * the check ({@code SET lock NX PX} for every key, then {@code PTTL} for every key, answered as
- * one integer array), the write ({@code SET key value PX ttl} for every key, the TTL with its
- * jitter computed here), and the lock release (compare-and-delete of every lock). The locked
+ * the check ({@code SET lock NX PX} for every key, then one {@code EXISTS} over the batch's keys,
+ * and a {@code PTTL} per key only when some of them exist), the write ({@code PSETEX key ttl
+ * value} for every key, the TTL with its jitter computed here), and the lock release (one {@code
+ * MGET} of the locks and one {@code DEL} of those still holding this run's token). The locked
  * default therefore costs about three calls per batch; without the lock, two; without the lock and
- * the freshness check, one. Checks are sent {@value #CHECKS_AHEAD} batches ahead and write
+ * the freshness check, one. Scripts are cached with {@code SCRIPT LOAD} at the start and called
+ * by digest ({@code EVALSHA}); a call refused with {@code NOSCRIPT} (a flushed or failed-over
+ * server) is sent again with its script. A batch's arguments are encoded to RESP once, on the
+ * thread running {@code prime}.
+ *
+ * <h2>What each mode costs the server</h2>
+ * Redis runs commands on one thread, so the server's work per key bounds the primer's rate: the
+ * lock costs a {@code SET NX PX} per key and its release a share of a multi-key read and delete,
+ * and every command a script runs costs more than the same command pipelined. Measured on a
+ * 2-core machine against {@code redis-cli --pipe} writing the same keys ({@code
+ * benchmarks/redis-prime-vs-pipe.sh}): without the lock and the freshness check ({@link
+ * Builder#noLock}, {@link Builder#overwriteFresh}) the server spends about 1.4 times the pipe's
+ * time per key, with the freshness check about 1.7 times, with the lock (the default) about 3
+ * times. The lock is what keeps several instances from loading the same key from the source; a
+ * single primer (one process, or one elected by a {@link WarmLease}) can turn it off for speed. Checks are sent {@value #CHECKS_AHEAD} batches ahead and write
  * replies are awaited while the next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in
  * flight at most). A script runs atomically, so Redis serves other clients between batches, not
  * during one: a batch of 1000 keys holds the server for a few milliseconds; lower {@link
