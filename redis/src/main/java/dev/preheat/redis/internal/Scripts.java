@@ -59,43 +59,6 @@ public final class Scripts {
           + "if take <= 0 then return 0 end "
           + "redis.call('incrby', KEYS[1], take) return take";
 
-  /** Deletes each of KEYS that still holds ARGV[1]; returns how many were deleted. */
-  public static final String RELEASE_BATCH =
-      "local c = 0 for i = 1, #KEYS do "
-          + "if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('del', KEYS[i]) c = c + 1 end "
-          + "end return c";
-
-  /** {@link #RELEASE_BATCH} as UTF-8, as sent. */
-  public static final byte[] RELEASE_BATCH_BYTES = utf8(RELEASE_BATCH);
-
-  /**
-   * The primer's check of a batch: the first ARGV[3] of KEYS are lock keys, each taken with
-   * {@code SET lock ARGV[1] NX PX ARGV[2]}; the other KEYS are keys whose {@code PTTL} is read
-   * after every lock was taken. Returns one integer per key in KEYS order: 1 or 0 for a lock
-   * (taken or held by someone else), the PTTL (-2 absent, -1 no TTL) for a key.
-   */
-  public static final String LOCK_AND_PTTL =
-      "local nl = tonumber(ARGV[3]) local r = {} "
-          + "for i = 1, nl do "
-          + "if redis.call('set', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then r[i] = 1 "
-          + "else r[i] = 0 end end "
-          + "for i = nl + 1, #KEYS do r[i] = redis.call('pttl', KEYS[i]) end "
-          + "return r";
-
-  /** {@link #LOCK_AND_PTTL} as UTF-8, as sent. */
-  public static final byte[] LOCK_AND_PTTL_BYTES = utf8(LOCK_AND_PTTL);
-
-  /**
-   * The primer's write of a batch: {@code SET KEYS[i] ARGV[2i] PX ARGV[2i-1]} for every key (the
-   * TTL, jitter included, is computed by the client). Returns the number of keys written.
-   */
-  public static final String WRITE_BATCH =
-      "for i = 1, #KEYS do redis.call('set', KEYS[i], ARGV[2 * i], 'PX', ARGV[2 * i - 1]) end "
-          + "return #KEYS";
-
-  /** {@link #WRITE_BATCH} as UTF-8, as sent. */
-  public static final byte[] WRITE_BATCH_BYTES = utf8(WRITE_BATCH);
-
   /**
    * The primer's check of a batch: the first ARGV[3] of KEYS are lock keys, each taken with
    * {@code SET lock ARGV[1] NX PX ARGV[2]}; the other KEYS are data keys, read after every lock
