@@ -6,6 +6,9 @@
 #   benchmarks/redis-prime-vs-pipe.sh [N] [V]          (default 1000000 keys, 100 bytes)
 #   env: SYNC_KEYS=100000   keys of the synchronous loop (it is slow; keys/s is what counts)
 #        OUT=benchmarks/work/redis   where the RESP file and logs are kept
+#        JAR=benchmarks/target/benchmarks.jar   the build to time (to compare two builds)
+#        LOADER=generate     the primer's loader builds each value when asked (default: values
+#                             are built before the clock starts, as the pipe's file is)
 #        JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  JVM options of every Java row, the
 #                             sync loop included: the samples/cli/preheat launcher's short-run
 #                             profile; JAVA_OPTS= for the JVM's defaults (C2). Compare runs made
@@ -16,9 +19,11 @@
 #   primer-overwrite = RedisPrimer without lock or freshness check (the same commands as the pipe);
 #   primer-nolock = with the PTTL freshness check (one instance);
 #   primer = the defaults: per-key lock (SET NX PX + release) and freshness check (many instances);
-#   (the primer sends one Lua script call per step per batch: lock+PTTL, write, release)
+#   (the primer sends one Lua script call, by digest, per step per batch: lock + EXISTS, write,
+#   release)
 #   sync = one synchronous SET ... EX per key (Lettuce sync API).
-# Primer rows are timed inside the JVM around prime(), after start-up.
+# Primer rows are timed inside the JVM around prime(), after start-up; they also print the
+# client's CPU per key (process CPU time over the timed part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000000}"
@@ -32,7 +37,7 @@ command -v redis-cli > /dev/null || die "missing redis-cli (apt-get install redi
 command -v java > /dev/null || die "missing java (a JDK 17+)"
 command -v python3 > /dev/null || die "missing python3 (to pick a free port)"
 [[ "$N" =~ ^[0-9]+$ ]] && (( N >= 1000 && N <= 20000000 )) || die "N must be 1000..20000000"
-JAR=benchmarks/target/benchmarks.jar
+JAR="${JAR:-benchmarks/target/benchmarks.jar}"
 [ -f "$JAR" ] || die "build first: mvn -B -o -pl benchmarks -am package -DskipTests"
 mkdir -p "$OUT"
 DATA=$(mktemp -d /dev/shm/preheat-redis-bench.XXXXXX)

@@ -9,9 +9,13 @@ import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.warm.Outcome;
 import dev.preheat.warm.SkipReason;
-import io.lettuce.core.LettuceFutures;
+import dev.preheat.redis.internal.RawArgs;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -46,11 +50,26 @@ import org.slf4j.LoggerFactory;
  * Keys are processed in batches ({@link Builder#batchSize}, default {@value #DEFAULT_BATCH_SIZE})
  * on a dedicated connection with Lettuce's auto-flush turned off, and each step of a batch is one
  * Lua script call for the whole batch (one per hash slot on a cluster), not a command per key:
- * the check ({@code SET lock NX PX} for every key, then {@code PTTL} for every key, answered as
- * one integer array), the write ({@code SET key value PX ttl} for every key, the TTL with its
- * jitter computed here), and the lock release (compare-and-delete of every lock). The locked
+ * the check ({@code SET lock NX PX} for every key, then one {@code EXISTS} over the batch's keys,
+ * and a {@code PTTL} per key only when some of them exist), the write ({@code PSETEX key ttl
+ * value} for every key, the TTL with its jitter computed here), and the lock release (one {@code
+ * MGET} of the locks and one {@code DEL} of those still holding this run's token). The locked
  * default therefore costs about three calls per batch; without the lock, two; without the lock and
- * the freshness check, one. Checks are sent {@value #CHECKS_AHEAD} batches ahead and write
+ * the freshness check, one. Scripts are cached with {@code SCRIPT LOAD} at the start and called
+ * by digest ({@code EVALSHA}); a call refused with {@code NOSCRIPT} (a flushed or failed-over
+ * server) is sent again with its script. A batch's arguments are encoded to RESP once, on the
+ * thread running {@code prime}.
+ *
+ * <h2>What each mode costs the server</h2>
+ * Redis runs commands on one thread, so the server's work per key bounds the primer's rate: the
+ * lock costs a {@code SET NX PX} per key and its release a share of a multi-key read and delete,
+ * and every command a script runs costs more than the same command pipelined. Measured on a
+ * 2-core machine against {@code redis-cli --pipe} writing the same keys ({@code
+ * benchmarks/redis-prime-vs-pipe.sh}): without the lock and the freshness check ({@link
+ * Builder#noLock}, {@link Builder#overwriteFresh}) the server spends about 1.4 times the pipe's
+ * time per key, with the freshness check about 1.7 times, with the lock (the default) about 3
+ * times. The lock is what keeps several instances from loading the same key from the source; a
+ * single primer (one process, or one elected by a {@link WarmLease}) can turn it off for speed. Checks are sent {@value #CHECKS_AHEAD} batches ahead and write
  * replies are awaited while the next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in
  * flight at most). A script runs atomically, so Redis serves other clients between batches, not
  * during one: a batch of 1000 keys holds the server for a few milliseconds; lower {@link
@@ -166,10 +185,26 @@ public final class RedisPrimer<V> {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(("redis-prime\nttl=" + ttl.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+      // The same bytes as one update per key and newline, fed in large chunks (a call per key
+      // cost more than the digest on a run of a million keys).
+      byte[] buf = new byte[1 << 16];
+      int n = 0;
       for (String k : keys) {
-        d.update(k.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) '\n');
+        byte[] b = k.getBytes(StandardCharsets.UTF_8);
+        if (n + b.length + 1 > buf.length) {
+          d.update(buf, 0, n);
+          n = 0;
+        }
+        if (b.length + 1 > buf.length) {
+          d.update(b);
+          d.update((byte) '\n');
+          continue;
+        }
+        System.arraycopy(b, 0, buf, n, b.length);
+        n += b.length;
+        buf[n++] = '\n';
       }
+      d.update(buf, 0, n);
       return HexFormat.of().formatHex(d.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("SHA-256 is always available", e);
@@ -229,13 +264,44 @@ public final class RedisPrimer<V> {
    * standalone server, one hash slot's on a cluster): taking their locks, reading their PTTLs,
    * or writing them.
    */
-  private record Call(int[] idx, boolean lock, boolean pttl, RedisFuture<?> reply) {}
+  private static final class Call {
+    final int[] idx;
+    final boolean lock;
+    final boolean pttl;
+    final String script;
+    final RawArgs args;
+    final boolean array;
+    RedisFuture<?> reply;
+
+    Call(int[] idx, boolean lock, boolean pttl, String script, RawArgs args, boolean array,
+        RedisFuture<?> reply) {
+      this.idx = idx;
+      this.lock = lock;
+      this.pttl = pttl;
+      this.script = script;
+      this.args = args;
+      this.array = array;
+      this.reply = reply;
+    }
+  }
 
   /** A batch whose check was sent. */
   private record Check(List<Pending> pending, boolean check, boolean retrying, List<Call> calls) {}
 
   /** A batch whose writes were sent. */
   private record Writes(List<Pending> pending, List<Call> calls) {}
+
+  /** The digests of the primer's scripts, as {@code EVALSHA} names them. */
+  private static final Map<String, String> SHAS = Map.of(
+      Scripts.CHECK, Scripts.sha1(Scripts.CHECK),
+      Scripts.WRITE, Scripts.sha1(Scripts.WRITE),
+      Scripts.RELEASE, Scripts.sha1(Scripts.RELEASE));
+
+  static boolean noScript(Throwable e) {
+    Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    return c instanceof RedisNoScriptException
+        || (c.getMessage() != null && c.getMessage().startsWith("NOSCRIPT"));
+  }
 
   /** Batches whose checks are sent ahead, so the round trip overlaps loading and writing. */
   static final int CHECKS_AHEAD = 3;
@@ -248,6 +314,8 @@ public final class RedisPrimer<V> {
     private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
     private final ArrayDeque<Writes> inFlight = new ArrayDeque<>();
     private final List<String> releases = new ArrayList<>();
+    /** Release calls sent and not yet checked for a refused digest. */
+    private final List<Call> releaseCalls = new ArrayList<>();
     private final Map<String, Instant> waiting = new LinkedHashMap<>();
     private final Set<String> everContended = new java.util.HashSet<>();
     private final Instant deadlineAt;
@@ -268,6 +336,7 @@ public final class RedisPrimer<V> {
 
     RedisReport run() {
       link.connection().setAutoFlushCommands(false);
+      loadScripts();
       Set<String> done = checkpoints.finished(tally.planHash());
       int i = 0;
       ArrayDeque<Check> ahead = new ArrayDeque<>();
@@ -333,6 +402,34 @@ public final class RedisPrimer<V> {
         LOG.warn("listener {} threw on runFinished: {}", listener, e.toString());
       }
       return r;
+    }
+
+    /**
+     * Caches the run's scripts on the server ({@code SCRIPT LOAD}, one round trip) so batches
+     * are sent by digest; a server that refuses or forgets them gets the script with the call
+     * instead (see {@link #await(Call)}).
+     */
+    private void loadScripts() {
+      List<RedisFuture<String>> loads = new ArrayList<>();
+      for (String script : SHAS.keySet()) {
+        boolean needed = script.equals(Scripts.WRITE)
+            || (script.equals(Scripts.CHECK) && (lockTtl != null || freshAtLeast != null))
+            || (script.equals(Scripts.RELEASE) && lockTtl != null);
+        if (needed) {
+          loads.add(link.async().scriptLoad(script));
+        }
+      }
+      link.connection().flushCommands();
+      for (RedisFuture<String> f : loads) {
+        try {
+          f.get(endpoint.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+          LOG.debug("SCRIPT LOAD failed on {}: {}", endpoint, e.toString());
+        }
+      }
     }
 
     private boolean sleep(long millis) {
@@ -499,40 +596,58 @@ public final class RedisPrimer<V> {
       return out;
     }
 
-    /** One {@link Scripts#LOCK_AND_PTTL} call for the keys of {@code pending} at {@code idx}. */
+    /** One {@link Scripts#CHECK} call for the keys of {@code pending} at {@code idx}. */
     private Call checkCall(List<Pending> pending, int[] idx, boolean lock, boolean pttl) {
       int nl = lock ? idx.length : 0;
       int nd = pttl ? idx.length : 0;
-      String[] ks = new String[nl + nd];
-      for (int j = 0; j < idx.length; j++) {
-        String k = pending.get(idx[j]).key;
-        if (lock) {
-          ks[j] = lockPrefix + k;
-        }
-        if (pttl) {
-          ks[nl + j] = k;
+      RawArgs a = new RawArgs((nl + nd) * 48 + 96);
+      a.number(nl + nd);
+      if (lock) {
+        for (int j : idx) {
+          a.key(lockPrefix + pending.get(j).key);
         }
       }
-      RedisFuture<List<Object>> f = link.async().eval(Scripts.LOCK_AND_PTTL_BYTES,
-          ScriptOutputType.MULTI, ks, token,
-          ascii(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0), ascii(nl));
-      tally.commands++;
-      return new Call(idx, lock, pttl, f);
+      if (pttl) {
+        for (int j : idx) {
+          a.key(pending.get(j).key);
+        }
+      }
+      a.bytes(token).number(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0).number(nl);
+      return send(idx, lock, pttl, Scripts.CHECK, a, true);
     }
 
-    /** Reads the replies of check calls into their keys. */
+    /** Sends a script call by its digest ({@code EVALSHA}); see {@link #await(Call)}. */
+    private Call send(int[] idx, boolean lock, boolean pttl, String script, RawArgs args,
+        boolean array) {
+      tally.commands++;
+      return new Call(idx, lock, pttl, script, args, array, dispatch(CommandType.EVALSHA,
+          SHAS.get(script), args, array));
+    }
+
+    private RedisFuture<?> dispatch(CommandType type, String first, RawArgs args,
+        boolean array) {
+      CommandOutput<String, byte[], ?> out = array ? new ArrayOutput<>(RawArgs.codec())
+          : new IntegerOutput<>(RawArgs.codec());
+      return link.async().dispatch(type, out, args.withFirst(first));
+    }
+
+    /**
+     * Reads the replies of check calls into their keys: a lock flag per lock key, then how many
+     * data keys exist and, if any, a PTTL per data key (none exist: every PTTL is -2).
+     */
     private void apply(List<Pending> pending, List<Call> calls)
         throws InterruptedException, ExecutionException, TimeoutException {
       for (Call call : calls) {
-        List<?> r = (List<?>) await(call.reply);
+        List<?> r = (List<?>) await(call);
         int nl = call.lock ? call.idx.length : 0;
+        boolean anyPresent = call.pttl && ((Long) r.get(nl)) > 0;
         for (int j = 0; j < call.idx.length; j++) {
           Pending p = pending.get(call.idx[j]);
           if (call.lock) {
             p.locked = ((Long) r.get(j)) == 1L;
           }
           if (call.pttl) {
-            p.pttl = (Long) r.get(nl + j);
+            p.pttl = anyPresent ? (Long) r.get(nl + 1 + j) : -2;
           }
         }
       }
@@ -683,18 +798,21 @@ public final class RedisPrimer<V> {
       writes.forEach(p -> written.add(p.key));
       List<Call> calls = new ArrayList<>();
       for (int[] g : groups(written, null)) {
-        String[] ks = new String[g.length];
-        byte[][] args = new byte[g.length * 2][];
-        for (int j = 0; j < g.length; j++) {
-          Pending p = writes.get(g[j]);
-          ks[j] = p.key;
-          args[2 * j] = ascii(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0));
-          args[2 * j + 1] = payloads.get(g[j]);
-          p.sent = true;
+        int size = 64;
+        for (int j : g) {
+          size += writes.get(j).key.length() + payloads.get(j).length + 40;
         }
-        calls.add(new Call(g, false, false, link.async().eval(Scripts.WRITE_BATCH_BYTES,
-            ScriptOutputType.INTEGER, ks, args)));
-        tally.commands++;
+        RawArgs a = new RawArgs(size);
+        a.number(g.length);
+        for (int j : g) {
+          a.key(writes.get(j).key);
+        }
+        for (int j : g) {
+          a.number(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0));
+          a.bytes(payloads.get(j));
+          writes.get(j).sent = true;
+        }
+        calls.add(send(g, false, false, Scripts.WRITE, a, false));
       }
       flushReleasesInto();
       link.connection().flushCommands();
@@ -741,7 +859,7 @@ public final class RedisPrimer<V> {
       for (Call call : batch.calls) {
         String why = null;
         try {
-          await(call.reply);
+          await(call);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
           Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
           why = RedisEndpoint.rootMessage(c);
@@ -782,31 +900,69 @@ public final class RedisPrimer<V> {
       if (releases.isEmpty()) {
         return List.of();
       }
-      var async = link.async();
+      // Earlier releases that are done are dropped; one refused by digest is sent again.
+      releaseCalls.removeIf(c -> {
+        var f = c.reply.toCompletableFuture();
+        if (!f.isDone()) {
+          return false;
+        }
+        if (f.isCompletedExceptionally()) {
+          try {
+            f.getNow(null);
+          } catch (RuntimeException e) {
+            if (noScript(e.getCause() != null ? e.getCause() : e)) {
+              c.reply = dispatch(CommandType.EVAL, c.script, c.args, c.array);
+              return false;
+            }
+          }
+        }
+        return true;
+      });
       List<RedisFuture<?>> sent = new ArrayList<>();
       for (int[] g : groups(releases, lockPrefix)) {
-        String[] ks = new String[g.length];
-        for (int j = 0; j < g.length; j++) {
-          ks[j] = lockPrefix + releases.get(g[j]);
+        RawArgs a = new RawArgs(g.length * 48 + 64);
+        a.number(g.length);
+        for (int j : g) {
+          a.key(lockPrefix + releases.get(j));
         }
-        sent.add(async.eval(Scripts.RELEASE_BATCH_BYTES, ScriptOutputType.INTEGER, ks, token));
-        tally.commands++;
+        a.bytes(token);
+        Call call = send(g, false, false, Scripts.RELEASE, a, false);
+        releaseCalls.add(call);
+        sent.add(call.reply);
       }
       releases.clear();
       return sent;
     }
 
     private void flushReleases() {
-      if (releases.isEmpty()) {
+      if (releases.isEmpty() && releaseCalls.isEmpty()) {
         return;
       }
       try {
-        List<RedisFuture<?>> sent = flushReleasesInto();
+        flushReleasesInto();
         link.connection().flushCommands();
-        // The run's last releases are awaited (bounded), so no lock outlives prime()'s return.
-        LettuceFutures.awaitAll(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS,
-            sent.toArray(new RedisFuture<?>[0]));
-      } catch (RuntimeException e) {
+        // The run's releases are awaited (bounded), so no lock outlives prime()'s return; one
+        // refused by digest (the script cache was flushed) is sent again with its script.
+        long until = System.nanoTime() + RELEASE_WAIT.toNanos();
+        for (Call c : releaseCalls) {
+          long left = until - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          try {
+            c.reply.get(left, TimeUnit.NANOSECONDS);
+          } catch (ExecutionException e) {
+            if (noScript(e)) {
+              c.reply = dispatch(CommandType.EVAL, c.script, c.args, c.array);
+              link.connection().flushCommands();
+              c.reply.get(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+          }
+        }
+        releaseCalls.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
         // Locks expire by themselves after lockTtl; a failed release only delays other primers.
         LOG.debug("releasing locks failed: {}", e.toString());
       }
@@ -850,13 +1006,24 @@ public final class RedisPrimer<V> {
       return fs;
     }
 
-    private static byte[] ascii(long n) {
-      return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private <T> T await(RedisFuture<T> f)
+    /**
+     * The reply of a script call; a call refused because the server does not have the script
+     * cached ({@code NOSCRIPT}: a restarted or failed-over server, {@code SCRIPT FLUSH}) is sent
+     * again with the script itself ({@code EVAL}, which caches it), as nothing of it ran.
+     */
+    private Object await(Call call)
         throws InterruptedException, ExecutionException, TimeoutException {
-      return f.get(endpoint.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      long wait = endpoint.commandTimeout().toMillis() + 1000;
+      try {
+        return call.reply.get(wait, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!noScript(e)) {
+          throw e;
+        }
+        call.reply = dispatch(CommandType.EVAL, call.script, call.args, call.array);
+        link.connection().flushCommands();
+        return call.reply.get(wait, TimeUnit.MILLISECONDS);
+      }
     }
   }
 

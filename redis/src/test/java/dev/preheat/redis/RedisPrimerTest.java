@@ -82,10 +82,30 @@ class RedisPrimerTest {
     // (releases of several batches may share one).
     assertThat(r.warm().totals().requestsSent()).isBetween(7L, 9L);
     String stats = server.cli("INFO", "commandstats");
-    // Commands run inside scripts are counted too; every call the client sent is an EVAL.
-    assertThat(stats).contains("cmdstat_eval:calls=" + r.warm().totals().requestsSent() + ",")
-        .doesNotContain("cmdstat_psetex");
+    // Commands run inside scripts are counted too; every call the client sent is an EVALSHA
+    // (the run caches its scripts with SCRIPT LOAD first).
+    assertThat(stats).contains("cmdstat_evalsha:calls=" + r.warm().totals().requestsSent() + ",")
+        .doesNotContain("cmdstat_eval:");
     assertThat(server.cli("DBSIZE")).as("every lock released").isEqualTo("2500");
+  }
+
+  @Test
+  void aScriptCacheFlushedMidRunIsRefilledByResendingTheScripts() {
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(60)).batchSize(100).build();
+    AtomicInteger calls = new AtomicInteger();
+    RedisReport r = primer.prime(keys("nos:", 1000), ks -> {
+      if (calls.getAndIncrement() % 3 == 1) {
+        server.cli("SCRIPT", "FLUSH"); // the next EVALSHAs are refused with NOSCRIPT
+      }
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "v"));
+      return m;
+    });
+    assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(1000);
+    assertThat(r.warm().stopReason()).isNull();
+    assertThat(server.cli("INFO", "commandstats")).contains("cmdstat_eval:");
+    assertThat(server.cli("DBSIZE")).as("every lock released").isEqualTo("1000");
   }
 
   @Test

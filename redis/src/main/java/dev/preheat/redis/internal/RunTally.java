@@ -27,7 +27,8 @@ public final class RunTally {
   private final Clock clock;
   private final Instant startedAt;
   private final CheckpointStore checkpoints;
-  private final EnumMap<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+  /** Counts per outcome, by ordinal (a boxed map entry per key cost more than the key). */
+  private final long[] outcomes = new long[Outcome.values().length];
   private final EnumMap<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
   private final List<WarmReport.Problem> problems = new ArrayList<>();
   private final List<String> clamps = new ArrayList<>();
@@ -86,13 +87,13 @@ public final class RunTally {
   }
 
   public long count(Outcome o) {
-    return outcomes.getOrDefault(o, 0L);
+    return outcomes[o.ordinal()];
   }
 
   /** Records the end of {@code key}; finished outcomes are checkpointed. */
   public void end(String key, Outcome outcome, @Nullable SkipReason reason, @Nullable String detail) {
     targets++;
-    outcomes.merge(outcome, 1L, Long::sum);
+    outcomes[outcome.ordinal()]++;
     if (reason != null) {
       skipped.merge(reason, 1L, Long::sum);
     }
@@ -125,7 +126,13 @@ public final class RunTally {
   }
 
   public WarmReport report(@Nullable String stopReason, double sloShare, Duration sloWithin) {
-    HostFigures figures = new HostFigures(targets, outcomes, skipped, Map.of(), commands, 0,
+    EnumMap<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      if (outcomes[o.ordinal()] > 0) {
+        byOutcome.put(o, outcomes[o.ordinal()]);
+      }
+    }
+    HostFigures figures = new HostFigures(targets, byOutcome, skipped, Map.of(), commands, 0,
         fetched, bytes, 0, 0, pauses, LatencySummary.EMPTY, LatencySummary.EMPTY);
     long good = count(Outcome.WARMED) + count(Outcome.ALREADY_CACHED)
         + count(Outcome.REVALIDATED) + skipped.getOrDefault(SkipReason.CHECKPOINTED, 0L);

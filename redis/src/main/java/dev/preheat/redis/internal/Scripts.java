@@ -59,42 +59,57 @@ public final class Scripts {
           + "if take <= 0 then return 0 end "
           + "redis.call('incrby', KEYS[1], take) return take";
 
-  /** Deletes each of KEYS that still holds ARGV[1]; returns how many were deleted. */
-  public static final String RELEASE_BATCH =
-      "local c = 0 for i = 1, #KEYS do "
-          + "if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('del', KEYS[i]) c = c + 1 end "
-          + "end return c";
-
-  /** {@link #RELEASE_BATCH} as UTF-8, as sent. */
-  public static final byte[] RELEASE_BATCH_BYTES = utf8(RELEASE_BATCH);
-
   /**
    * The primer's check of a batch: the first ARGV[3] of KEYS are lock keys, each taken with
-   * {@code SET lock ARGV[1] NX PX ARGV[2]}; the other KEYS are keys whose {@code PTTL} is read
-   * after every lock was taken. Returns one integer per key in KEYS order: 1 or 0 for a lock
-   * (taken or held by someone else), the PTTL (-2 absent, -1 no TTL) for a key.
+   * {@code SET lock ARGV[1] NX PX ARGV[2]}; the other KEYS are data keys, read after every lock
+   * was taken. Returns one integer per lock key (1 taken, 0 held by someone else), then, when
+   * there are data keys, how many of them exist (one {@code EXISTS} per 1000 keys) and, only if
+   * that is not 0, the {@code PTTL} of each data key (-2 absent, -1 no TTL). Priming a cold
+   * cache therefore costs one multi-key command per batch for the freshness check, not a command
+   * per key.
    */
-  public static final String LOCK_AND_PTTL =
-      "local nl = tonumber(ARGV[3]) local r = {} "
-          + "for i = 1, nl do "
-          + "if redis.call('set', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then r[i] = 1 "
+  public static final String CHECK =
+      "local c = redis.call local K = KEYS local tok = ARGV[1] local px = ARGV[2] "
+          + "local nl = tonumber(ARGV[3]) local r = {} "
+          + "for i = 1, nl do if c('set', K[i], tok, 'NX', 'PX', px) then r[i] = 1 "
           + "else r[i] = 0 end end "
-          + "for i = nl + 1, #KEYS do r[i] = redis.call('pttl', KEYS[i]) end "
+          + "if #K == nl then return r end "
+          + "local n = 0 "
+          + "for a = nl + 1, #K, 1000 do n = n + c('exists', unpack(K, a, math.min(#K, a + 999))) end "
+          + "r[nl + 1] = n "
+          + "if n > 0 then for i = nl + 1, #K do r[i + 1] = c('pttl', K[i]) end end "
           + "return r";
 
-  /** {@link #LOCK_AND_PTTL} as UTF-8, as sent. */
-  public static final byte[] LOCK_AND_PTTL_BYTES = utf8(LOCK_AND_PTTL);
+  /**
+   * The primer's write of a batch: {@code PSETEX KEYS[i] ARGV[2i-1] ARGV[2i]} for every key (the
+   * TTL in ms, jitter included, is computed by the client). Returns the number of keys written.
+   */
+  public static final String WRITE =
+      "local c = redis.call local K = KEYS local A = ARGV "
+          + "for i = 1, #K do c('psetex', K[i], A[2 * i - 1], A[2 * i]) end return #K";
 
   /**
-   * The primer's write of a batch: {@code SET KEYS[i] ARGV[2i] PX ARGV[2i-1]} for every key (the
-   * TTL, jitter included, is computed by the client). Returns the number of keys written.
+   * Releases the primer's locks: deletes each of KEYS that still holds ARGV[1] (the run's
+   * token), read with one {@code MGET} and deleted with one {@code DEL} per 1000 keys. Returns how
+   * many were deleted.
    */
-  public static final String WRITE_BATCH =
-      "for i = 1, #KEYS do redis.call('set', KEYS[i], ARGV[2 * i], 'PX', ARGV[2 * i - 1]) end "
-          + "return #KEYS";
+  public static final String RELEASE =
+      "local K = KEYS local tok = ARGV[1] local d = {} "
+          + "for a = 1, #K, 1000 do local b = math.min(#K, a + 999) "
+          + "local v = redis.call('mget', unpack(K, a, b)) "
+          + "for i = a, b do if v[i - a + 1] == tok then d[#d + 1] = K[i] end end end "
+          + "for a = 1, #d, 1000 do redis.call('del', unpack(d, a, math.min(#d, a + 999))) end "
+          + "return #d";
 
-  /** {@link #WRITE_BATCH} as UTF-8, as sent. */
-  public static final byte[] WRITE_BATCH_BYTES = utf8(WRITE_BATCH);
+  /** The SHA-1 digest of {@code script}, as {@code EVALSHA} names it. */
+  public static String sha1(String script) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-1").digest(utf8(script)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError("SHA-1 is always available", e);
+    }
+  }
 
   private static byte[] utf8(String script) {
     return script.getBytes(java.nio.charset.StandardCharsets.UTF_8);
