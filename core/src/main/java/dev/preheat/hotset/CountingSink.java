@@ -210,11 +210,12 @@ final class CountingSink implements AggregateSink {
   }
 
   @Override
-  public void expect(int urls) {
+  public void expect(int urls, int sinks) {
     CountTable table = exact;
     if (table != null && urls > 0) {
-      // No more than the memory budget could count, whatever the caller expects.
-      long affordable = pool.budget() / (perEntryOverhead + 2L * 16);
+      // No more than this sink's share of the memory budget could count (URLs of 16 characters
+      // or more), whatever the caller expects.
+      long affordable = pool.budget() / Math.max(1, sinks) / (perEntryOverhead + 2L * 16);
       table.ensureCapacity((int) Math.min(table.size + (long) urls, Math.min(affordable, 1 << 26)));
     }
   }

@@ -38,10 +38,11 @@ public interface AggregateSink extends TrafficSink {
 
   /**
    * Told by the scanner before it hands over its final sums: about {@code urls} calls of
-   * {@link #add} with URLs this sink may not have seen follow (so it can size its tables once).
-   * The default ignores it.
+   * {@link #add} with URLs this sink may not have seen follow, and {@code sinks} sinks share the
+   * counting (so it can size its tables once, within its share of any memory budget). The
+   * default ignores it.
    */
-  default void expect(int urls) {
+  default void expect(int urls, int sinks) {
   }
 
   /**

@@ -275,7 +275,7 @@ public final class LogScanner {
               for (int[] counts : perShard) {
                 expected += counts[shard];
               }
-              Objects.requireNonNull(w.aggregate).expect(expected);
+              Objects.requireNonNull(w.aggregate).expect(expected, shards);
               for (Worker from : workers) {
                 from.cache.drainShard(shard, w);
               }
