@@ -52,6 +52,9 @@ final class CountingSink implements AggregateSink {
 
   private long usedBytes;
   private long reservedBytes;
+  /** Whether no other sink of the tally counted any URL this one counted (see {@link #disjoint}). */
+  boolean disjoint;
+
   /** Distinct URLs when the sink switched to bounded mode, 0 while exact. */
   long switchedAtDistinct;
 
@@ -204,6 +207,22 @@ final class CountingSink implements AggregateSink {
     }
     usedBytes += cost;
     return table.add(url, h);
+  }
+
+  @Override
+  public void expect(int urls, int sinks) {
+    CountTable table = exact;
+    if (table != null && urls > 0) {
+      // No more than this sink's share of the memory budget could count (URLs of 16 characters
+      // or more), whatever the caller expects.
+      long affordable = pool.budget() / Math.max(1, sinks) / (perEntryOverhead + 2L * 16);
+      table.ensureCapacity((int) Math.min(table.size + (long) urls, Math.min(affordable, 1 << 26)));
+    }
+  }
+
+  @Override
+  public void disjoint() {
+    disjoint = true;
   }
 
   @Override
@@ -373,11 +392,19 @@ final class CountingSink implements AggregateSink {
 
     /** Adds every counter of {@code other} into this table. */
     void addAll(CountTable other) {
+      addAll(other, false);
+    }
+
+    /**
+     * Adds every counter of {@code other} into this table; when {@code disjoint} (no URL of
+     * {@code other} is in this table), without looking the URLs up.
+     */
+    void addAll(CountTable other, boolean disjoint) {
       long[] oc = other.counts;
       for (int o = 0; o < other.size; o++) {
         String url = other.keys[o];
         int h = other.hashes[o];
-        int e = find(url, h);
+        int e = disjoint ? -1 : find(url, h);
         if (e < 0) {
           e = add(url, h);
         }
@@ -399,8 +426,18 @@ final class CountingSink implements AggregateSink {
       ix[i] = ((long) hash << 32) | (e + 1L);
     }
 
+    /** Grows the table, if needed, so that it holds {@code entries} without growing again. */
+    void ensureCapacity(int entries) {
+      if (entries > keys.length) {
+        grow(Integer.highestOneBit(entries - 1) << 1);
+      }
+    }
+
     private void grow() {
-      int n = keys.length * 2;
+      grow(keys.length * 2);
+    }
+
+    private void grow(int n) {
       keys = Arrays.copyOf(keys, n);
       hashes = Arrays.copyOf(hashes, n);
       counts = Arrays.copyOf(counts, n * stride);

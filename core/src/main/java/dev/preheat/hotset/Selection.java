@@ -175,6 +175,17 @@ final class Selection {
     int windows = config.windowCount;
     boolean allExact = sinks.stream().allMatch(s -> s.exact != null);
     if (allExact) {
+      // Sinks the log reader filled with disjoint sets of URLs are merged without lookups, or,
+      // when only the ranked prefix is needed and no list asks for a URL's count, not at all.
+      boolean disjoint = sinks.stream().allMatch(s -> s.disjoint);
+      if (disjoint && prefixOnly() && lists.isEmpty() && !sinks.isEmpty()) {
+        List<CountingSink.CountTable> tables = new ArrayList<>();
+        for (CountingSink s : sinks) {
+          tables.add(s.exact);
+        }
+        rankPrefix(tables);
+        return;
+      }
       CountingSink.CountTable merged = null;
       for (CountingSink s : sinks) {
         CountingSink.CountTable t = s.exact;
@@ -184,7 +195,7 @@ final class Selection {
           t = smaller;
         }
         if (t != null) {
-          merged.addAll(t);
+          merged.addAll(t, disjoint);
         }
       }
       table = merged;
@@ -196,7 +207,7 @@ final class Selection {
         return;
       }
       if (prefixOnly()) {
-        rankPrefix(merged);
+        rankPrefix(List.of(merged));
         return;
       }
       for (int w = 0; w < windows; w++) {
@@ -277,14 +288,20 @@ final class Selection {
    * curve; only candidates at or above the threshold become objects and are sorted by the full
    * ranking (weight, then URL), which fixes the order among ties at the threshold.
    */
-  private void rankPrefix(CountingSink.CountTable merged) {
-    int n = merged.size;
+  private void rankPrefix(List<CountingSink.CountTable> tables) {
+    int n = 0;
+    for (CountingSink.CountTable t : tables) {
+      n += t.size;
+    }
     long[] weights = new long[n];
     long total = 0;
-    for (int e = 0; e < n; e++) {
-      long w = config.weight == Weight.REQUESTS ? merged.requests(e, 0) : merged.bytes(e, 0);
-      weights[e] = w;
-      total += w;
+    int i = 0;
+    for (CountingSink.CountTable t : tables) {
+      for (int e = 0; e < t.size; e++) {
+        long w = config.weight == Weight.REQUESTS ? t.requests(e, 0) : t.bytes(e, 0);
+        weights[i++] = w;
+        total += w;
+      }
     }
     long[] sorted = weights.clone();
     Arrays.sort(sorted);
@@ -302,10 +319,12 @@ final class Selection {
     List<Candidate> prefix = new ArrayList<>(take);
     if (take > 0) {
       long threshold = sorted[n - take];
-      for (int e = 0; e < n; e++) {
-        if (weights[e] >= threshold) {
-          prefix.add(new Candidate(merged.keys[e], merged.requests(e, 0), merged.bytes(e, 0),
-              weights[e], 0));
+      i = 0;
+      for (CountingSink.CountTable t : tables) {
+        for (int e = 0; e < t.size; e++, i++) {
+          if (weights[i] >= threshold) {
+            prefix.add(new Candidate(t.keys[e], t.requests(e, 0), t.bytes(e, 0), weights[i], 0));
+          }
         }
       }
       prefix.sort(RANKING);

@@ -35,4 +35,20 @@ public interface AggregateSink extends TrafficSink {
 
   /** Counts {@code requests} admitted records of {@code url} in {@code window}, with their bytes. */
   void add(String url, int window, long requests, long bytes);
+
+  /**
+   * Told by the scanner before it hands over its final sums: about {@code urls} calls of
+   * {@link #add} with URLs this sink may not have seen follow, and {@code sinks} sinks share the
+   * counting (so it can size its tables once, within its share of any memory budget). The
+   * default ignores it.
+   */
+  default void expect(int urls, int sinks) {
+  }
+
+  /**
+   * Told by the scanner after its last {@link #add}: no other sink of the same scan was given any
+   * URL this sink was given, so merging the sinks' counts needs no lookups. The default ignores it.
+   */
+  default void disjoint() {
+  }
 }

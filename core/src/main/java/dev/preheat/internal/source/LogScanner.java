@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -241,28 +242,53 @@ public final class LogScanner {
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     List<Worker> workers = new ArrayList<>();
-    for (int i = 0; i < sinks.size(); i++) {
-      Worker w = new Worker(sinks.get(i), false);
-      workers.add(w);
-      boolean drainsItself = i == 0;
+    for (TrafficSink sink : sinks) {
+      workers.add(new Worker(sink, false));
+    }
+    // When every worker counts per target (the sinks of one tally), the counts are handed over by
+    // shard: once all workers are done reading, worker i gives its own sink the URLs of shard i
+    // from every worker's cache, so the hand-over runs on all threads at once and each URL ends up
+    // in one sink only. Otherwise each worker hands its own counts to its own sink.
+    boolean sharded = workers.stream().allMatch(w -> w.aggregate != null && w.windows == workers.get(0).windows);
+    int shards = workers.size();
+    CountDownLatch reading = new CountDownLatch(shards);
+    int[][] perShard = new int[shards][];
+    for (int i = 0; i < shards; i++) {
+      Worker w = workers.get(i);
+      int shard = i;
       Thread t = new Thread(() -> {
+        boolean done = false;
         try {
           int k;
           while (failure.get() == null && (k = next.getAndIncrement()) < order.size()) {
             Task task = order.get(k);
             task.result = w.run(task, failure);
           }
-          if (drainsItself && failure.get() == null) {
-            // The first worker drains into its own sink while the others may still be reading.
-            w.finish(w.aggregate);
+          if (sharded) {
+            perShard[shard] = w.cache.assignShards(shards);
+            reading.countDown();
+            done = true;
+            reading.await();
+            if (failure.get() == null) {
+              // Safe to read the other workers' caches: they wrote them before counting down.
+              int expected = 0;
+              for (int[] counts : perShard) {
+                expected += counts[shard];
+              }
+              Objects.requireNonNull(w.aggregate).expect(expected, shards);
+              for (Worker from : workers) {
+                from.cache.drainShard(shard, w);
+              }
+            }
           } else if (failure.get() == null) {
-            // The others' sums are drained by the calling thread into the first worker's sink,
-            // which hashes each URL: hash them here, in parallel, while the first one drains.
-            w.cache.hashValues();
+            w.finish(w.aggregate);
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
         } finally {
+          if (!done) {
+            reading.countDown();
+          }
           try {
             w.close();
           } catch (IOException e) {
@@ -272,6 +298,8 @@ public final class LogScanner {
       }, "preheat-log-reader-" + i);
       t.setDaemon(true);
       threads.add(t);
+    }
+    for (Thread t : threads) {
       t.start();
     }
     for (Thread t : threads) {
@@ -286,13 +314,12 @@ public final class LogScanner {
         throw new InterruptedIOException("interrupted while reading access logs");
       }
     }
-    if (failure.get() == null) {
-      // The other workers' remaining sums go to the first worker's sink, here in the calling
-      // thread (after join, so it sees the workers' writes): the URLs then sit in one count
-      // table, counted against the memory budget once instead of once per worker.
-      Worker first = workers.get(0);
-      for (Worker w : workers.subList(1, workers.size())) {
-        w.finish(first.aggregate != null && first.windows == w.windows ? first.aggregate : w.aggregate);
+    if (sharded && failure.get() == null
+        && workers.stream().allMatch(w -> w.cache.clears() == 0)) {
+      // No cache was drained while reading (into its own worker's sink, whatever the shard), so
+      // the sinks hold disjoint sets of URLs.
+      for (Worker w : workers) {
+        Objects.requireNonNull(w.aggregate).disjoint();
       }
     }
     Throwable e = failure.get();

@@ -71,6 +71,8 @@ final class TargetCache {
   private @Nullable Object[] values;
   private int size;
   private long clears;
+  /** Each entry's shard, -1 for none, once {@link #assignShards} ran. */
+  private byte @Nullable [] shardOfEntry;
 
   TargetCache(int maxEntries, long maxKeyBytes) {
     this(maxEntries, maxKeyBytes, 0, null);
@@ -257,20 +259,67 @@ final class TargetCache {
   }
 
   /**
-   * Computes the hash code of every {@code String} value, which {@code String} then keeps: done
-   * by the thread that filled the cache, it spares the thread that {@linkplain #drainAll drains}
-   * it into a hash table the work.
+   * Computes the shard (see {@link #shardOf}) of every counted entry, for {@link #drainShard}, and
+   * returns how many entries each shard has: done by the thread that filled the cache, before
+   * the threads that drain it by shard start.
    */
-  int hashValues() {
-    int sum = 0;
-    Object[] v = values;
-    for (int e = 0; e < size; e++) {
+  int[] assignShards(int shards) {
+    int n = size;
+    byte[] s = new byte[n];
+    int[] perShard = new int[shards];
+    long[] r = records;
+    @Nullable Object[] v = values;
+    for (int e = 0; e < n; e++) {
       Object value = v[e];
-      if (value instanceof String) {
-        sum += value.hashCode();
+      int at = e * stride + 1;
+      boolean any = false;
+      for (int k = at; k < at + counters; k++) {
+        any |= r[k] != 0;
+      }
+      if (!any || !(value instanceof String)) {
+        s[e] = -1; // Nothing to hand over (a rejected target is never counted).
+      } else {
+        int shard = shardOf((String) value, shards);
+        s[e] = (byte) shard;
+        perShard[shard]++;
       }
     }
-    return sum;
+    shardOfEntry = s;
+    return perShard;
+  }
+
+  /**
+   * Hands {@code to} every entry of shard {@code shard} (as {@link #assignShards} found) that has
+   * a nonzero counter, without zeroing or clearing anything: the final, read-only pass over a
+   * cache whose owner is done with it, so that several threads can each take their shard of the
+   * same cache at once.
+   */
+  void drainShard(int shard, Drain to) {
+    byte[] s = Objects.requireNonNull(shardOfEntry, "assignShards first");
+    long[] r = records;
+    @Nullable Object[] v = values;
+    for (int e = 0; e < s.length; e++) {
+      if (s[e] == shard) {
+        to.entry(Objects.requireNonNull(v[e]), r, e * stride + 1);
+      }
+    }
+  }
+
+  /**
+   * The shard of a canonical URL, from its {@code String} hash code: equal URLs share a shard
+   * whichever worker's cache holds them. Mixed so that the shard does not depend on the bits a
+   * count table indexes by (the top bits of the hash times the golden ratio), which would leave
+   * half of each shard's table index unused.
+   */
+  static int shardOf(String url, int shards) {
+    if (shards > Byte.MAX_VALUE) {
+      throw new IllegalArgumentException("at most 127 shards but was " + shards);
+    }
+    int h = url.hashCode() * 0x85EBCA6B;
+    h ^= h >>> 13;
+    h *= 0xC2B2AE35;
+    h ^= h >>> 16;
+    return (int) (((h & 0xFFFFFFFFL) * shards) >>> 32);
   }
 
   private void insert(int e, int hash, int len) {

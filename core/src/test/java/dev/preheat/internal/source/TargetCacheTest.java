@@ -83,4 +83,56 @@ class TargetCacheTest {
     assertThat(cache.peekKey(-1)).isZero();
     assertThat(cache.peekKey(Integer.MAX_VALUE)).isZero();
   }
+
+  @Test
+  void shardsHandOverEveryCountedEntryExactlyOnceAndEqualUrlsToTheSameShard() {
+    int shards = 3;
+    java.util.Map<Object, Long> handed = new java.util.HashMap<>();
+    java.util.Map<Object, Integer> shardOfUrl = new java.util.HashMap<>();
+    TargetCache[] caches = new TargetCache[2];
+    int[][] perShard = new int[caches.length][];
+    for (int c = 0; c < caches.length; c++) {
+      TargetCache cache = new TargetCache(10_000, 1 << 20, 2, (v, counts, at) -> { });
+      for (int i = 0; i < 2_000; i++) {
+        // Two raw targets per canonical URL; the caches overlap on half of the URLs.
+        String raw = "/p/" + (i + 1_000 * c) + (i % 2 == 0 ? "?utm_source=x" : "");
+        byte[] b = bytes(raw);
+        Object value = i % 97 == 0 ? new TargetCache.Rejected("bad") : "/p/" + (i + 1_000 * c);
+        int e = cache.add(b, 0, b.length, TargetCache.hash(b, 0, b.length), value, false);
+        if (!(value instanceof TargetCache.Rejected) && i % 5 != 0) {
+          cache.records[e * cache.stride() + 1] = 1; // entries with i % 5 == 0 stay uncounted
+        }
+      }
+      caches[c] = cache;
+      perShard[c] = cache.assignShards(shards);
+    }
+    int[] entriesPerShard = new int[shards];
+    for (int shard = 0; shard < shards; shard++) {
+      int s = shard;
+      for (TargetCache cache : caches) {
+        cache.drainShard(shard, (v, counts, at) -> {
+          handed.merge(v, counts[at], Long::sum);
+          assertThat(shardOfUrl.putIfAbsent(v, s)).isIn(null, s);
+          assertThat(TargetCache.shardOf((String) v, shards)).isEqualTo(s);
+          entriesPerShard[s]++;
+        });
+      }
+    }
+    long expectedEntries = 0;
+    for (int c = 0; c < caches.length; c++) {
+      for (int i = 0; i < 2_000; i++) {
+        if (i % 97 != 0 && i % 5 != 0) {
+          expectedEntries++;
+        }
+      }
+    }
+    assertThat(java.util.Arrays.stream(entriesPerShard).sum()).isEqualTo(expectedEntries);
+    for (int shard = 0; shard < shards; shard++) {
+      assertThat(perShard[0][shard] + perShard[1][shard]).isEqualTo(entriesPerShard[shard]);
+      assertThat(entriesPerShard[shard]).isGreaterThan(800); // roughly even
+    }
+    assertThat(handed.values()).allMatch(n -> n == 1 || n == 2);
+    assertThat(handed).containsEntry("/p/1001", 2L).containsEntry("/p/1", 1L)
+        .doesNotContainKey("/p/0").doesNotContainKey("/p/97");
+  }
 }

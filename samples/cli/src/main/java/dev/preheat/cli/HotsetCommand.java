@@ -49,8 +49,11 @@ final class HotsetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Runs the command, writing to {@code out} and {@code err}; returns the exit code. */
+  int run(PrintWriter out, PrintWriter err) {
     if (!Set.of("text", "json", "urls").contains(output)) {
       throw new UsageError("--output must be text, json or urls but was '" + output + "'");
     }

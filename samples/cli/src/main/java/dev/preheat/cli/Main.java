@@ -55,24 +55,24 @@ public final class Main {
 
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
+    HotsetCommand hotset = HotsetArgs.parse(args);
+    if (hotset != null) {
+      try {
+        return hotset.run(out, err);
+      } catch (Exception e) {
+        return failed(e, "hotset", err);
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
     CommandLine cli = new CommandLine(new Main(in));
     addSubcommands(cli, args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e ->
         e instanceof UsageError || e instanceof CommandLine.ParameterException ? USAGE : INTERNAL_ERROR);
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof UsageError) {
-        cmd.getErr().println("preheat " + cmd.getCommandName() + ": " + e.getMessage());
-        return USAGE;
-      }
-      cmd.getErr().println("preheat " + cmd.getCommandName() + ": internal error: " + e);
-      StackTraceElement[] trace = e.getStackTrace();
-      for (int i = 0; i < Math.min(8, trace.length); i++) {
-        cmd.getErr().println("    at " + trace[i]);
-      }
-      return INTERNAL_ERROR;
-    });
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getCommandName(), cmd.getErr()));
     try {
       return cli.execute(args);
     } finally {
@@ -123,6 +123,20 @@ public final class Main {
         cli.addSubcommand(CommandLine.HelpCommand.class);
         break;
     }
+  }
+
+  /** Reports a command's failure on {@code err} and returns the exit code. */
+  private static int failed(Exception e, String command, PrintWriter err) {
+    if (e instanceof UsageError) {
+      err.println("preheat " + command + ": " + e.getMessage());
+      return USAGE;
+    }
+    err.println("preheat " + command + ": internal error: " + e);
+    StackTraceElement[] trace = e.getStackTrace();
+    for (int i = 0; i < Math.min(8, trace.length); i++) {
+      err.println("    at " + trace[i]);
+    }
+    return INTERNAL_ERROR;
   }
 
   /** Bad usage or unreadable input: reported as one line, exit code 2. */
