@@ -123,11 +123,12 @@ fi
 # runs the startup; CPU time is less sensitive than wall time to other processes' load). Reported:
 # the medians per mode and the median of the paired differences (with - without).
 # Classes loaded (one start each, -Xlog:class+load): deterministic, what the starter makes load.
-# In process (b only): with Spring's BufferingApplicationStartup, the exclusive time spent
-# instantiating the beans that exist only because of the starter (Preheat's own, and Spring
-# Boot's Jackson 2 endpoint mapper that Jackson 2 on the classpath would switch on) plus the
-# startup round. Not the whole cost (class loading shifted to other beans, conditions, classpath
-# scanning are not in it): the paired wall/CPU differences are the honest total.
+# In process: the sample's CpuStartupTrace (-Dstartup.trace=cpu:FILE) records the CPU time of
+# each Spring startup step. Reported: the exclusive CPU time of the beans that exist only because
+# of the starter (Preheat's own, and Spring Boot's Jackson 2 endpoint mapper that Jackson 2 on the
+# classpath would switch on) plus the startup round; and, per step, the paired difference with -
+# without (configuration parsing and condition evaluation are not in the beans' time). The
+# paired wall/CPU differences are the honest total; the per-step figures say where it goes.
 [ -n "${ONLY_FIRST:-}" ] && exit 0
 echo
 echo "startup overhead, nothing to warm ($RUNS starts per mode, alternating):"
@@ -145,29 +146,6 @@ for j in "$work"/app/BOOT-INF/lib/*.jar; do
 done
 echo "  starter's jars left out for 'without': $(for j in "$work"/app/BOOT-INF/lib/*.jar; do starter_jar "$(basename "$j")" && basename "$j"; done | tr '\n' ' ')"
 MAIN=dev.preheat.sample.SampleApplication
-cat > "$work/beans.py" <<'PY'
-import json, sys, re
-events = json.load(open(sys.argv[1]))["timeline"]["events"]
-def secs(d):
-    m = re.match(r"PT(?:(\d+)M)?([\d.]+)S", d)
-    return (int(m.group(1) or 0) * 60 + float(m.group(2))) if m else 0.0
-def starter_only(e):
-    s = e["startupStep"]
-    return s["name"] == "spring.beans.instantiate" and any(
-        t["key"] == "beanName" and ("preheat" in t["value"].lower() or "jackson2" in t["value"].lower())
-        for t in s.get("tags", []))
-children = {}
-for e in events:
-    children.setdefault(e["startupStep"].get("parentId"), []).append(e)
-# exclusive time of those steps: a dependency created on their behalf (a MeterRegistry, the
-# CacheManager) is its own step and is not the starter's cost
-total = 0.0
-for e in events:
-    if starter_only(e):
-        total += secs(e["duration"]) - sum(secs(c["duration"])
-                                           for c in children.get(e["startupStep"]["id"], []))
-print(round(total * 1000, 1))
-PY
 startup_args=(--preheat.self.enabled=false --preheat.hotset.logs=
   --management.endpoint.health.group.readiness.include=readinessState
   --management.endpoints.web.exposure.include=health,startup)
@@ -182,26 +160,43 @@ for i in $(seq 1 "$RUNS"); do
   for mode in off on; do
     classpath=$([ $mode = on ] && echo "$cp_with" || echo "$cp_without")
     load=$(cut -d' ' -f1 /proc/loadavg)
-    JAVA_OPTS="$JAVA_OPTS -Dstartup.trace=true -cp $classpath $MAIN" JAR_MODE=cp start_app "start-$mode-$i" "${startup_args[@]}"
+    JAVA_OPTS="$JAVA_OPTS -Dstartup.trace=cpu:$work/cpu-$mode-$i.jsonl -cp $classpath $MAIN" JAR_MODE=cp \
+      start_app "start-$mode-$i" "${startup_args[@]}"
     fig=$(sed -n 's/.*JVM uptime \([0-9]*\) ms, CPU \([0-9]*\) ms (main thread \([0-9]*\) ms).*/\1 \2 \3/p' "$work/start-$mode-$i.log" | head -1)
-    if [ $mode = on ]; then
-      curl -s "http://127.0.0.1:$port/actuator/startup" > "$work/startup-$i.json"
-      beans=$(python3 "$work/beans.py" "$work/startup-$i.json")
-      round=$(sed -n 's/.*Preheat startup round [a-z]* in \([0-9]*\) ms.*/\1/p' "$work/start-$mode-$i.log" | head -1)
-      echo "$beans ${round:-0}" >> "$work/inproc"
-    fi
-    echo "$i $mode $fig $load" >> "$work/starts"
+    round=$(sed -n 's/.*Preheat startup round [a-z]* in \([0-9]*\) ms.*/\1/p' "$work/start-$mode-$i.log" | head -1)
+    echo "$i $mode $fig $load ${round:-0}" >> "$work/starts"
     stop_app
   done
 done
-awk '{print $1 + $2}' "$work/inproc" > "$work/inproc-total"
-python3 - "$work/starts" "$work/inproc-total" "$work/classes-off.txt" "$work/classes-on.txt" <<'PY' | tee "$work/startup-summary"
-import sys, statistics as st
-rows = [l.split() for l in open(sys.argv[1]) if len(l.split()) == 6]
+python3 - "$work/starts" "$work" "$work/classes-off.txt" "$work/classes-on.txt" <<'PY' | tee "$work/startup-summary"
+import sys, json, glob, collections, statistics as st
+rows = [l.split() for l in open(sys.argv[1]) if len(l.split()) == 7]
 by = {}
-for i, mode, wall, cpu, main, load in rows:
+rounds = {}
+for i, mode, wall, cpu, main, load, rnd in rows:
     by.setdefault(mode, {})[int(i)] = (int(wall), int(cpu), int(main), float(load))
-inproc = [float(l) for l in open(sys.argv[2]) if l.strip()]
+    rounds[(mode, int(i))] = float(rnd)
+def trace(path):
+    # CPU time per Spring startup step (CpuStartupTrace): exclusive per step name, and the
+    # exclusive CPU of the beans that exist only with the starter
+    steps = [json.loads(l) for l in open(path)]
+    kids = collections.defaultdict(int)
+    for s in steps:
+        if s["parent"] is not None:
+            kids[s["parent"]] += s["cpu_ns"]
+    names = collections.Counter(); starter = 0.0
+    for s in steps:
+        ex = (s["cpu_ns"] - kids[s["id"]]) / 1e6
+        names[s["name"]] += ex
+        b = s["bean"].lower()
+        if s["name"] == "spring.beans.instantiate" and ("preheat" in b or "jackson2" in b):
+            starter += ex
+    return names, starter
+traces = {m: {} for m in ("off", "on")}
+for m in traces:
+    for f in glob.glob(sys.argv[2] + "/cpu-%s-*.jsonl" % m):
+        traces[m][int(f.rsplit("-", 1)[1].split(".")[0])] = trace(f)
+inproc = [traces["on"][i][1] + rounds[("on", i)] for i in sorted(traces["on"])]
 def q(v):
     v = sorted(v); n = len(v)
     return v[n // 4], st.median(v), v[(3 * n) // 4]
@@ -215,7 +210,12 @@ for k, name in ((0, "wall, JVM start to ready"), (1, "CPU, all threads"), (2, "C
     print("  %-26s without median %6d ms, with median %6d ms; paired difference median %+5d ms (quartiles %+d, %+d)"
           % (name, st.median(off), st.median(on), med, lo, hi))
 lo, med, hi = q(inproc)
-print("  in process, exclusive time of the starter-only beans + startup round: median %.1f ms (quartiles %.1f, %.1f)" % (med, lo, hi))
+print("  in process, CPU time of the starter-only beans (exclusive) + the startup round: median %.1f ms (quartiles %.1f, %.1f)" % (med, lo, hi))
+steps = set().union(*[t[0] for m in traces for t in traces[m].values()])
+common = sorted(set(traces["off"]) & set(traces["on"]))
+diffs = {k: st.median(traces["on"][i][0].get(k, 0) - traces["off"][i][0].get(k, 0) for i in common) for k in steps}
+print("  main-thread CPU by startup step, paired difference median (with - without): " + ", ".join(
+    "%s %+.0f ms" % (k.replace("spring.", ""), v) for k, v in sorted(diffs.items(), key=lambda kv: -abs(kv[1]))[:5]))
 def classes(path):
     names = [l.split()[1] for l in open(path) if "class,load" in l]
     return names

@@ -6,7 +6,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.util.ClassUtils;
 
 /**
  * Keeps the starter from slowing startup through a dependency. Preheat's core needs Jackson 2, and
@@ -25,15 +24,21 @@ public final class StarterDefaults implements EnvironmentPostProcessor, Ordered 
 
   static final String ISOLATED_JACKSON2 = "management.endpoints.jackson2.isolated-object-mapper";
 
+  /** Jackson 3's JSON mapper, looked up as a resource (not loaded). */
+  static final String JACKSON3 = "tools/jackson/databind/json/JsonMapper.class";
+
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment,
       SpringApplication application) {
+    // Strings and a resource lookup only: converting a property or loading a class here would
+    // pull the conversion service or Jackson 3 onto the main thread this early, a cost of its own
+    // (Spring Boot loads Jackson 3 later, partly in the background).
     ClassLoader loader = application.getClassLoader();
-    if (!environment.getProperty("preheat.enabled", Boolean.class, true)
+    if ("false".equalsIgnoreCase(environment.getProperty("preheat.enabled", "true").trim())
         || environment.containsProperty(ISOLATED_JACKSON2)
-        || !ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper", loader)
+        || loader == null || loader.getResource(JACKSON3) == null
         || "jackson2".equalsIgnoreCase(
-            environment.getProperty("spring.http.converters.preferred-json-mapper", ""))) {
+            environment.getProperty("spring.http.converters.preferred-json-mapper", "").trim())) {
       return;
     }
     environment.getPropertySources().addLast(
