@@ -143,9 +143,13 @@ public class PreheatAutoConfiguration {
     return new HotsetSource(properties.getHotset(), resources);
   }
 
-  /** HTTP warming: a CDN/proxy plan and self-warming, with the OkHttp transport. */
+  /**
+   * HTTP warming: a CDN/proxy plan and self-warming, with the OkHttp transport. Only when one of
+   * them is configured, so an app with nothing to warm does not pay for processing it.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(OkHttpTransport.class)
+  @Conditional(HttpWarmingCondition.class)
   static class HttpTasks {
 
     @Bean
@@ -175,9 +179,10 @@ public class PreheatAutoConfiguration {
     }
   }
 
-  /** Spring Cache warming: {@code @WarmCache} methods. */
+  /** Spring Cache warming: {@code @WarmCache} methods (they need a cache manager). */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(CacheManager.class)
+  @ConditionalOnBean(CacheManager.class)
   static class CacheTasks {
 
     @Bean
@@ -192,6 +197,7 @@ public class PreheatAutoConfiguration {
   /** Redis priming with {@code preheat-redis}: a task per {@code RedisWarmer} bean. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {"dev.preheat.redis.RedisPrimer", "io.lettuce.core.RedisClient"})
+  @ConditionalOnBean(RedisWarmer.class)
   static class RedisTasks {
 
     @Bean
@@ -300,6 +306,7 @@ public class PreheatAutoConfiguration {
   @ConditionalOnClass({ObservationPredicate.class, ServerRequestObservationContext.class,
       HttpServletRequest.class})
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBooleanProperty("preheat.self.enabled")
   static class WarmTrafficObservations {
 
     @Bean

@@ -7,6 +7,7 @@ import dev.preheat.key.UrlCanonicalizer;
 import dev.preheat.source.LogFormat;
 import dev.preheat.source.LogReader;
 import dev.preheat.source.ReadStats;
+import dev.preheat.spring.HotPaths;
 import dev.preheat.spring.PreheatProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ import org.springframework.core.io.ResourceLoader;
  * explicit paths first, then the hotset mined from access logs. Logs may be files or {@code
  * classpath:} resources (copied to a temporary file, since the log reader reads files).
  */
-public final class HotsetSource {
+public final class HotsetSource implements HotPaths {
 
   private static final Logger log = LoggerFactory.getLogger(HotsetSource.class);
 
@@ -39,6 +40,7 @@ public final class HotsetSource {
   }
 
   /** The hot URLs or paths, hottest first, without duplicates. */
+  @Override
   public List<String> read() throws IOException {
     List<BlendList> blends = new ArrayList<>();
     if (!settings.getPaths().isEmpty()) {
