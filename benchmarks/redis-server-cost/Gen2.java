@@ -4,16 +4,7 @@ import java.util.*;
 
 /** Gen2 OUT N B VARIANT : sequences of EVALSHA per batch; prints scripts to stderr (one per line, "SCRIPT ..."). */
 public class Gen2 {
-  static OutputStream out;
-  static void cmd(List<byte[]> a) throws IOException {
-    out.write(("*" + a.size() + "\r\n").getBytes());
-    for (byte[] b : a) { out.write(("$" + b.length + "\r\n").getBytes()); out.write(b); out.write("\r\n".getBytes()); }
-  }
-  static byte[] b(String s) { return s.getBytes(StandardCharsets.UTF_8); }
-  static byte[] value(long i, int size) {
-    byte[] v = new byte[size]; Arrays.fill(v, (byte) 'x');
-    byte[] n = Long.toString(i).getBytes(); System.arraycopy(n, 0, v, 0, Math.min(n.length, size)); return v;
-  }
+  // cmd, b, value and the output stream are Gen's (compiled together by run.sh).
   static Map<String, String> S = new LinkedHashMap<>();
   static {
     S.put("setg", "for i = 1, #KEYS do redis.call('set', KEYS[i], ARGV[2 * i], 'PX', ARGV[2 * i - 1]) end return #KEYS");
@@ -40,43 +31,43 @@ public class Gen2 {
     S.put("setlocal", "local c = redis.call local K = KEYS local A = ARGV for i = 1, #K do c('set', K[i], A[2 * i], 'PX', A[2 * i - 1]) end return #K");
   }
   static String sha1(String s) throws Exception {
-    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(b(s)));
+    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(Gen.b(s)));
   }
   static void eval(String name, List<byte[]> keys, List<byte[]> argv) throws Exception {
     List<byte[]> a = new ArrayList<>();
-    a.add(b("EVALSHA")); a.add(b(sha1(S.get(name)))); a.add(b(Integer.toString(keys.size())));
-    a.addAll(keys); a.addAll(argv); cmd(a);
+    a.add(Gen.b("EVALSHA")); a.add(Gen.b(sha1(S.get(name)))); a.add(Gen.b(Integer.toString(keys.size())));
+    a.addAll(keys); a.addAll(argv); Gen.cmd(a);
   }
   public static void main(String[] args) throws Exception {
-    out = new BufferedOutputStream(new FileOutputStream(args[0]), 1 << 20);
+    Gen.out = new BufferedOutputStream(new FileOutputStream(args[0]), 1 << 20);
     int n = Integer.parseInt(args[1]); int bs = Integer.parseInt(args[2]); String v = args[3];
     Random r = new Random(1);
-    byte[] tok = b("0c6a9a1e-7b1f-4f7b-9e0e-2f3c1e0d9a11");
+    byte[] tok = Gen.b("0c6a9a1e-7b1f-4f7b-9e0e-2f3c1e0d9a11");
     for (int s = 0; s < n; s += bs) {
       int e = Math.min(n, s + bs);
       List<byte[]> dk = new ArrayList<>(), lk = new ArrayList<>(), tv = new ArrayList<>(), vals = new ArrayList<>();
-      for (int i = s; i < e; i++) { dk.add(b("bench:" + i)); lk.add(b("preheat:lock:bench:" + i));
-        tv.add(b(Long.toString(3600000 + r.nextInt(300000)))); tv.add(value(i, 100)); vals.add(value(i, 100)); }
+      for (int i = s; i < e; i++) { dk.add(Gen.b("bench:" + i)); lk.add(Gen.b("preheat:lock:bench:" + i));
+        tv.add(Gen.b(Long.toString(3600000 + r.nextInt(300000)))); tv.add(Gen.value(i, 100)); vals.add(Gen.value(i, 100)); }
       List<byte[]> both = new ArrayList<>(dk); both.addAll(lk);
-      List<byte[]> lockArgs = List.of(tok, b("30000"), b(Integer.toString(e - s)));
+      List<byte[]> lockArgs = List.of(tok, Gen.b("30000"), Gen.b(Integer.toString(e - s)));
       List<byte[]> tokTv = new ArrayList<>(); tokTv.add(tok); tokTv.addAll(tv);
       switch (v) {
         case "ow-cur" -> eval("setg", dk, tv);
         case "ow-psetex" -> eval("psetex", dk, tv);
-        case "ow-lcg" -> { List<byte[]> a = new ArrayList<>(List.of(b("3600000"), b("300000"), b(Integer.toString(1 + r.nextInt(2000000000)))));
+        case "ow-lcg" -> { List<byte[]> a = new ArrayList<>(List.of(Gen.b("3600000"), Gen.b("300000"), Gen.b(Integer.toString(1 + r.nextInt(2000000000)))));
           a.addAll(vals); eval("psetexlcg", dk, a); }
         case "nl-cur" -> { eval("pttlg", dk, List.of()); eval("setg", dk, tv); }
         case "nl-local" -> { eval("pttl", dk, List.of()); eval("psetex", dk, tv); }
         case "lk-cur" -> { List<byte[]> ks = new ArrayList<>(lk); ks.addAll(dk); eval("lockpttlg", ks, lockArgs); eval("setg", dk, tv); eval("releaseg", lk, List.of(tok)); }
-        case "lk-getdel" -> { eval("check2", both, List.of(tok, b("30000"), b("1800000"))); eval("writerel", both, tokTv); }
-        case "lk-getdel2" -> { eval("check2", both, List.of(tok, b("30000"), b("1800000"))); eval("writerelgd", both, tokTv); }
-        case "nl-exists" -> { List<byte[]> a = new ArrayList<>(); a.add(b("EXISTS")); a.addAll(dk); cmd(a); eval("psetex", dk, tv); }
-        case "lk-new" -> { eval("lockex", both, List.of(tok, b("30000"))); eval("psetex", dk, tv); eval("relm", lk, List.of(tok)); }
+        case "lk-getdel" -> { eval("check2", both, List.of(tok, Gen.b("30000"), Gen.b("1800000"))); eval("writerel", both, tokTv); }
+        case "lk-getdel2" -> { eval("check2", both, List.of(tok, Gen.b("30000"), Gen.b("1800000"))); eval("writerelgd", both, tokTv); }
+        case "nl-exists" -> { List<byte[]> a = new ArrayList<>(); a.add(Gen.b("EXISTS")); a.addAll(dk); Gen.cmd(a); eval("psetex", dk, tv); }
+        case "lk-new" -> { eval("lockex", both, List.of(tok, Gen.b("30000"))); eval("psetex", dk, tv); eval("relm", lk, List.of(tok)); }
         case "ow-setlocal" -> eval("setlocal", dk, tv);
         default -> throw new IllegalArgumentException(v);
       }
     }
-    out.close();
+    Gen.out.close();
     for (String sc : S.values()) System.err.println("SCRIPT " + sc);
   }
 }

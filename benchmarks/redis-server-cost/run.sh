@@ -20,7 +20,7 @@ for v in "$@"; do
   r0=$(cpu $RPID); t0=$(date +%s.%N)
   redis-cli -p $PORT --pipe < $f > /tmp/redis-server-cost/pipe.out
   t1=$(date +%s.%N); r1=$(cpu $RPID)
-  grep -q "errors: 0" /tmp/redis-server-cost/pipe.out || { echo "ERR $v"; cat /tmp/rp2/pipe.out | tail -3; }
+  grep -q "errors: 0" /tmp/redis-server-cost/pipe.out || { echo "ERR $v"; cat /tmp/redis-server-cost/pipe.out | tail -3; }
   stats=$(redis-cli -p $PORT info commandstats | grep -E 'cmdstat_' | sed 's/,rejected.*//;s/cmdstat_//;s/usec=[0-9]*,//' | tr -d '\r' | tr '\n' ' ')
   printf "%-20s wall_us_per_key=%.2f redis_cpu_us_per_key=%.2f db=%s load=%s | %s\n" $v $(awk -v a=$t0 -v b=$t1 -v n=$N 'BEGIN{print (b-a)*1e6/n}') $(awk -v a=$r0 -v b=$r1 -v n=$N -v t=$TCK 'BEGIN{print (b-a)/t*1e6/n}') $(redis-cli -p $PORT dbsize) $(cut -d' ' -f1 /proc/loadavg) "$stats"
 done
