@@ -1,5 +1,6 @@
 package dev.preheat.hotset;
 
+import dev.preheat.internal.count.DistinctCounter;
 import dev.preheat.internal.source.AggregateSink;
 import dev.preheat.source.TrafficRecord;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.preheat.hotset;
 
+import dev.preheat.internal.count.DistinctCounter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

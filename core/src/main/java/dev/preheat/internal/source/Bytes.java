@@ -108,23 +108,7 @@ final class Bytes {
 
   /** Index of the first {@code c} or newline in {@code b[from, to)}, or -1; eight bytes per step. */
   static int indexOfOrNewline(byte[] b, int from, int to, byte c) {
-    long pattern = ONES * (c & 0xff);
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      long w = (long) LONGS.get(b, i);
-      long x = w ^ pattern;
-      long y = w ^ NEWLINES;
-      long t = ((x - ONES) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS);
-      if (t != 0) {
-        return i + (Long.numberOfTrailingZeros(t) >>> 3);
-      }
-    }
-    for (; i < to; i++) {
-      if (b[i] == c || b[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
+    return indexOfEither(b, from, to, c, (byte) '\n');
   }
 
   /** Index of the first {@code c1}, {@code c2} or newline in {@code b[from, to)}, or -1. */

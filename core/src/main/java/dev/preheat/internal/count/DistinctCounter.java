@@ -1,17 +1,19 @@
-package dev.preheat.hotset;
+package dev.preheat.internal.count;
 
 /**
  * A HyperLogLog estimate of the number of distinct URLs once counting is bounded (relative standard
- * error about 1.04 / sqrt(2^14) = 0.8%, 16 KiB). Not thread-safe; merge per-worker instances.
+ * error about 1.04 / sqrt(2^14) = 0.8%, 16 KiB), used by the hotset's bounded counting and by the
+ * simulator. Not thread-safe; merge per-worker instances.
  */
-final class DistinctCounter {
+public final class DistinctCounter {
 
   private static final int P = 14;
   private static final int M = 1 << P;
 
   private final byte[] registers = new byte[M];
 
-  void add(String item) {
+  /** Adds one occurrence of {@code item}. */
+  public void add(String item) {
     long h = mix(item.hashCode() * 0x9E3779B97F4A7C15L + item.length());
     int idx = (int) (h >>> (64 - P));
     int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
@@ -20,7 +22,8 @@ final class DistinctCounter {
     }
   }
 
-  void merge(DistinctCounter other) {
+  /** Adds everything {@code other} has seen. */
+  public void merge(DistinctCounter other) {
     for (int i = 0; i < M; i++) {
       if (other.registers[i] > registers[i]) {
         registers[i] = other.registers[i];
@@ -28,7 +31,8 @@ final class DistinctCounter {
     }
   }
 
-  long estimate() {
+  /** The estimated number of distinct items added. */
+  public long estimate() {
     double sum = 0;
     int zeros = 0;
     for (byte r : registers) {
