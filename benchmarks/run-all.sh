@@ -78,7 +78,7 @@ row() { ROWS+=("$1|$2|$3|$4|$5|$6"); }
 # verdict RATIO OP TARGET -> met / not met
 verdict() { awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN {
   ok = (op == "<=" ? r <= t : r >= t); print (ok ? "met" : "NOT met") }'; }
-num() { grep -Eo '[0-9]+(\.[0-9]+)?' <<< "$1" | head -1; }
+num() { grep -Eo -- '-?[0-9]+(\.[0-9]+)?' <<< "$1" | head -1; }
 
 # --- hotset vs mawk and GoAccess --------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then H_ARGS=(200000 80000); H_RUNS=1; else H_ARGS=(2000000 800000); H_RUNS=3; fi
