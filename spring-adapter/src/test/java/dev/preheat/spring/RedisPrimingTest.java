@@ -6,20 +6,14 @@ import dev.preheat.redis.KeyLoader;
 import dev.preheat.redis.RedisEndpoint;
 import dev.preheat.redis.RedisPrimer;
 import dev.preheat.redis.ValueSerializer;
+import dev.preheat.redis.testing.RedisServer;
 import dev.preheat.spring.autoconfigure.PreheatAutoConfiguration;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.File;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,44 +27,19 @@ import org.springframework.context.annotation.Configuration;
  */
 class RedisPrimingTest {
 
-  static Process server;
+  static RedisServer server;
   static int port;
 
   @BeforeAll
-  static void startRedis() throws Exception {
-    Path binary = Path.of("/usr/bin/redis-server");
-    if (!Files.isExecutable(binary)) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("redis-server is missing: apt-get install redis-server");
-      }
-      Assumptions.abort("redis-server not installed");
-    }
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path dir = Files.createTempDirectory("preheat-spring-redis-");
-    server = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis.log")).start();
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        break;
-      } catch (java.io.IOException e) {
-        if (System.nanoTime() > until) {
-          throw new IllegalStateException("redis-server did not start on " + port, e);
-        }
-        Thread.sleep(50);
-      }
-    }
+  static void startRedis() {
+    server = RedisServer.start();
+    port = server.port();
   }
 
   @AfterAll
-  static void stopRedis() throws Exception {
+  static void stopRedis() {
     if (server != null) {
-      server.destroy();
-      server.waitFor();
+      server.close();
     }
   }
 

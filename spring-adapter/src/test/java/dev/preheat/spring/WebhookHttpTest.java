@@ -2,18 +2,14 @@ package dev.preheat.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.preheat.redis.testing.RedisServer;
 import dev.preheat.spring.internal.WebhookFilter;
-import java.io.File;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -33,7 +28,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * The signed webhook through a running app (Tomcat on a free port, real HTTP POSTs): valid,
  * forged, replayed, expired and oversized requests; and the rate limit shared by two instances
- * through a real redis-server (or per instance without one, or when it is unreachable) (skipped locally when the binary is missing; fails under CI=true).
+ * through a real redis-server (or per instance without one, or when it is unreachable) (RedisServer: skipped locally when the binary is missing; fails under CI=true).
  */
 class WebhookHttpTest {
 
@@ -52,7 +47,7 @@ class WebhookHttpTest {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
-  private static Process redis;
+  private static RedisServer redis;
 
   @AfterEach
   void close() {
@@ -61,10 +56,9 @@ class WebhookHttpTest {
   }
 
   @AfterAll
-  static void stopRedis() throws Exception {
+  static void stopRedis() {
     if (redis != null) {
-      redis.destroy();
-      redis.waitFor();
+      redis.close();
     }
   }
 
@@ -174,33 +168,8 @@ class WebhookHttpTest {
     assertThat(signed(a, "{\"urls\":[\"/d/2\"]}", now()).statusCode()).isEqualTo(429);
   }
 
-  static int startRedis() throws Exception {
-    Path binary = Path.of("/usr/bin/redis-server");
-    if (!Files.isExecutable(binary)) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("redis-server is missing: apt-get install redis-server");
-      }
-      Assumptions.abort("redis-server not installed");
-    }
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path dir = Files.createTempDirectory("preheat-spring-webhook-redis-");
-    redis = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis.log")).start();
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return port;
-      } catch (java.io.IOException e) {
-        if (System.nanoTime() > until) {
-          throw new IllegalStateException("redis-server did not start on " + port, e);
-        }
-        Thread.sleep(50);
-      }
-    }
+  static int startRedis() {
+    redis = RedisServer.start();
+    return redis.port();
   }
 }
