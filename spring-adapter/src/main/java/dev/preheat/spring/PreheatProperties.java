@@ -282,6 +282,23 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
      */
     private int jitRequests = 3000;
 
+    /**
+     * The cap on JIT requests: batches of about {@code jit-requests} repeat, each followed by a
+     * wait for the JIT compilers to go idle, until a batch makes the JIT compile little (at most
+     * a third of the first batch's compile time, or no less than the batch before), this many
+     * requests were sent, or the deadline comes; at most 8 batches. Below 2 x {@code
+     * jit-requests}: one batch.
+     */
+    private long jitMaxRequests = 20_000;
+
+    public long getJitMaxRequests() {
+      return jitMaxRequests;
+    }
+
+    public void setJitMaxRequests(long jitMaxRequests) {
+      this.jitMaxRequests = jitMaxRequests;
+    }
+
     public int getJitRequests() {
       return jitRequests;
     }
@@ -527,6 +544,10 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
     if (self.jitRequests < 0) {
       throw new IllegalStateException("preheat.self.jit-requests must be 0 (off) or more but was "
           + self.jitRequests);
+    }
+    if (self.jitMaxRequests < 0) {
+      throw new IllegalStateException("preheat.self.jit-max-requests must be 0 or more but was "
+          + self.jitMaxRequests);
     }
     atLeastOne("preheat.cache.concurrency", cache.concurrency);
     atLeastOne("preheat.cache.batch-size", cache.batchSize);

@@ -150,6 +150,8 @@ class PreheatAutoConfigurationTest {
     failsWith(List.of("preheat.startup.timeout=0s"), "preheat.startup.timeout must be a positive");
     failsWith(List.of("preheat.cache.concurrency=0"), "preheat.cache.concurrency must be at least 1");
     failsWith(List.of("preheat.self.jit-requests=-1"), "preheat.self.jit-requests must be 0");
+    failsWith(List.of("preheat.self.jit-max-requests=-1"),
+        "preheat.self.jit-max-requests must be 0");
     failsWith(List.of("preheat.webhook.enabled=true", "preheat.webhook.secret=" + "s".repeat(32),
         "preheat.webhook.redis-uri=redis://"), "preheat.webhook.redis-uri is not a valid");
   }

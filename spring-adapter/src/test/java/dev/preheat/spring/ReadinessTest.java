@@ -126,8 +126,28 @@ class ReadinessTest {
   }
 
   @Test
-  void blockingRefusesTrafficWhileWarmingAndAcceptsAfter() throws Exception {
+  void jitBatchesRepeatUntilConvergedOrCapped() throws Exception {
+    int before = App.hello.get();
+    // room for two batches of 102 requests: the second stops on convergence or on the cap
     start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
+        "--preheat.self.jit-max-requests=250",
+        "--management.endpoints.web.exposure.include=health,preheat");
+    awaitWarming();
+    LATCHES.get().release().countDown();
+    running.get(60, TimeUnit.SECONDS);
+    String report = body("/actuator/preheat");
+    assertThat(report).contains("2 target(s), 2 warm; JIT: 100 round(s), 204 request(s) in 2 "
+        + "batches (compile time per batch ");
+    assertThat(report).containsPattern("ms\\), compiler idle after \\d+ ms, "
+        + "(converged|cap reached)");
+    assertThat(App.hello.get() - before).isGreaterThanOrEqualTo(2 + 204);
+  }
+
+  @Test
+  void blockingRefusesTrafficWhileWarmingAndAcceptsAfter() throws Exception {
+    // a cap of one JIT batch (2 paths x 51 variants)
+    start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
+        "--preheat.self.jit-max-requests=102",
         "--management.endpoints.web.exposure.include=health,preheat,metrics");
     awaitWarming();
     // the port listens (self-warming needs it), but readiness refuses traffic
@@ -150,6 +170,9 @@ class ReadinessTest {
     // warm requests are kept out of the app's request metrics
     assertThat(status("/actuator/metrics/http.server.requests")).isEqualTo(200);
     assertThat(status("/actuator/metrics/http.server.requests?tag=uri:/hello")).isEqualTo(404);
+    // but observed under a name of their own (the request-metrics code gets compiled too)
+    assertThat(body("/actuator/metrics/preheat.warm.requests?tag=uri:/hello"))
+        .contains("\"name\":\"preheat.warm.requests\"");
     assertThat(status("/hello")).isEqualTo(200);
     assertThat(status("/actuator/metrics/http.server.requests?tag=uri:/hello")).isEqualTo(200);
     // Preheat's own meters, from the self-warming run

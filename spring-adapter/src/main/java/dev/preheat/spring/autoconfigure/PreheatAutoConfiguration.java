@@ -29,6 +29,7 @@ import dev.preheat.spring.internal.WarmCacheMethods;
 import dev.preheat.spring.internal.WarmTraffic;
 import dev.preheat.spring.internal.WebhookFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationFilter;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -45,6 +46,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -173,7 +175,7 @@ public class PreheatAutoConfiguration {
       String contextPath = environment.getProperty("server.servlet.context-path", "");
       return new HttpWarmTask(new HttpWarmTask.Settings("self", true, null, List.of(), 0,
           properties.getSelf().getConcurrency(), null, null,
-          properties.getSelf().getJitRequests()), hotset,
+          properties.getSelf().getJitRequests(), properties.getSelf().getJitMaxRequests()), hotset,
           ctx -> URI.create("http://127.0.0.1:" + ctx.localPort().orElseThrow() + contextPath),
           WarmListener.composite(listeners.orderedStream().toList()));
     }
@@ -301,7 +303,14 @@ public class PreheatAutoConfiguration {
     }
   }
 
-  /** Keeps self-warming requests out of the app's {@code http.server.requests} metrics. */
+  /**
+   * Keeps self-warming requests out of the app's {@code http.server.requests} metrics. Without
+   * Micrometer Tracing, warm requests are observed like any other request but recorded under
+   * {@value WarmTraffic#WARM_REQUESTS} (an {@code ObservationFilter} renames them), so the
+   * request-metrics code is compiled by the JIT before the first user, not during the first
+   * requests. With Micrometer Tracing on the classpath (spans of warm requests would be
+   * exported) they are not observed at all (an {@code ObservationPredicate}).
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({ObservationPredicate.class, ServerRequestObservationContext.class,
       HttpServletRequest.class})
@@ -310,10 +319,24 @@ public class PreheatAutoConfiguration {
   static class WarmTrafficObservations {
 
     @Bean
-    @ConditionalOnMissingBean(name = "preheatObservationPredicate")
+    @ConditionalOnMissingBean(name = {"preheatObservationPredicate", "preheatObservationFilter"})
+    @ConditionalOnClass(name = "io.micrometer.tracing.Tracer")
     ObservationPredicate preheatObservationPredicate() {
       return (name, context) -> !(context instanceof ServerRequestObservationContext server
           && WarmTraffic.isWarmRequest(server.getCarrier()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = {"preheatObservationPredicate", "preheatObservationFilter"})
+    @ConditionalOnMissingClass("io.micrometer.tracing.Tracer")
+    ObservationFilter preheatObservationFilter() {
+      return context -> {
+        if (context instanceof ServerRequestObservationContext server
+            && WarmTraffic.isWarmRequest(server.getCarrier())) {
+          context.setName(WarmTraffic.WARM_REQUESTS);
+        }
+        return context;
+      };
     }
   }
 

@@ -37,12 +37,12 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   /** Settings of one HTTP task. */
   public record Settings(String name, boolean self, @Nullable String connectTo,
       List<String> variants, double rate, int concurrency, @Nullable Long maxRequests,
-      @Nullable Long maxBytes, int jitRequests) {
+      @Nullable Long maxBytes, int jitRequests, long jitMaxRequests) {
 
     /** Settings without JIT rounds (a CDN/proxy plan). */
     public Settings(String name, boolean self, @Nullable String connectTo, List<String> variants,
         double rate, int concurrency, @Nullable Long maxRequests, @Nullable Long maxBytes) {
-      this(name, self, connectTo, variants, rate, concurrency, maxRequests, maxBytes, 0);
+      this(name, self, connectTo, variants, rate, concurrency, maxRequests, maxBytes, 0, 0);
     }
   }
 
@@ -51,6 +51,16 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
 
   /** The longest wait for the JIT compilers to go idle after the rounds. */
   static final Duration JIT_SETTLE_MAX = Duration.ofSeconds(3);
+
+  /**
+   * JIT batches stop once a batch's compile time is at most the first batch's divided by this,
+   * or no longer falls (at least 3/4 of the previous batch's: what is left is background
+   * compilation, not the request path): the request path has converged.
+   */
+  static final long JIT_CONVERGED_DIVISOR = 3;
+
+  /** At most this many JIT batches, however small the hotset. */
+  static final int MAX_JIT_BATCHES = 8;
 
   private final Settings settings;
   private final HotsetSource hotset;
@@ -168,52 +178,100 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   }
 
   /**
-   * Self-warming, after the first pass filled the caches: each hot path again, {@code rounds}
-   * times (a variant per round, marked by an {@code X-Preheat-Round} header), so the request path
-   * (connector, dispatch, serialization) is compiled by the JIT, not interpreted, when the first
-   * user arrives. Not counted as warmed targets, not in the metrics; bounded by the deadline.
+   * Self-warming, after the first pass filled the caches: each hot path again, in batches of
+   * {@code rounds} rounds (a variant per round, marked by an {@code X-Preheat-Round} header), so
+   * the request path (connector, dispatch, serialization) is compiled by the JIT, not
+   * interpreted, when the first user arrives. One batch is not enough on a small machine: while
+   * the compilers' queues are long (as during startup) HotSpot raises its compile thresholds, so
+   * much of the request path is still interpreted or in profiling code after the first batch
+   * and would be compiled during the first users' requests. So batches repeat, each followed by
+   * a wait for the compilers to go idle, until a batch no longer makes the JIT compile much (its
+   * compile time at most a third of the first batch's, or no longer falling): the code has
+   * converged. Bounded by {@code
+   * jitMaxRequests} and the deadline. Not counted as warmed targets, not in the metrics.
    */
   private String jitRounds(OkHttpTransport transport, WarmPlan.Builder plan, int paths,
       WarmTaskContext context) throws InterruptedException {
     int rounds = Math.min(MAX_JIT_ROUNDS, (settings.jitRequests() + paths - 1) / paths);
     for (int r = 1; r <= rounds; r++) {
+      // with an Accept header, as most clients send one (content negotiation parses it)
       plan.variant(WarmVariant.of(String.format(Locale.ROOT, "jit%02d", r),
-          "X-Preheat-Round", Integer.toString(r)));
+          "X-Preheat-Round", Integer.toString(r), "Accept", "*/*"));
     }
-    Duration left = context.remaining();
-    if (left.compareTo(Duration.ofMillis(100)) < 0) {
+    WarmPlan batchPlan = plan.build();
+    long perBatch = (long) batchPlan.targetCount();
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+    AtomicLong ok = new AtomicLong();
+    List<Long> compileMs = new ArrayList<>();
+    long sent = 0;
+    long settled = 0;
+    int batches = 0;
+    String stop = "";
+    while (true) {
+      Duration left = context.remaining();
+      if (left.compareTo(Duration.ofMillis(100)) < 0 || context.isCancelled()) {
+        stop = batches == 0 ? "" : "stopped: deadline";
+        break;
+      }
+      long before = timed ? jit.getTotalCompilationTime() : 0;
+      WarmRun run = Warmer.builder().transport(transport).noRateLimit()
+          .concurrency(settings.concurrency())
+          .deadline(left, Duration.ofSeconds(1))
+          .listener(new WarmListener() {
+            @Override
+            public void targetFinished(TargetResult r) {
+              if (r.status() >= 200 && r.status() < 400) {
+                ok.incrementAndGet();
+              }
+            }
+          })
+          .build().start(batchPlan);
+      WarmReport report;
+      try {
+        report = run.await();
+      } catch (InterruptedException e) {
+        run.cancel();
+        throw e;
+      }
+      batches++;
+      sent += perBatch;
+      settled = settleJit(context);
+      if (report.stopReason() != null) {
+        stop = "stopped: " + report.stopReason();
+        break;
+      }
+      if (!timed) {
+        break; // no way to tell convergence: one batch, as configured
+      }
+      long spent = jit.getTotalCompilationTime() - before;
+      compileMs.add(spent);
+      if (batches > 1 && (spent * JIT_CONVERGED_DIVISOR <= compileMs.get(0)
+          || spent * 4 >= compileMs.get(batches - 2) * 3)) {
+        stop = "converged";
+        break;
+      }
+      if (sent + perBatch > settings.jitMaxRequests() || batches == MAX_JIT_BATCHES) {
+        stop = batches == 1 ? "" : "cap reached";
+        break;
+      }
+    }
+    if (batches == 0) {
       return "";
     }
-    AtomicLong ok = new AtomicLong();
-    WarmRun run = Warmer.builder().transport(transport).noRateLimit()
-        .concurrency(settings.concurrency())
-        .deadline(left, Duration.ofSeconds(1))
-        .listener(new WarmListener() {
-          @Override
-          public void targetFinished(TargetResult r) {
-            if (r.status() >= 200 && r.status() < 400) {
-              ok.incrementAndGet();
-            }
-          }
-        })
-        .build().start(plan.build());
-    WarmReport report;
-    try {
-      report = run.await();
-    } catch (InterruptedException e) {
-      run.cancel();
-      throw e;
-    }
-    long settled = settleJit(context);
     return String.format(Locale.ROOT, "; JIT: %d round(s), %d request(s)%s, compiler idle after "
-        + "%d ms", rounds, ok.get(),
-        report.stopReason() == null ? "" : " (stopped: " + report.stopReason() + ")", settled);
+        + "%d ms%s", rounds * batches, ok.get(), compileMs.size() < 2 ? ""
+        : " in " + batches + " batches (compile time per batch " + compileMs.stream()
+            .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " ms)",
+        settled, stop.isEmpty() ? "" : ", " + stop);
   }
 
   /**
    * Waits (at most {@link #JIT_SETTLE_MAX}, within the deadline) until the JIT compilers have
-   * been idle for two polls, so the compilations the rounds queued do not compete with the first
-   * user requests for the CPU (on a 2-core box they would). Returns the time waited.
+   * been idle for two polls, so the compilations the rounds queued do not compete with the next
+   * batch or the first user requests for the CPU (on a 2-core box they would). Returns the time
+   * waited.
    */
   private static long settleJit(WarmTaskContext context) throws InterruptedException {
     java.lang.management.CompilationMXBean jit =

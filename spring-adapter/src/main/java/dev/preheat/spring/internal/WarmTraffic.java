@@ -6,6 +6,12 @@ import jakarta.servlet.http.HttpServletRequest;
 /** Recognizes Preheat's own requests to the app, to keep them out of its request metrics. */
 public final class WarmTraffic {
 
+  /**
+   * The meter (timer) self-warming requests are recorded under instead of {@code
+   * http.server.requests}, when they are observed.
+   */
+  public static final String WARM_REQUESTS = "preheat.warm.requests";
+
   private WarmTraffic() {}
 
   /**
