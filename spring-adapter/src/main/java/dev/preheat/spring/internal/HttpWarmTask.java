@@ -53,6 +53,12 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   static final Duration JIT_SETTLE_MAX = Duration.ofSeconds(3);
 
   /**
+   * The longest wait for the JIT compilers to go idle after the last batch (in all, with the
+   * batch's own wait): what the last batch queued compiles before the first user request.
+   */
+  static final Duration JIT_SETTLE_LAST = Duration.ofSeconds(10);
+
+  /**
    * JIT batches stop once a batch's compile time is at most the first batch's divided by this,
    * or no longer falls (at least 3/4 of the previous batch's: what is left is background
    * compilation, not the request path): the request path has converged.
@@ -187,8 +193,8 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
    * and would be compiled during the first users' requests. So batches repeat, each followed by
    * a wait for the compilers to go idle, until a batch no longer makes the JIT compile much (its
    * compile time at most a third of the first batch's, or no longer falling): the code has
-   * converged. Bounded by {@code
-   * jitMaxRequests} and the deadline. Not counted as warmed targets, not in the metrics.
+   * converged. Bounded by {@code jitMaxRequests}, {@link #MAX_JIT_BATCHES} and the deadline. Not
+   * counted as warmed targets, not in {@code http.server.requests}.
    */
   private String jitRounds(OkHttpTransport transport, WarmPlan.Builder plan, int paths,
       WarmTaskContext context) throws InterruptedException {
@@ -237,7 +243,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
       }
       batches++;
       sent += perBatch;
-      settled = settleJit(context);
+      settled = settleJit(context, JIT_SETTLE_MAX);
       if (report.stopReason() != null) {
         stop = "stopped: " + report.stopReason();
         break;
@@ -260,6 +266,10 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     if (batches == 0) {
       return "";
     }
+    if (!context.isCancelled()) {
+      // the last batch's compilations drain before readiness: up to JIT_SETTLE_LAST in all
+      settled += settleJit(context, JIT_SETTLE_LAST.minusMillis(settled));
+    }
     return String.format(Locale.ROOT, "; JIT: %d round(s), %d request(s)%s, compiler idle after "
         + "%d ms%s", rounds * batches, ok.get(), compileMs.size() < 2 ? ""
         : " in " + batches + " batches (compile time per batch " + compileMs.stream()
@@ -268,19 +278,20 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   }
 
   /**
-   * Waits (at most {@link #JIT_SETTLE_MAX}, within the deadline) until the JIT compilers have
+   * Waits (at most {@code max}, within the deadline) until the JIT compilers have
    * been idle for two polls, so the compilations the rounds queued do not compete with the next
    * batch or the first user requests for the CPU (on a 2-core box they would). Returns the time
    * waited.
    */
-  private static long settleJit(WarmTaskContext context) throws InterruptedException {
+  private static long settleJit(WarmTaskContext context, Duration max)
+      throws InterruptedException {
     java.lang.management.CompilationMXBean jit =
         java.lang.management.ManagementFactory.getCompilationMXBean();
     long start = System.nanoTime();
     if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
       return 0;
     }
-    long end = start + Math.min(JIT_SETTLE_MAX.toNanos(), context.remaining().toNanos());
+    long end = start + Math.min(max.toNanos(), context.remaining().toNanos());
     long last = jit.getTotalCompilationTime();
     int quiet = 0;
     while (quiet < 2 && System.nanoTime() < end && !context.isCancelled()) {
