@@ -504,7 +504,7 @@ public final class RedisPrimer<V> {
     private void loadScripts() {
       List<RedisFuture<String>> loads = new ArrayList<>();
       for (String script : SHAS.keySet()) {
-        boolean needed = script.equals(Scripts.WRITE)
+        boolean needed = (script.equals(Scripts.WRITE) && endpoint.isCluster())
             || (script.equals(Scripts.CHECK) && (lockTtl != null || freshAtLeast != null))
             || (script.equals(Scripts.RELEASE) && lockTtl != null);
         if (needed) {
