@@ -274,7 +274,7 @@ public final class RedisPrimer<V> {
     try {
       CommandBatch probe = new CommandBatch(CommandType.ECHO, 64);
       probe.command(CommandType.ECHO, 1).bytes(PROBE_QUIET);
-      link.connection().dispatch(probe.withRepliesOff());
+      link.connection().dispatch(probe.withRepliesOff(new java.util.concurrent.atomic.AtomicBoolean()));
       RedisFuture<byte[]> loud = link.async().echo(PROBE_LOUD);
       RedisFuture<String> info = link.async().info("stats");
       link.connection().flushCommands();
@@ -415,6 +415,13 @@ public final class RedisPrimer<V> {
      * during this run).
      */
     private long errorReplies;
+    /**
+     * Set when a batch sent with replies off was answered with something other than {@code OK}:
+     * every later reply of the connection may belong to another command, so none is read.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean outOfStep =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean closedOutOfStep;
 
     Run(Link link, List<String> keys, KeyLoader<? extends V> loader, long errorReplies) {
       this.link = link;
@@ -602,7 +609,7 @@ public final class RedisPrimer<V> {
       }
       for (Call call : c.calls) {
         var f = call.reply.toCompletableFuture();
-        if (call.lock && f.isDone() && !f.isCompletedExceptionally()) {
+        if (call.lock && f.isDone() && !f.isCompletedExceptionally() && !outOfStep.get()) {
           List<?> r = (List<?>) f.getNow(null);
           for (int j = 0; j < call.idx.length; j++) {
             if (r != null && Long.valueOf(1).equals(r.get(j))) {
@@ -730,7 +737,12 @@ public final class RedisPrimer<V> {
     private void apply(List<Pending> pending, List<Call> calls)
         throws InterruptedException, ExecutionException, TimeoutException {
       for (Call call : calls) {
-        List<?> r = (List<?>) await(call);
+        Object reply = await(call);
+        String outOfStepWhy = inStepOrStop(null);
+        if (outOfStepWhy != null) {
+          throw new IllegalStateException(outOfStepWhy);
+        }
+        List<?> r = (List<?>) reply;
         int nl = call.lock ? call.idx.length : 0;
         boolean anyPresent = call.pttl && ((Long) r.get(nl)) > 0;
         for (int j = 0; j < call.idx.length; j++) {
@@ -905,7 +917,7 @@ public final class RedisPrimer<V> {
           // Sent with replies off, followed by INFO: Lettuce handles one command and one reply per
           // batch; the server's error count, unchanged since the previous batch, shows that no
           // write failed (else the batch is sent again with a reply per write, see drainPlain).
-          link.connection().dispatch(plain.withRepliesOff());
+          link.connection().dispatch(plain.withRepliesOff(outOfStep));
           info = link.async().info("stats");
           tally.commands += plain.size() + 3;
         } else {
@@ -1031,9 +1043,12 @@ public final class RedisPrimer<V> {
     private void drainPlain(Writes batch, CommandBatch plain) throws InterruptedException {
       long wait = endpoint.commandTimeout().toMillis() + 1000;
       String timedOut = null;
+      String allFailed = null;
       try {
         plain.done().get(wait, TimeUnit.MILLISECONDS);
-        if (batch.info != null && plain.size() > 0 && plain.error(0) == null) {
+        if (outOfStep.get()) {
+          allFailed = inStepOrStop(plain.repliesOutOfStep() ? plain.error(0) : null);
+        } else if (batch.info != null && plain.size() > 0 && plain.error(0) == null) {
           long now = -1;
           try {
             now = errorReplies(batch.info.get(wait, TimeUnit.MILLISECONDS));
@@ -1050,6 +1065,7 @@ public final class RedisPrimer<V> {
             tally.commands += plain.size();
             link.connection().flushCommands();
             plain.done().get(wait, TimeUnit.MILLISECONDS);
+            allFailed = inStepOrStop(null);
           } else {
             errorReplies = now;
           }
@@ -1063,7 +1079,8 @@ public final class RedisPrimer<V> {
       String firstError = null;
       for (int j = 0; j < batch.pending.size(); j++) {
         Pending p = batch.pending.get(j);
-        String why = plain.done().isDone() ? plain.error(j) : timedOut;
+        String why = allFailed != null ? allFailed
+            : plain.done().isDone() ? plain.error(j) : timedOut;
         if (why == null) {
           tally.writes++;
           tally.bytes += p.bytes;
@@ -1087,6 +1104,33 @@ public final class RedisPrimer<V> {
       } else {
         brokenBatches = 0;
       }
+    }
+
+    /**
+     * Null while the connection's replies match its commands; else stops the run (once: the
+     * connection is closed, the reason noted) and returns why, for the keys being ended. Read
+     * after the reply being trusted completed: the flag is set on the event loop before any
+     * later reply completes its command.
+     */
+    private @Nullable String inStepOrStop(@Nullable String cause) {
+      if (!outOfStep.get()) {
+        return null;
+      }
+      String why = "replies out of step after a batch sent with CLIENT REPLY OFF"
+          + (cause != null ? ": " + cause : "");
+      if (!closedOutOfStep) {
+        // CLIENT REPLY refused mid-run (a failover to a server without it, an ACL change): each
+        // write may have been answered, so later replies would not match their commands. The
+        // connection is closed and the run stops; locks it took expire by their TTL.
+        closedOutOfStep = true;
+        LOG.warn("{}: {}", endpoint, why);
+        if (unavailable == null) {
+          unavailable = endpoint + " unavailable (" + why + ")";
+        }
+        stopReason = "redis unavailable";
+        link.connection().close();
+      }
+      return why;
     }
 
     /**

@@ -129,6 +129,38 @@ class RedisPrimerTest {
   }
 
   @Test
+  void clientReplyRefusedMidRunStopsTheRunInsteadOfReadingRepliesOutOfStep() {
+    server.cli("ACL", "SETUSER", "revoked", "on", ">pw", "~*", "+@all");
+    try (RedisEndpoint e = RedisEndpoint.open(
+        "redis://revoked:pw@127.0.0.1:" + server.port(), Duration.ofSeconds(3))) {
+      RedisPrimer<String> primer = RedisPrimer.builder(e, ValueSerializer.strings())
+          .ttl(Duration.ofSeconds(60)).lockTtl(Duration.ofSeconds(5)).batchSize(100).build();
+      AtomicInteger calls = new AtomicInteger();
+      RedisReport r = primer.prime(keys("o:", 1000), ks -> {
+        if (calls.incrementAndGet() == 2) {
+          server.cli("ACL", "SETUSER", "revoked", "-client"); // CLIENT REPLY OFF now refused
+        }
+        Map<String, String> m = new HashMap<>();
+        ks.forEach(k -> m.put(k, "value-of-" + k));
+        return m;
+      });
+      var t = r.warm().totals();
+      assertThat(t.outcomeSum()).isEqualTo(1000);
+      assertThat(r.warm().stopReason()).isEqualTo("redis unavailable");
+      assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("out of step"));
+      // No reply read after the refusal is trusted: batches drained after it end failed (even
+      // those written before it), the rest cancelled; a key reported warmed is in Redis.
+      assertThat(calls.get()).as("the run stopped").isLessThan(10);
+      long warmed = t.count(Outcome.WARMED);
+      assertThat(t.count(Outcome.FAILED) + t.count(Outcome.CANCELLED)).isEqualTo(1000 - warmed);
+      long present = Long.parseLong(server.cli("EVAL", "return #redis.call('keys', 'o:*')", "0"));
+      assertThat(present).isGreaterThanOrEqualTo(warmed);
+    } finally {
+      server.cli("ACL", "DELUSER", "revoked");
+    }
+  }
+
+  @Test
   void anErrorOfAnotherClientMidRunOnlyMakesItsBatchBeSentAgain() {
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofSeconds(60)).noLock().overwriteFresh().batchSize(100).build();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -50,6 +51,7 @@ public final class CommandBatch {
   private long[] values = new long[0];
   private String[] errors = new String[0];
   private boolean dispatched;
+  private volatile boolean outOfStep;
 
   /**
    * An empty batch; {@code type} names its commands to Lettuce (logging, connection state),
@@ -169,8 +171,12 @@ public final class CommandBatch {
    * reply counter) and {@link #resend} the batch if so. Use only on a server known to honour
    * {@code CLIENT REPLY} (else every command's reply comes back and the connection's replies no
    * longer match its commands). Call once, instead of {@link #commands()}.
+   *
+   * @param outOfStep set, on the event-loop thread and before any later reply of the connection
+   *     completes a command, when the reply is not {@code OK}: from then on no reply of the
+   *     connection may be trusted (see {@link #repliesOutOfStep()})
    */
-  public RedisCommand<String, byte[], Object> withRepliesOff() {
+  public RedisCommand<String, byte[], Object> withRepliesOff(AtomicBoolean outOfStep) {
     if (dispatched) {
       throw new IllegalStateException("already dispatched");
     }
@@ -180,7 +186,7 @@ public final class CommandBatch {
     dispatched = true;
     values = new long[count];
     errors = new String[count];
-    return new Quiet(this);
+    return new Quiet(this, outOfStep);
   }
 
   /**
@@ -199,6 +205,16 @@ public final class CommandBatch {
     b.types = types;
     b.count = count;
     return b;
+  }
+
+  /**
+   * True when a batch sent {@linkplain #withRepliesOff with replies off} got a reply other than
+   * {@code CLIENT REPLY ON}'s {@code OK} (e.g. {@code CLIENT} was refused): the server may have
+   * answered each command, so the connection's later replies may not match its commands and it
+   * must not be used again.
+   */
+  public boolean repliesOutOfStep() {
+    return outOfStep;
   }
 
   /** Completes (with this batch) when every command has a reply or failed. */
@@ -347,11 +363,13 @@ public final class CommandBatch {
   private static final class Quiet implements RedisCommand<String, byte[], Object> {
     private final CommandBatch batch;
     private final QuietOutput output = new QuietOutput();
+    private final AtomicBoolean outOfStep;
     private volatile boolean done;
     private volatile boolean cancelled;
 
-    Quiet(CommandBatch batch) {
+    Quiet(CommandBatch batch, AtomicBoolean outOfStep) {
       this.batch = batch;
+      this.outOfStep = outOfStep;
     }
 
     @Override
@@ -369,6 +387,10 @@ public final class CommandBatch {
       if (e == null && !"OK".equals(output.status)) {
         // Not the reply of CLIENT REPLY ON: the server did not honour CLIENT REPLY.
         e = "unexpected reply " + output.status + " to CLIENT REPLY ON";
+      }
+      if (e != null) {
+        batch.outOfStep = true;
+        outOfStep.set(true);
       }
       batch.finishedAll(e);
     }
