@@ -19,8 +19,8 @@
 #   primer-overwrite = RedisPrimer without lock or freshness check (the same commands as the pipe);
 #   primer-nolock = with the PTTL freshness check (one instance);
 #   primer = the defaults: per-key lock (SET NX PX + release) and freshness check (many instances);
-#   (the primer sends one Lua script call, by digest, per step per batch: lock + EXISTS, write,
-#   release)
+#   (per batch the primer sends one Lua script call, by digest, for lock + EXISTS and one for the
+#   release; the writes are plain PSETEXes between CLIENT REPLY OFF and ON, then INFO stats)
 #   sync = one synchronous SET ... EX per key (Lettuce sync API).
 # Primer rows are timed inside the JVM around prime(), after start-up; they also print the
 # client's CPU per key (process CPU time over the timed part).

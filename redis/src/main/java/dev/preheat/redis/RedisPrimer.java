@@ -9,6 +9,7 @@ import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.warm.Outcome;
 import dev.preheat.warm.SkipReason;
+import dev.preheat.redis.internal.CommandBatch;
 import dev.preheat.redis.internal.RawArgs;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -48,32 +49,42 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>How it works</h2>
  * Keys are processed in batches ({@link Builder#batchSize}, default {@value #DEFAULT_BATCH_SIZE})
- * on a dedicated connection with Lettuce's auto-flush turned off, and each step of a batch is one
- * Lua script call for the whole batch (one per hash slot on a cluster), not a command per key:
- * the check ({@code SET lock NX PX} for every key, then one {@code EXISTS} over the batch's keys,
- * and a {@code PTTL} per key only when some of them exist), the write ({@code PSETEX key ttl
- * value} for every key, the TTL with its jitter computed here), and the lock release (one {@code
- * MGET} of the locks and one {@code DEL} of those still holding this run's token). The locked
- * default therefore costs about three calls per batch; without the lock, two; without the lock and
- * the freshness check, one. Scripts are cached with {@code SCRIPT LOAD} at the start and called
- * by digest ({@code EVALSHA}); a call refused with {@code NOSCRIPT} (a flushed or failed-over
- * server) is sent again with its script. A batch's arguments are encoded to RESP once, on the
- * thread running {@code prime}.
+ * on a dedicated connection with Lettuce's auto-flush turned off. The check is one Lua script
+ * call for the whole batch (one per hash slot on a cluster): {@code SET lock NX PX} for every
+ * key, then one {@code EXISTS} over the batch's keys, and a {@code PTTL} per key only when some
+ * of them exist. The write is a plain pipelined {@code PSETEX key ttl value} per key (the TTL
+ * with its jitter computed here), not a script: Redis runs a command inside a script slower than
+ * the same command pipelined. The lock release is one script call per batch (one {@code MGET} of
+ * the locks and one {@code DEL} of those still holding this run's token). Scripts are cached with
+ * {@code SCRIPT LOAD} at the start and called by digest ({@code EVALSHA}); a call refused with
+ * {@code NOSCRIPT} (a flushed or failed-over server) is sent again with its script. A batch is
+ * encoded to RESP once, on the thread running {@code prime}.
+ *
+ * <p>On a standalone server that honours {@code CLIENT REPLY} (probed at the start of each run)
+ * a batch's writes are sent between {@code CLIENT REPLY OFF} and {@code ON}, followed by {@code
+ * INFO stats}: the client then handles one reply per batch instead of one per key, which halves
+ * its CPU per key. Redis does not say which write failed when replies are off, so a batch counts
+ * as written only if the server's count of error replies ({@code total_error_replies}, Redis
+ * 6.2+) did not move since the previous batch; if it moved (one of the writes failed, or any
+ * other client got an error meanwhile), the batch is sent again with a reply per write, which
+ * ends each key by its own reply, and so is the rest of the run. Servers without {@code CLIENT
+ * REPLY} or that counter (older versions, proxies, renamed commands) get a reply per write from
+ * the start. On a cluster the write is one script call per hash slot.
  *
  * <h2>What each mode costs the server</h2>
  * Redis runs commands on one thread, so the server's work per key bounds the primer's rate: the
- * lock costs a {@code SET NX PX} per key and its release a share of a multi-key read and delete,
- * and every command a script runs costs more than the same command pipelined. Measured on a
- * 2-core machine against {@code redis-cli --pipe} writing the same keys ({@code
- * benchmarks/redis-prime-vs-pipe.sh}): without the lock and the freshness check ({@link
- * Builder#noLock}, {@link Builder#overwriteFresh}) the server spends about 1.4 times the pipe's
- * time per key, with the freshness check about 1.7 times, with the lock (the default) about 3
- * times. The lock is what keeps several instances from loading the same key from the source; a
- * single primer (one process, or one elected by a {@link WarmLease}) can turn it off for speed. Checks are sent {@value #CHECKS_AHEAD} batches ahead and write
- * replies are awaited while the next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in
- * flight at most). A script runs atomically, so Redis serves other clients between batches, not
- * during one: a batch of 1000 keys holds the server for a few milliseconds; lower {@link
- * Builder#batchSize} where that latency matters.
+ * lock costs a {@code SET NX PX} per key (inside the check script) and its release a share of a
+ * multi-key read and delete. Measured on a 2-core machine against {@code redis-cli --pipe}
+ * writing the same keys ({@code benchmarks/redis-prime-vs-pipe.sh}, 1M keys): without the lock
+ * and the freshness check ({@link Builder#noLock}, {@link Builder#overwriteFresh}) the server
+ * spends about what it spends on the pipe's {@code SET}s per key (1.0x), with the freshness check
+ * about 1.05x, with the lock (the default) about 2.3x. The lock is what keeps several instances
+ * from loading the same key from the source; a single primer (one process, or one elected by a
+ * {@link WarmLease}) can turn it off for speed. Checks are sent {@value #CHECKS_AHEAD} batches
+ * ahead and write replies are awaited while the next batches load ({@value
+ * #MAX_BATCHES_IN_FLIGHT} batches in flight at most). A script runs atomically, so Redis serves
+ * other clients between the check and release calls, not during one: a batch of 1000 keys holds
+ * the server for a few milliseconds; lower {@link Builder#batchSize} where that latency matters.
  *
  * <h2>No stampede</h2>
  * With locking on (the default), a key is loaded only by the primer that holds its lock, {@code
@@ -233,10 +244,80 @@ public final class RedisPrimer<V> {
     }
     Link link = endpoint.dedicated();
     try {
-      return new Run(link, unique, loader).run();
+      long errorReplies = -1;
+      if (!endpoint.isCluster()) {
+        errorReplies = probeRepliesOff(link);
+        if (errorReplies == PROBE_OUT_OF_STEP) {
+          endpoint.release(link);
+          link = endpoint.dedicated();
+          errorReplies = -1;
+        }
+      }
+      return new Run(link, unique, loader, errorReplies).run();
     } finally {
       endpoint.release(link);
     }
+  }
+
+  private static final long PROBE_OUT_OF_STEP = -2;
+  private static final byte[] PROBE_QUIET = "preheat-quiet".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PROBE_LOUD = "preheat-loud".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Whether the server runs a batch sent with {@code CLIENT REPLY OFF} as expected (an {@code
+   * ECHO} between {@code CLIENT REPLY OFF} and {@code ON} is not answered, the next one is) and
+   * reports its count of error replies ({@code INFO stats}, Redis 6.2+): that count, or -1 when
+   * the writes must be answered one by one, or {@link #PROBE_OUT_OF_STEP} when the connection's
+   * replies may no longer match its commands (it must not be used again).
+   */
+  private long probeRepliesOff(Link link) {
+    try {
+      CommandBatch probe = new CommandBatch(CommandType.ECHO, 64);
+      probe.command(CommandType.ECHO, 1).bytes(PROBE_QUIET);
+      link.connection().dispatch(probe.withRepliesOff(new java.util.concurrent.atomic.AtomicBoolean()));
+      RedisFuture<byte[]> loud = link.async().echo(PROBE_LOUD);
+      RedisFuture<String> info = link.async().info("stats");
+      link.connection().flushCommands();
+      long wait = endpoint.commandTimeout().toMillis();
+      probe.done().get(wait, TimeUnit.MILLISECONDS);
+      if (!java.util.Arrays.equals(loud.get(wait, TimeUnit.MILLISECONDS), PROBE_LOUD)) {
+        LOG.debug("{} does not honour CLIENT REPLY OFF; writes are answered one by one", endpoint);
+        return PROBE_OUT_OF_STEP;
+      }
+      if (probe.error(0) != null) {
+        return -1;
+      }
+      return errorReplies(info.get(wait, TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return PROBE_OUT_OF_STEP;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.debug("CLIENT REPLY probe on {} failed: {}", endpoint, e.toString());
+      return PROBE_OUT_OF_STEP;
+    }
+  }
+
+  /** {@code total_error_replies} of an {@code INFO stats} reply, or -1 if absent. */
+  static long errorReplies(@Nullable String info) {
+    if (info == null) {
+      return -1;
+    }
+    String field = "total_error_replies:";
+    int at = info.indexOf(field);
+    if (at < 0) {
+      return -1;
+    }
+    long n = 0;
+    int digits = 0;
+    for (int i = at + field.length(); i < info.length(); i++) {
+      char c = info.charAt(i);
+      if (c < '0' || c > '9') {
+        break;
+      }
+      n = n * 10 + (c - '0');
+      digits++;
+    }
+    return digits == 0 || digits > 18 ? -1 : n;
   }
 
   @Override
@@ -288,8 +369,12 @@ public final class RedisPrimer<V> {
   /** A batch whose check was sent. */
   private record Check(List<Pending> pending, boolean check, boolean retrying, List<Call> calls) {}
 
-  /** A batch whose writes were sent. */
-  private record Writes(List<Pending> pending, List<Call> calls) {}
+  /**
+   * A batch whose writes were sent: script calls ({@code calls}, on a cluster) or plain
+   * pipelined commands, one per key ({@code plain}, on a standalone server).
+   */
+  private record Writes(List<Pending> pending, List<Call> calls, @Nullable CommandBatch plain,
+      @Nullable RedisFuture<String> info) {}
 
   /** The digests of the primer's scripts, as {@code EVALSHA} names them. */
   private static final Map<String, String> SHAS = Map.of(
@@ -324,9 +409,23 @@ public final class RedisPrimer<V> {
     private int brokenBatches;
     private @Nullable String stopReason;
     private @Nullable String unavailable;
+    /**
+     * The server's count of error replies after the last batch written with replies off, or -1
+     * when writes are answered one by one (the server does not support it, or an error was seen
+     * during this run).
+     */
+    private long errorReplies;
+    /**
+     * Set when a batch sent with replies off was answered with something other than {@code OK}:
+     * every later reply of the connection may belong to another command, so none is read.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean outOfStep =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean closedOutOfStep;
 
-    Run(Link link, List<String> keys, KeyLoader<? extends V> loader) {
+    Run(Link link, List<String> keys, KeyLoader<? extends V> loader, long errorReplies) {
       this.link = link;
+      this.errorReplies = errorReplies;
       this.keys = keys;
       this.loader = loader;
       String hash = planHash(keys);
@@ -412,7 +511,7 @@ public final class RedisPrimer<V> {
     private void loadScripts() {
       List<RedisFuture<String>> loads = new ArrayList<>();
       for (String script : SHAS.keySet()) {
-        boolean needed = script.equals(Scripts.WRITE)
+        boolean needed = (script.equals(Scripts.WRITE) && endpoint.isCluster())
             || (script.equals(Scripts.CHECK) && (lockTtl != null || freshAtLeast != null))
             || (script.equals(Scripts.RELEASE) && lockTtl != null);
         if (needed) {
@@ -510,7 +609,7 @@ public final class RedisPrimer<V> {
       }
       for (Call call : c.calls) {
         var f = call.reply.toCompletableFuture();
-        if (call.lock && f.isDone() && !f.isCompletedExceptionally()) {
+        if (call.lock && f.isDone() && !f.isCompletedExceptionally() && !outOfStep.get()) {
           List<?> r = (List<?>) f.getNow(null);
           for (int j = 0; j < call.idx.length; j++) {
             if (r != null && Long.valueOf(1).equals(r.get(j))) {
@@ -638,7 +737,12 @@ public final class RedisPrimer<V> {
     private void apply(List<Pending> pending, List<Call> calls)
         throws InterruptedException, ExecutionException, TimeoutException {
       for (Call call : calls) {
-        List<?> r = (List<?>) await(call);
+        Object reply = await(call);
+        String outOfStepWhy = inStepOrStop(null);
+        if (outOfStepWhy != null) {
+          throw new IllegalStateException(outOfStepWhy);
+        }
+        List<?> r = (List<?>) reply;
         int nl = call.lock ? call.idx.length : 0;
         boolean anyPresent = call.pttl && ((Long) r.get(nl)) > 0;
         for (int j = 0; j < call.idx.length; j++) {
@@ -794,6 +898,40 @@ public final class RedisPrimer<V> {
       }
       long ttlMs = ttl.toMillis();
       long jitterMs = jitter.toMillis();
+      if (!endpoint.isCluster()) {
+        // One plain PSETEX per key, pipelined: costs the server what redis-cli --pipe's SETs
+        // do, where the same writes inside a script cost ~1.4 times as much.
+        int size = 64;
+        for (int j = 0; j < writes.size(); j++) {
+          size += writes.get(j).key.length() + payloads.get(j).length + 64;
+        }
+        CommandBatch plain = new CommandBatch(CommandType.PSETEX, size);
+        for (int j = 0; j < writes.size(); j++) {
+          plain.command(CommandType.PSETEX, 3).key(writes.get(j).key)
+              .number(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0))
+              .bytes(payloads.get(j));
+          writes.get(j).sent = true;
+        }
+        RedisFuture<String> info = null;
+        if (errorReplies >= 0) {
+          // Sent with replies off, followed by INFO: Lettuce handles one command and one reply per
+          // batch; the server's error count, unchanged since the previous batch, shows that no
+          // write failed (else the batch is sent again with a reply per write, see drainPlain).
+          link.connection().dispatch(plain.withRepliesOff(outOfStep));
+          info = link.async().info("stats");
+          tally.commands += plain.size() + 3;
+        } else {
+          link.connection().dispatch(plain.commands());
+          tally.commands += plain.size();
+        }
+        flushReleasesInto();
+        link.connection().flushCommands();
+        inFlight.add(new Writes(writes, List.of(), plain, info));
+        while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
+          drain(inFlight.poll());
+        }
+        return;
+      }
       List<String> written = new ArrayList<>(writes.size());
       writes.forEach(p -> written.add(p.key));
       List<Call> calls = new ArrayList<>();
@@ -816,7 +954,7 @@ public final class RedisPrimer<V> {
       }
       flushReleasesInto();
       link.connection().flushCommands();
-      inFlight.add(new Writes(writes, calls));
+      inFlight.add(new Writes(writes, calls, null, null));
       while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
         drain(inFlight.poll());
       }
@@ -853,6 +991,10 @@ public final class RedisPrimer<V> {
 
     /** Awaits a batch of writes and ends its keys. */
     private void drain(Writes batch) throws InterruptedException {
+      if (batch.plain != null) {
+        drainPlain(batch, batch.plain);
+        return;
+      }
       awaitAll(futures(batch.calls));
       int failed = 0;
       String firstError = null;
@@ -890,6 +1032,105 @@ public final class RedisPrimer<V> {
       } else {
         brokenBatches = 0;
       }
+    }
+
+    /**
+     * Awaits a batch of plain writes and ends each key by its own reply. A batch sent with
+     * replies off counts as written only when the server's count of error replies did not change
+     * since the previous batch; else (one of its writes failed, or another client got an error
+     * meanwhile) it is sent again with a reply per write, and so is the rest of the run.
+     */
+    private void drainPlain(Writes batch, CommandBatch plain) throws InterruptedException {
+      long wait = endpoint.commandTimeout().toMillis() + 1000;
+      String timedOut = null;
+      String allFailed = null;
+      try {
+        plain.done().get(wait, TimeUnit.MILLISECONDS);
+        if (outOfStep.get()) {
+          allFailed = inStepOrStop(plain.repliesOutOfStep() ? plain.error(0) : null);
+        } else if (batch.info != null && plain.size() > 0 && plain.error(0) == null) {
+          long now = -1;
+          try {
+            now = errorReplies(batch.info.get(wait, TimeUnit.MILLISECONDS));
+          } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("INFO after a batch failed: {}", e.toString());
+          }
+          boolean clean = errorReplies >= 0 && now == errorReplies;
+          if (!clean) {
+            LOG.debug("{} issued error replies while a batch was written with replies off ({} ->"
+                + " {}); sending it again with a reply per write", endpoint, errorReplies, now);
+            errorReplies = -1;
+            plain = plain.resend();
+            link.connection().dispatch(plain.commands());
+            tally.commands += plain.size();
+            link.connection().flushCommands();
+            plain.done().get(wait, TimeUnit.MILLISECONDS);
+            allFailed = inStepOrStop(null);
+          } else {
+            errorReplies = now;
+          }
+        }
+      } catch (ExecutionException e) {
+        // never completed exceptionally; errors are per command
+      } catch (TimeoutException e) {
+        timedOut = "no reply within " + wait + " ms";
+      }
+      int failed = 0;
+      String firstError = null;
+      for (int j = 0; j < batch.pending.size(); j++) {
+        Pending p = batch.pending.get(j);
+        String why = allFailed != null ? allFailed
+            : plain.done().isDone() ? plain.error(j) : timedOut;
+        if (why == null) {
+          tally.writes++;
+          tally.bytes += p.bytes;
+          endP(p, Outcome.WARMED, null, null);
+        } else {
+          failed++;
+          if (firstError == null) {
+            firstError = why;
+          }
+          endP(p, Outcome.FAILED, null, "write failed: " + why);
+        }
+        if (p.locked) {
+          releases.add(p.key);
+        }
+      }
+      if (failed == batch.pending.size()) {
+        if (++brokenBatches >= MAX_BROKEN_BATCHES && stopReason == null) {
+          unavailable = endpoint + " unavailable (" + firstError + ")";
+          stopReason = "redis unavailable";
+        }
+      } else {
+        brokenBatches = 0;
+      }
+    }
+
+    /**
+     * Null while the connection's replies match its commands; else stops the run (once: the
+     * connection is closed, the reason noted) and returns why, for the keys being ended. Read
+     * after the reply being trusted completed: the flag is set on the event loop before any
+     * later reply completes its command.
+     */
+    private @Nullable String inStepOrStop(@Nullable String cause) {
+      if (!outOfStep.get()) {
+        return null;
+      }
+      String why = "replies out of step after a batch sent with CLIENT REPLY OFF"
+          + (cause != null ? ": " + cause : "");
+      if (!closedOutOfStep) {
+        // CLIENT REPLY refused mid-run (a failover to a server without it, an ACL change): each
+        // write may have been answered, so later replies would not match their commands. The
+        // connection is closed and the run stops; locks it took expire by their TTL.
+        closedOutOfStep = true;
+        LOG.warn("{}: {}", endpoint, why);
+        if (unavailable == null) {
+          unavailable = endpoint + " unavailable (" + why + ")";
+        }
+        stopReason = "redis unavailable";
+        link.connection().close();
+      }
+      return why;
     }
 
     /**
