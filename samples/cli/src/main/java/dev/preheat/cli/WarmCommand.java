@@ -59,8 +59,8 @@ import picocli.CommandLine.Spec;
           + "options), against --base-url, and reports every target's outcome.",
       "Variants: values of the same header are alternatives, different headers multiply "
           + "(--variant 'Accept-Encoding: br' --variant 'Accept-Encoding: gzip' --variant "
-          + "'Accept-Language: de' = 2 variants). Default: one variant with a modern browser's "
-          + "Accept-Encoding: gzip, deflate, br, zstd.",
+          + "'Accept-Language: de' = 2 variants). Default: two variants, the Accept-Encoding of "
+          + "Chrome/Edge/Firefox (gzip, deflate, br, zstd) and of Safari (gzip, deflate, br).",
       "Stages: --stage shield=URL;connect-to=HOST:PORT --stage edge=URL --gate hit>=0.9,errors<=0.01"
           + " warms the shield first, checks its gate, then the edge.",
       "Exit codes: 0 done; 2 bad usage or unreadable input; 3 SLO missed, verification hit "
