@@ -18,6 +18,12 @@
 #        BASELINE=1           also run "transport-CLIENT-c32" for the first client: the transport
 #                             without the engine, to
 #                             split Preheat's cost between engine and HTTP client
+#        CLI=1                also run "cli-CLIENT-c32" (default 1): the real `preheat warm` a user
+#                             runs, through the launcher samples/cli/preheat (its JVM options and
+#                             CDS archive; JVM start, list reading, plan building, checkpoints and
+#                             the report included), one variant (--variant 'Accept-Encoding: gzip',
+#                             one request per URL as wrk sends), --rate unlimited; its ratios to wrk
+#                             and xargs+curl are the headline
 #        PIN=1                pin nginx to the first half of the cores and every client to the
 #                             other half (taskset), so client CPU cost does not slow the cache
 #        JFR=1                record a JFR profile of each Preheat run (kept in $OUT); JFR_SETTINGS
@@ -36,6 +42,7 @@ CONCURRENCY="${CONCURRENCY:-32 64}"
 RATE="${RATE:-200}"
 C1_OPTS="${C1_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 BASELINE="${BASELINE:-1}"
+CLI="${CLI:-1}"
 CLIENTS="${CLIENTS:-apache okhttp}"
 HEAD="${CLIENTS%% *}"
 HP="preheat-$HEAD"
@@ -72,6 +79,11 @@ fi
 JAR=benchmarks/target/benchmarks.jar
 if [ ! -f "$JAR" ]; then
   mvn -B -q -DskipTests package || die "build failed; run: mvn -B -DskipTests package"
+fi
+CLI_JAR=samples/cli/target/preheat.jar
+if [ "$CLI" = 1 ] && [ ! -f "$CLI_JAR" ]; then
+  mvn -B -q -DskipTests package -pl samples/cli -am \
+    || die "build failed; run: mvn -B -DskipTests package -pl samples/cli -am"
 fi
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -360,6 +372,18 @@ run_preheat() {  # run_preheat NAME LOGNAME ARGS...   (env EXTRA_OPTS: more JVM 
   [ -n "$LAST_RESULT" ] || die "$name printed no RESULT line; see $OUT/$log.out and $log.err"
 }
 
+if [ "$CLI" = 1 ]; then
+  # The launcher builds its class-data sharing archive once per jar build (a few seconds); do it
+  # now, so no timed run pays it.
+  samples/cli/preheat --version > /dev/null || die "samples/cli/preheat does not run"
+fi
+run_cli() {  # run_cli NAME LOGNAME ARGS...: `preheat warm` through the launcher
+  local name="$1" log="$2"; shift 2
+  timed samples/cli/preheat warm "$@" > "$OUT/$log.out" 2> "$OUT/$log.err" \
+    || { cat "$OUT/$log.out" "$OUT/$log.err" >&2; echo "  WARNING: $name exited non-zero" >&2; }
+  take_log "$log"
+}
+
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "cold comparison: $N URLs, $RUNS runs, origin :$ORIGIN_PORT, cache :$CACHE_PORT" >&2
 for run in $(seq "$RUNS"); do
@@ -378,6 +402,13 @@ for run in $(seq "$RUNS"); do
       fi
     done
   done
+  if [ "$CLI" = 1 ]; then
+    cold_cache
+    run_cli "cli-$HEAD-c32" "cli-$HEAD-c32-r$run" --urls "$W/urls.txt" \
+      --base-url "http://127.0.0.1:$CACHE_PORT" --variant 'Accept-Encoding: gzip' \
+      --rate unlimited --concurrency 32 --http-client "$HEAD"
+    record "cli-$HEAD-c32" "cli-$HEAD-c32-r$run"
+  fi
   if [ "$BASELINE" = 1 ]; then
     cold_cache
     run_preheat "transport-$HEAD-c32" "transport-$HEAD-c32-r$run" --urls "$W/urls.txt" \
@@ -475,6 +506,7 @@ echo "nginx_us = user+sys CPU of nginx (cache + origin) per URL during the tool'
 [ "$FLOORS" = 1 ] && echo "rows floor-* = benchmarks/client-floor/ClientFloor.java: a bare HTTP client, no engine, JVM options '$C1_OPTS'"
 printf '%-24s %7s %9s %9s %9s %8s %9s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" nginx_us "preheat/x"
 for t in $(for cl in $CLIENTS; do for c in $CONCURRENCY; do echo "preheat-$cl-c$c"; [ -n "$C1_OPTS" ] && echo "preheat-$cl-c$c-c1"; done; done) \
+         $([ "$CLI" = 1 ] && echo "cli-$HEAD-c32") \
          $([ "$BASELINE" = 1 ] && echo "transport-$HEAD-c32") \
          $([ "$FLOORS" = 1 ] && for m in $FLOOR_MODES; do echo "floor-$m"; done) xargs+curl \
          $(for c in $CONCURRENCY; do echo "wrk-c$c"; done); do
@@ -487,12 +519,18 @@ for t in $(for cl in $CLIENTS; do for c in $CONCURRENCY; do echo "preheat-$cl-c$
 done
 echo "samples (log span s): $(for t in "${!SAMPLES[@]}"; do printf '%s=[%s] ' "$t" "${SAMPLES[$t]% }"; done)"
 echo
+if [ "$CLI" = 1 ]; then
+  CLI_RATE=$(rate_of "$N" "$(median "${SAMPLES[cli-$HEAD-c32]}")")
+  echo "HEADLINE: preheat warm (the CLI through samples/cli/preheat, concurrency 32) / wrk (best, -c $BEST_WRK_C):" \
+    "$(ratio "$CLI_RATE" "$BEST_WRK") (target >= 0.80); / xargs+curl: $(ratio "$CLI_RATE" "$XARGS") (target >= 1.20)"
+fi
 echo "Preheat on $HEAD (best, concurrency $BEST_C) / wrk (best, -c $BEST_WRK_C): $(ratio "$PREHEAT" "$BEST_WRK") (target >= 0.80)"
 echo "Preheat / xargs+curl: $(ratio "$PREHEAT" "$XARGS") (target >= 1.20); on wall time: $(ratio "$PREHEAT_WALL" "$XARGS_WALL")"
 if [ -n "$C1_OPTS" ]; then
   echo "with JVM options '$C1_OPTS' (rows -c1, best): Preheat / wrk $(ratio "$BEST_C1" "$BEST_WRK")," \
     "Preheat / xargs+curl $(ratio "$BEST_C1" "$XARGS")"
 fi
+[ "$CLI" = 1 ] && echo "cli-$HEAD-c32 = \`samples/cli/preheat warm --variant 'Accept-Encoding: gzip' --rate unlimited --concurrency 32\` (launcher JVM options, default checkpoints)"
 [ "$BASELINE" = 1 ] && echo "transport-$HEAD-c32 = the same requests through the $HEAD transport alone (no engine)"
 echo
 B1=$(field "$P1" body_bytes); B2=$(field "$P2" body_bytes)

@@ -66,8 +66,9 @@ public interface CheckpointStore extends AutoCloseable {
   }
 
   /**
-   * A JSON-lines file: one record per finished target, appended and flushed as it happens. A
-   * torn last line (a crash mid-write) and any other unreadable line are ignored on load.
+   * A JSON-lines file: one record per finished target, appended as it happens and written out at
+   * least every 50 ms and on {@link #close()}, so a crash loses at most its last 50 ms of records
+   * (those targets are warmed again on restart). A torn last line (a crash mid-write) and any other unreadable line are ignored on load.
    *
    * @throws UncheckedIOException if the file cannot be opened
    */

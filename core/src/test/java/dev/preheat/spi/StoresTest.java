@@ -79,6 +79,25 @@ class StoresTest {
     }
   }
 
+  @Test
+  void checkpointKeysWithQuotesBackslashesControlAndNonAsciiCharactersSurviveReopening()
+      throws Exception {
+    Path file = dir.resolve("cp-escapes.jsonl");
+    String odd = "default http://h/a?q=\"x\"&b=\\y\tz\u0001-\u00e9\u4e2d\ud83d\ude00";
+    try (CheckpointStore s = CheckpointStore.file(file)) {
+      s.record("plan1", odd, Outcome.WARMED);
+      s.record("plan1", "default http://h/plain", Outcome.REVALIDATED);
+    }
+    java.util.List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(2);
+    // every line is valid JSON whose key reads back as written
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0))
+        .get("key").asText()).isEqualTo(odd);
+    try (CheckpointStore s = CheckpointStore.file(file)) {
+      assertThat(s.finished("plan1")).containsExactlyInAnyOrder(odd, "default http://h/plain");
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"file", "memory"})
   void clearingAPlanKeepsTheOthersAndSurvivesReopening(String kind) throws Exception {

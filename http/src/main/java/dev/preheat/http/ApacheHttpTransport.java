@@ -1,6 +1,7 @@
 package dev.preheat.http;
 
 import dev.preheat.http.internal.ApacheExchange;
+import dev.preheat.http.internal.LazyTlsStrategy;
 import dev.preheat.http.internal.Pins;
 import dev.preheat.key.HeaderValidation;
 import dev.preheat.spi.TransportFactory;
@@ -156,12 +157,15 @@ public final class ApacheHttpTransport implements HttpTransport {
     }
     // Certificates are checked against the URL's host both by JSSE and by the client's own
     // verifier, also when the host is pinned to another address.
-    cm.setTlsStrategy(ClientTlsStrategyBuilder.create()
-        .setSslContext(b.trustManager != null ? sslContext(b.trustManager)
-            : SSLContexts.createSystemDefault())
+    // Built on the first TLS connection: the system trust store costs ~0.2 s of CPU to load,
+    // which a run of http:// URLs never needs. A custom trust manager's context is built now, so
+    // a bad one still fails the build.
+    SSLContext custom = b.trustManager != null ? sslContext(b.trustManager) : null;
+    cm.setTlsStrategy(new LazyTlsStrategy(() -> ClientTlsStrategyBuilder.create()
+        .setSslContext(custom != null ? custom : SSLContexts.createSystemDefault())
         .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH)
         .setHostnameVerifier(new DefaultHostnameVerifier())
-        .buildAsync());
+        .buildAsync()));
     if (httpVersion != HttpVersion.HTTP_1_1) {
       // HTTP/2: requests share a connection as streams instead of taking one each
       cm.setMessageMultiplexing(true);

@@ -321,6 +321,10 @@ final class WarmCommand implements Callable<Integer> {
         writeReport(result, out);
         return exitCode(result, settings.minHitRatio(), err);
       } finally {
+        // Before the signal hook may let the JVM exit: checkpoints are buffered up to 50 ms.
+        if (checkpointStore != null) {
+          checkpointStore.close();
+        }
         reported.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(onSignal);
