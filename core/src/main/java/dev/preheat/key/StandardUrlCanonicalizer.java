@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in {@link UrlCanonicalizer}. A first pass checks, without allocating, whether the
@@ -64,6 +65,10 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
     if (url.charAt(0) == '/') {
       if (isCanonicalTarget(url, 0)) {
         return url;
+      }
+      String pruned = prunedTarget(url);
+      if (pruned != null) {
+        return pruned;
       }
       validateCharacters(url);
       return canonicalTarget(url, 0);
@@ -270,6 +275,73 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
       }
     }
     return query < 0 || isCanonicalQuery(url, query + 1);
+  }
+
+  /**
+   * The canonical form of a target (starting with '/') whose characters and escapes are all
+   * canonical and whose only fault is in its query: parameters the policy removes, empty pairs or
+   * an empty query. Built in one pass, with the result the general {@link #canonicalTarget}
+   * would give; null for any other target (then that one decides), and when parameters are
+   * sorted.
+   */
+  @Nullable String prunedTarget(String url) {
+    if (sort) {
+      return null;
+    }
+    int len = url.length();
+    int q = -1;
+    for (int i = 0; i < len; i++) {
+      char c = url.charAt(i);
+      if (c < 128 && (q < 0 ? PATH[c] : QUERY[c])) {
+        if (c == '.' && q < 0 && url.charAt(i - 1) == '/' && isDotSegment(url, i)) {
+          return null;
+        }
+        continue;
+      }
+      if (c == '%') {
+        if (i + 2 >= len) {
+          return null;
+        }
+        int hi = upperHex(url.charAt(i + 1));
+        int lo = upperHex(url.charAt(i + 2));
+        if (hi < 0 || lo < 0 || (hi < 8 && UNRESERVED[hi * 16 + lo])) {
+          return null;
+        }
+        i += 2;
+      } else if (c == '?' && q < 0) {
+        q = i;
+      } else {
+        return null;
+      }
+    }
+    if (q < 0) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(len);
+    sb.append(url, 0, q);
+    boolean first = true;
+    int pairStart = q + 1;
+    int nameEnd = -1;
+    for (int i = q + 1; i <= len; i++) {
+      char c = i < len ? url.charAt(i) : '&';
+      if (c == '=' && nameEnd < 0) {
+        nameEnd = i;
+      } else if (c == '&') {
+        if (i > pairStart && queryPolicy.keeps(url, pairStart, nameEnd < 0 ? i : nameEnd)) {
+          sb.append(first ? '?' : '&').append(url, pairStart, i);
+          first = false;
+        }
+        pairStart = i + 1;
+        nameEnd = -1;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The general path for a target starting with '/' (bypassing the fast ones), for tests. */
+  String generalTarget(String url) {
+    validateCharacters(url);
+    return canonicalTarget(url, 0);
   }
 
   private static boolean isDotSegment(String url, int dot) {
