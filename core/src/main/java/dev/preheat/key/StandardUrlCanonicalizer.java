@@ -63,12 +63,10 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
       throw invalid(url, "is empty", "expected an absolute http(s) URL or a target such as /a?b=1");
     }
     if (url.charAt(0) == '/') {
-      if (isCanonicalTarget(url, 0)) {
-        return url;
-      }
-      String pruned = prunedTarget(url);
-      if (pruned != null) {
-        return pruned;
+      // Without sorting, one pass recognizes a canonical target or prunes its query.
+      String fast = sort ? (isCanonicalTarget(url, 0) ? url : null) : prunedTarget(url);
+      if (fast != null) {
+        return fast;
       }
       validateCharacters(url);
       return canonicalTarget(url, 0);
@@ -279,10 +277,11 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
 
   /**
    * The canonical form of a target (starting with '/') whose characters and escapes are all
-   * canonical and whose only fault is in its query: parameters the policy removes, empty pairs or
-   * an empty query. Built in one pass, with the result the general {@link #canonicalTarget}
-   * would give; null for any other target (then that one decides), and when parameters are
-   * sorted.
+   * canonical, in one pass: the target itself (the same instance) when it is canonical, else the
+   * target with its query pruned when that is its only fault (parameters the policy removes,
+   * empty pairs, an empty query), exactly as the general {@link #canonicalTarget} would give it;
+   * null for any other target (then that one decides). Only without sorting (then the order of
+   * the parameters is never a fault).
    */
   @Nullable String prunedTarget(String url) {
     if (sort) {
@@ -315,10 +314,11 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
       }
     }
     if (q < 0) {
-      return null;
+      return url;
     }
-    StringBuilder sb = new StringBuilder(len);
-    sb.append(url, 0, q);
+    // Until the first pair left out, the result is the target's own prefix up to keptEnd.
+    StringBuilder sb = null;
+    int keptEnd = q;
     boolean first = true;
     int pairStart = q + 1;
     int nameEnd = -1;
@@ -328,14 +328,20 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
         nameEnd = i;
       } else if (c == '&') {
         if (i > pairStart && queryPolicy.keeps(url, pairStart, nameEnd < 0 ? i : nameEnd)) {
-          sb.append(first ? '?' : '&').append(url, pairStart, i);
+          if (sb == null) {
+            keptEnd = i;
+          } else {
+            sb.append(first ? '?' : '&').append(url, pairStart, i);
+          }
           first = false;
+        } else if (sb == null) {
+          sb = new StringBuilder(len).append(url, 0, keptEnd);
         }
         pairStart = i + 1;
         nameEnd = -1;
       }
     }
-    return sb.toString();
+    return sb == null ? url : sb.toString();
   }
 
   /** The general path for a target starting with '/' (bypassing the fast ones), for tests. */

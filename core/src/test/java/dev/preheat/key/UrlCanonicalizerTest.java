@@ -280,6 +280,13 @@ class UrlCanonicalizerTest {
     assertThat(tracking.prunedTarget("/p?utm_source=news")).isEqualTo("/p");
     assertThat(tracking.prunedTarget("/p?&a=1&&b&")).isEqualTo("/p?a=1&b");
     assertThat(tracking.prunedTarget("/p?")).isEqualTo("/p");
+    assertThat(tracking.prunedTarget("/p?a=1&b")).isEqualTo("/p?a=1&b");
+    assertThat(tracking.prunedTarget("/p?a=1&utm_source=x&b")).isEqualTo("/p?a=1&b");
+    assertThat(tracking.prunedTarget("/p?a=1&b&utm_source=x")).isEqualTo("/p?a=1&b");
+    assertThat(tracking.prunedTarget("/p?a=1&b&")).isEqualTo("/p?a=1&b");
+    String canonical = "/p/q.html?a=1&b=%2F";
+    assertThat(tracking.prunedTarget(canonical)).isSameAs(canonical);
+    assertThat(tracking.prunedTarget("/p/q")).isSameAs("/p/q");
     assertThat(tracking.prunedTarget("/a/./b?utm_source=x")).isNull();
     assertThat(tracking.prunedTarget("/a%7e?utm_source=x")).isNull();
     assertThat(tracking.prunedTarget("/a?b=%2f&utm_source=x")).isNull();
