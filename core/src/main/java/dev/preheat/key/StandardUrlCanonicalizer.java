@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in {@link UrlCanonicalizer}. A first pass checks, without allocating, whether the
@@ -62,8 +63,10 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
       throw invalid(url, "is empty", "expected an absolute http(s) URL or a target such as /a?b=1");
     }
     if (url.charAt(0) == '/') {
-      if (isCanonicalTarget(url, 0)) {
-        return url;
+      // Without sorting, one pass recognizes a canonical target or prunes its query.
+      String fast = sort ? (isCanonicalTarget(url, 0) ? url : null) : prunedTarget(url);
+      if (fast != null) {
+        return fast;
       }
       validateCharacters(url);
       return canonicalTarget(url, 0);
@@ -270,6 +273,81 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
       }
     }
     return query < 0 || isCanonicalQuery(url, query + 1);
+  }
+
+  /**
+   * The canonical form of a target (starting with '/') whose characters and escapes are all
+   * canonical, in one pass: the target itself (the same instance) when it is canonical, else the
+   * target with its query pruned when that is its only fault (parameters the policy removes,
+   * empty pairs, an empty query), exactly as the general {@link #canonicalTarget} would give it;
+   * null for any other target (then that one decides). Only without sorting (then the order of
+   * the parameters is never a fault).
+   */
+  @Nullable String prunedTarget(String url) {
+    if (sort) {
+      return null;
+    }
+    int len = url.length();
+    int q = -1;
+    for (int i = 0; i < len; i++) {
+      char c = url.charAt(i);
+      if (c < 128 && (q < 0 ? PATH[c] : QUERY[c])) {
+        if (c == '.' && q < 0 && url.charAt(i - 1) == '/' && isDotSegment(url, i)) {
+          return null;
+        }
+        continue;
+      }
+      if (c == '%') {
+        if (i + 2 >= len) {
+          return null;
+        }
+        int hi = upperHex(url.charAt(i + 1));
+        int lo = upperHex(url.charAt(i + 2));
+        if (hi < 0 || lo < 0 || (hi < 8 && UNRESERVED[hi * 16 + lo])) {
+          return null;
+        }
+        i += 2;
+      } else if (c == '?' && q < 0) {
+        q = i;
+      } else {
+        return null;
+      }
+    }
+    if (q < 0) {
+      return url;
+    }
+    // Until the first pair left out, the result is the target's own prefix up to keptEnd.
+    StringBuilder sb = null;
+    int keptEnd = q;
+    boolean first = true;
+    int pairStart = q + 1;
+    int nameEnd = -1;
+    for (int i = q + 1; i <= len; i++) {
+      char c = i < len ? url.charAt(i) : '&';
+      if (c == '=' && nameEnd < 0) {
+        nameEnd = i;
+      } else if (c == '&') {
+        if (i > pairStart && queryPolicy.keeps(url, pairStart, nameEnd < 0 ? i : nameEnd)) {
+          if (sb == null) {
+            keptEnd = i;
+          } else {
+            sb.append(first ? '?' : '&').append(url, pairStart, i);
+          }
+          first = false;
+        } else if (sb == null) {
+          sb = new StringBuilder(len).append(url, 0, keptEnd);
+        }
+        pairStart = i + 1;
+        nameEnd = -1;
+      }
+    }
+    return sb == null ? url : sb.toString();
+  }
+
+  /** The general path for a target starting with '/' (bypassing the fast ones), for tests. */
+  String generalTarget(String url) {
+    validateCharacters(url);
+    return canonicalTarget(url, 0);
   }
 
   private static boolean isDotSegment(String url, int dot) {
