@@ -1024,13 +1024,20 @@ public final class RedisPrimer<V> {
           }
         }
       }
-      if (failed == batch.pending.size()) {
-        if (++brokenBatches >= MAX_BROKEN_BATCHES && stopReason == null) {
-          unavailable = endpoint + " unavailable (" + firstError + ")";
-          stopReason = "redis unavailable";
-        }
-      } else {
+      countBroken(failed == batch.pending.size(), firstError);
+    }
+
+    /**
+     * Counts a batch whose writes all failed; after {@code MAX_BROKEN_BATCHES} such batches in a
+     * row the run stops as "redis unavailable" (naming the first error). A batch with any write
+     * that succeeded resets the count.
+     */
+    private void countBroken(boolean allFailed, String firstError) {
+      if (!allFailed) {
         brokenBatches = 0;
+      } else if (++brokenBatches >= MAX_BROKEN_BATCHES && stopReason == null) {
+        unavailable = endpoint + " unavailable (" + firstError + ")";
+        stopReason = "redis unavailable";
       }
     }
 
@@ -1096,14 +1103,7 @@ public final class RedisPrimer<V> {
           releases.add(p.key);
         }
       }
-      if (failed == batch.pending.size()) {
-        if (++brokenBatches >= MAX_BROKEN_BATCHES && stopReason == null) {
-          unavailable = endpoint + " unavailable (" + firstError + ")";
-          stopReason = "redis unavailable";
-        }
-      } else {
-        brokenBatches = 0;
-      }
+      countBroken(failed == batch.pending.size(), firstError);
     }
 
     /**

@@ -359,16 +359,80 @@ public final class CommandBatch {
   private static final byte[] REPLY_ON =
       "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  /** The whole batch between CLIENT REPLY OFF and ON, as one command to Lettuce. */
-  private static final class Quiet implements RedisCommand<String, byte[], Object> {
-    private final CommandBatch batch;
-    private final QuietOutput output = new QuietOutput();
-    private final AtomicBoolean outOfStep;
+  /**
+   * What {@link Quiet} and {@link Cmd} share as Lettuce commands: completion at most once,
+   * cancellation, no arguments of Lettuce's own (the batch encodes itself) and a fixed output.
+   */
+  private abstract static class BatchCommand implements RedisCommand<String, byte[], Object> {
+    final CommandBatch batch;
     private volatile boolean done;
     private volatile boolean cancelled;
 
-    Quiet(CommandBatch batch, AtomicBoolean outOfStep) {
+    BatchCommand(CommandBatch batch) {
       this.batch = batch;
+    }
+
+    /** The reply arrived (called once). */
+    abstract void replied();
+
+    /** The command failed or was cancelled before its reply (called once). */
+    abstract void failed(Throwable t, String why);
+
+    @Override
+    public final void complete() {
+      if (done) {
+        return;
+      }
+      done = true;
+      replied();
+    }
+
+    @Override
+    public final boolean completeExceptionally(Throwable t) {
+      if (done) {
+        return false;
+      }
+      done = true;
+      failed(t, t.getMessage() != null ? t.getMessage() : t.toString());
+      return true;
+    }
+
+    @Override
+    public final void cancel() {
+      if (!done) {
+        cancelled = true;
+        completeExceptionally(new java.util.concurrent.CancellationException("cancelled"));
+      }
+    }
+
+    @Override
+    public final CommandArgs<String, byte[]> getArgs() {
+      return new CommandArgs<>(RawArgs.codec());
+    }
+
+    @Override
+    public final boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public final boolean isDone() {
+      return done;
+    }
+
+    @Override
+    public final void setOutput(CommandOutput<String, byte[], Object> output) {
+      throw new UnsupportedOperationException("a batch command keeps the batch's output");
+    }
+  }
+
+  /** The whole batch between CLIENT REPLY OFF and ON, as one command to Lettuce. */
+  private static final class Quiet extends BatchCommand {
+    private final QuietOutput output = new QuietOutput();
+    private final AtomicBoolean outOfStep;
+
+    Quiet(CommandBatch batch, AtomicBoolean outOfStep) {
+      super(batch);
       this.outOfStep = outOfStep;
     }
 
@@ -378,11 +442,7 @@ public final class CommandBatch {
     }
 
     @Override
-    public void complete() {
-      if (done) {
-        return;
-      }
-      done = true;
+    void replied() {
       String e = output.getError();
       if (e == null && !"OK".equals(output.status)) {
         // Not the reply of CLIENT REPLY ON: the server did not honour CLIENT REPLY.
@@ -396,27 +456,8 @@ public final class CommandBatch {
     }
 
     @Override
-    public boolean completeExceptionally(Throwable t) {
-      if (done) {
-        return false;
-      }
-      done = true;
-      String why = t.getMessage() != null ? t.getMessage() : t.toString();
+    void failed(Throwable t, String why) {
       batch.finishedAll("not acknowledged: " + why);
-      return true;
-    }
-
-    @Override
-    public void cancel() {
-      if (!done) {
-        cancelled = true;
-        completeExceptionally(new java.util.concurrent.CancellationException("cancelled"));
-      }
-    }
-
-    @Override
-    public CommandArgs<String, byte[]> getArgs() {
-      return new CommandArgs<>(RawArgs.codec());
     }
 
     @Override
@@ -429,21 +470,6 @@ public final class CommandBatch {
       target.writeBytes(REPLY_OFF);
       target.writeBytes(batch.buf, 0, batch.len);
       target.writeBytes(REPLY_ON);
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return cancelled;
-    }
-
-    @Override
-    public boolean isDone() {
-      return done;
-    }
-
-    @Override
-    public void setOutput(CommandOutput<String, byte[], Object> output) {
-      throw new UnsupportedOperationException("a batch command keeps its output");
     }
 
     @Override
@@ -472,14 +498,11 @@ public final class CommandBatch {
   }
 
   /** One command of the batch, as Lettuce sees it. */
-  private static final class Cmd implements RedisCommand<String, byte[], Object> {
-    private final CommandBatch batch;
+  private static final class Cmd extends BatchCommand {
     private final int index;
-    private volatile boolean done;
-    private volatile boolean cancelled;
 
     Cmd(CommandBatch batch, int index) {
-      this.batch = batch;
+      super(batch);
       this.index = index;
     }
 
@@ -489,11 +512,7 @@ public final class CommandBatch {
     }
 
     @Override
-    public void complete() {
-      if (done) {
-        return;
-      }
-      done = true;
+    void replied() {
       Output o = batch.output;
       String e = o.takeError();
       long v = o.value;
@@ -502,28 +521,9 @@ public final class CommandBatch {
     }
 
     @Override
-    public boolean completeExceptionally(Throwable t) {
-      if (done) {
-        return false;
-      }
-      done = true;
-      String why = t.getMessage() != null ? t.getMessage() : t.toString();
+    void failed(Throwable t, String why) {
       batch.finished(index, t instanceof RedisCommandExecutionException ? why : "not sent: "
           + why, 0);
-      return true;
-    }
-
-    @Override
-    public void cancel() {
-      if (!done) {
-        cancelled = true;
-        completeExceptionally(new java.util.concurrent.CancellationException("cancelled"));
-      }
-    }
-
-    @Override
-    public CommandArgs<String, byte[]> getArgs() {
-      return new CommandArgs<>(RawArgs.codec());
     }
 
     @Override
@@ -535,21 +535,6 @@ public final class CommandBatch {
     public void encode(ByteBuf target) {
       int start = index == 0 ? 0 : batch.ends[index - 1];
       target.writeBytes(batch.buf, start, batch.ends[index] - start);
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return cancelled;
-    }
-
-    @Override
-    public boolean isDone() {
-      return done;
-    }
-
-    @Override
-    public void setOutput(CommandOutput<String, byte[], Object> output) {
-      throw new UnsupportedOperationException("a batch command keeps the batch's output");
     }
 
     @Override
