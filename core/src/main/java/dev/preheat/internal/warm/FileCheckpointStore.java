@@ -1,7 +1,6 @@
 package dev.preheat.internal.warm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preheat.internal.json.Json;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.warm.Outcome;
 import java.io.BufferedReader;
@@ -18,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * JSON lines {@code {"plan":hash,"key":targetKey,"outcome":"WARMED"}}, appended and flushed per
@@ -26,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class FileCheckpointStore implements CheckpointStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Path path;
   private final Map<String, Set<String>> byPlan = new HashMap<>();
@@ -60,14 +60,14 @@ public final class FileCheckpointStore implements CheckpointStore {
             continue;
           }
           try {
-            JsonNode n = MAPPER.readTree(line);
-            String plan = n.path("plan").asText("");
-            String key = n.path("key").asText("");
+            JsonNode n = Json.MAPPER.readTree(line);
+            String plan = Json.text(n.path("plan"));
+            String key = Json.text(n.path("key"));
             if (plan.isEmpty() || key.isEmpty()) {
               throw new IOException("missing plan or key");
             }
             loaded.computeIfAbsent(plan, p -> new HashSet<>()).add(key);
-          } catch (IOException e) {
+          } catch (IOException | JacksonException e) {
             bad++;
             if (bad == 1) {
               LOG.warn("checkpoint file {} line {} is unreadable and ignored (a torn write after a"
@@ -110,7 +110,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
     byPlan.computeIfAbsent(planHash, p -> new HashSet<>()).add(targetKey);
     try {
-      out.write(MAPPER.createObjectNode().put("plan", planHash).put("key", targetKey)
+      out.write(Json.MAPPER.createObjectNode().put("plan", planHash).put("key", targetKey)
           .put("outcome", outcome.name()).toString());
       out.write('\n');
       out.flush();
@@ -137,7 +137,8 @@ public final class FileCheckpointStore implements CheckpointStore {
       try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         for (Map.Entry<String, Set<String>> e : byPlan.entrySet()) {
           for (String key : e.getValue()) {
-            w.write(MAPPER.createObjectNode().put("plan", e.getKey()).put("key", key).toString());
+            w.write(Json.MAPPER.createObjectNode().put("plan", e.getKey()).put("key", key)
+                .toString());
             w.write('\n');
           }
         }
