@@ -1,7 +1,6 @@
 package dev.preheat.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.preheat.internal.json.Json;
 import dev.preheat.internal.warm.Redactor;
 import dev.preheat.key.CohortCookie;
 import dev.preheat.spi.WarmListener;
@@ -28,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An audit trail of the warm requests that carried a cohort cookie: a {@link WarmListener} that
@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements WarmListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Path path;
   private final List<String> cookieNames;
@@ -95,7 +94,7 @@ public final class AuditLog implements WarmListener, AutoCloseable {
     String url = redactor.redact(target.entry().url().toString());
     String time = clock.instant().toString();
     for (Map.Entry<String, String> c : cohorts.entrySet()) {
-      ObjectNode line = MAPPER.createObjectNode()
+      ObjectNode line = Json.MAPPER.createObjectNode()
           .put("time", time)
           .put("url", url)
           .put("variant", target.variant().name())

@@ -1,27 +1,31 @@
 package dev.preheat.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.preheat.internal.json.Json;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Builds the JSON tree by hand so the output follows the published schema exactly. */
 final class JsonReportWriter implements ReportWriter {
 
   static final JsonReportWriter INSTANCE = new JsonReportWriter();
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final JsonMapper MAPPER = Json.PRETTY;
 
   private JsonReportWriter() {}
 
   @Override
   public void write(WarmReport r, Writer out) throws IOException {
-    MAPPER.writeValue(out, tree(r));
+    try {
+      MAPPER.writeValue(out, tree(r));
+    } catch (JacksonIOException e) {
+      throw e.getCause(); // the writer's own failure, as before
+    }
   }
 
   static ObjectNode tree(WarmReport r) {

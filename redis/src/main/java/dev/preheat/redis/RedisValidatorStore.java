@@ -1,10 +1,8 @@
 package dev.preheat.redis;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.preheat.internal.json.Json;
 import dev.preheat.spi.ValidatorStore;
 import dev.preheat.spi.Validators;
 import java.io.UncheckedIOException;
@@ -16,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Validators in one Redis hash, {@code <prefix>} (field = target key, value = JSON {@code
@@ -39,7 +40,7 @@ public final class RedisValidatorStore implements ValidatorStore {
   /** Validators cached locally at most, unless set: {@value}. */
   public static final long DEFAULT_MAX_CACHED = 100_000;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonMapper JSON = Json.MAPPER;
   private static final Validators NONE = new Validators(null, null, null);
 
   private final RedisEndpoint endpoint;
@@ -127,7 +128,7 @@ public final class RedisValidatorStore implements ValidatorStore {
 
   private static @Nullable String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : v.asText();
+    return v == null || v.isNull() ? null : Json.text(v);
   }
 
   @Override

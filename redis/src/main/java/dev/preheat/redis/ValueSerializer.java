@@ -1,9 +1,10 @@
 package dev.preheat.redis;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a loaded value into the bytes stored in Redis. Implementations are stateless and
@@ -27,21 +28,29 @@ public interface ValueSerializer<V> {
     return b -> b;
   }
 
-  /** JSON written by {@code mapper} (Jackson), e.g. to match a Spring Cache JSON serializer. */
+  /**
+   * JSON written by {@code mapper} (Jackson 3, {@code tools.jackson}), e.g. to match a Spring Cache
+   * JSON serializer such as Spring Data Redis's {@code GenericJacksonJsonRedisSerializer}.
+   */
   static <V> ValueSerializer<V> json(ObjectMapper mapper) {
     Objects.requireNonNull(mapper, "mapper");
     return value -> {
       try {
         return mapper.writeValueAsBytes(value);
-      } catch (JsonProcessingException e) {
+      } catch (JacksonException e) {
         throw new IllegalArgumentException("cannot write " + value.getClass().getName()
             + " as JSON: " + e.getOriginalMessage(), e);
       }
     };
   }
 
-  /** JSON written by a default {@link ObjectMapper}. */
+  /**
+   * JSON written by a Jackson 3 mapper with Jackson 2's defaults ({@link
+   * JsonMapper#builderWithJackson2Defaults()}: properties in declaration order, dates as
+   * timestamps) and the modules found on the class path, so values are written as the Jackson 2
+   * versions of Preheat wrote them.
+   */
   static <V> ValueSerializer<V> json() {
-    return json(new ObjectMapper().findAndRegisterModules());
+    return json(JsonMapper.builderWithJackson2Defaults().findAndAddModules().build());
   }
 }

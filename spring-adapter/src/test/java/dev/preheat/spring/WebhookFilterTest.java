@@ -137,6 +137,12 @@ class WebhookFilterTest {
   void malformedBodyAndWrongMethodAreRefused() throws Exception {
     assertThat(signed("[1,2]", NOW.getEpochSecond()).getStatus()).isEqualTo(400);
     assertThat(signed("{\"tags\":[1]}", NOW.getEpochSecond()).getStatus()).isEqualTo(400);
+    // Jackson's parse errors (unchecked in Jackson 3: they must not escape as a 500) are the
+    // client's fault too: a truncated body, and one nested past the read limit (JsonTest).
+    assertThat(signed("{\"tags\":[\"a\"", NOW.getEpochSecond()).getStatus()).isEqualTo(400);
+    clock.now = NOW.plusSeconds(20); // past the rate limit's window
+    assertThat(signed("{\"tags\":" + "[".repeat(600), clock.now.getEpochSecond()).getStatus())
+        .isEqualTo(400);
     MockHttpServletRequest get = new MockHttpServletRequest("GET", "/preheat/webhook");
     MockHttpServletResponse res = new MockHttpServletResponse();
     filter.doFilter(get, res, new MockFilterChain());

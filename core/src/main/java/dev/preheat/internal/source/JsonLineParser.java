@@ -1,9 +1,6 @@
 package dev.preheat.internal.source;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.preheat.internal.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -11,6 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * Parses JSON lines (one object per line) with Jackson's streaming parser. Each role (method,
@@ -52,7 +54,7 @@ public final class JsonLineParser implements LineParser {
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(
-              StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(40).build())
+              Json.READ_LIMITS.rebuild().maxNestingDepth(64).maxNumberLength(40).build())
           .build();
 
   private final Map<String, Integer> roleOfPath = new HashMap<>();
@@ -90,7 +92,7 @@ public final class JsonLineParser implements LineParser {
   public int parse(byte[] b, int off, int end, boolean firstLineOfFile, ParsedLine out) {
     java.util.Arrays.fill(values, null);
     java.util.Arrays.fill(ranks, Integer.MAX_VALUE);
-    try (JsonParser p = FACTORY.createParser(b, off, end - off)) {
+    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), b, off, end - off)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return out.malformed("not a JSON object");
       }
@@ -105,7 +107,7 @@ public final class JsonLineParser implements LineParser {
 
   private void readObject(JsonParser p, String prefix, int depth) throws IOException {
     JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+    while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
       String name = p.currentName();
       String path = depth == 0 ? name : prefix + name;
       JsonToken v = p.nextToken();
@@ -159,7 +161,7 @@ public final class JsonLineParser implements LineParser {
     if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
       values[role] = p.getDoubleValue();
     } else {
-      values[role] = p.getText();
+      values[role] = p.getString();
     }
   }
 

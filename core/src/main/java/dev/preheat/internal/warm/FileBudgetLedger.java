@@ -1,8 +1,6 @@
 package dev.preheat.internal.warm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.preheat.internal.json.Json;
 import dev.preheat.spi.BudgetLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Per region, the usage of its latest day: {@code {"eu":{"day":"2026-11-23","requests":120,
@@ -27,14 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class FileBudgetLedger implements BudgetLedger {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileBudgetLedger.class);
-
-  /**
-   * The JSON mapper, built on first use: the in-memory ledger every run gets by default never
-   * needs it, and building one loads some 370 Jackson classes (~0.1 s of a short CLI run).
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
 
   private record Day(LocalDate day, long requests, long bytes) {}
 
@@ -63,17 +55,16 @@ public final class FileBudgetLedger implements BudgetLedger {
       JsonNode root;
       try {
         root = text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
-      } catch (IOException e) {
+      } catch (JacksonException e) {
         LOG.warn("budget ledger {} is not valid JSON ({}); starting from zero usage", path,
             e.getMessage());
         root = Json.MAPPER.createObjectNode();
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : root.properties()) {
         try {
           JsonNode n = e.getValue();
-          ledger.regions.put(e.getKey(), new Day(LocalDate.parse(n.path("day").asText()),
-              Math.max(0, n.path("requests").asLong()), Math.max(0, n.path("bytes").asLong())));
+          ledger.regions.put(e.getKey(), new Day(LocalDate.parse(Json.text(n.path("day"))),
+              Math.max(0, n.path("requests").asLong(0)), Math.max(0, n.path("bytes").asLong(0))));
         } catch (DateTimeParseException bad) {
           LOG.warn("budget ledger {}: entry of region '{}' has no valid day; ignored", path,
               e.getKey());

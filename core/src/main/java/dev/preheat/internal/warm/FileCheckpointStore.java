@@ -1,8 +1,6 @@
 package dev.preheat.internal.warm;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preheat.internal.json.Json;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.warm.Outcome;
 import java.io.BufferedReader;
@@ -20,24 +18,20 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.databind.JsonNode;
 
 /**
  * JSON lines {@code {"plan":hash,"key":targetKey,"outcome":"WARMED"}}, appended as targets finish
  * and written out at least every 50 ms and on {@link #close()} (not per record: a write system
  * call per target cost several microseconds per URL of a fast warm). A crash loses at most the
- * records of its last 50 ms, whose targets a restart warms again. On open, unreadable lines (a torn last line after a crash) are skipped and counted.
+ * records of its last 50 ms, whose targets a restart warms again. On open, unreadable lines (a
+ * torn last line after a crash) are skipped and counted.
  */
 public final class FileCheckpointStore implements CheckpointStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
-
-  /**
-   * The JSON mapper, built on first use (reading a file with records, or clearing a plan):
-   * building one loads some 370 Jackson classes, which a first run never needs.
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
 
   /** Buffered records are written out once the oldest of them is this old, or on close. */
   static final long FLUSH_INTERVAL_NANOS = 50_000_000L;
@@ -78,13 +72,13 @@ public final class FileCheckpointStore implements CheckpointStore {
           }
           try {
             JsonNode n = Json.MAPPER.readTree(line);
-            String plan = n.path("plan").asText("");
-            String key = n.path("key").asText("");
+            String plan = Json.text(n.path("plan"));
+            String key = Json.text(n.path("key"));
             if (plan.isEmpty() || key.isEmpty()) {
               throw new IOException("missing plan or key");
             }
             loaded.computeIfAbsent(plan, p -> new HashSet<>()).add(key);
-          } catch (IOException e) {
+          } catch (IOException | JacksonException e) {
             bad++;
             if (bad == 1) {
               LOG.warn("checkpoint file {} line {} is unreadable and ignored (a torn write after a"
@@ -188,9 +182,9 @@ public final class FileCheckpointStore implements CheckpointStore {
       @Nullable Outcome outcome) throws IOException {
     JsonStringEncoder json = JsonStringEncoder.getInstance();
     w.write("{\"plan\":\"");
-    w.write(json.quoteAsString(planHash));
+    w.write(json.quoteAsCharArray(planHash));
     w.write("\",\"key\":\"");
-    w.write(json.quoteAsString(targetKey));
+    w.write(json.quoteAsCharArray(targetKey));
     if (outcome != null) {
       w.write("\",\"outcome\":\"");
       w.write(outcome.name());

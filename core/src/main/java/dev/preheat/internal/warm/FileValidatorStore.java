@@ -1,11 +1,8 @@
 package dev.preheat.internal.warm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
+import dev.preheat.internal.json.Json;
 import dev.preheat.spi.ValidatorStore;
 import dev.preheat.spi.Validators;
 import java.io.IOException;
@@ -20,6 +17,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Validators in memory, persisted as one JSON object {@code {"format":"preheat-validators",
@@ -29,7 +29,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FileValidatorStore implements ValidatorStore {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String FORMAT = "preheat-validators";
 
   // Replacing a file another process holds open fails transiently on some platforms.
@@ -59,12 +58,12 @@ public final class FileValidatorStore implements ValidatorStore {
     if (Files.exists(path)) {
       JsonNode root;
       try {
-        root = MAPPER.readTree(path.toFile());
-      } catch (JsonProcessingException e) {
+        root = Json.MAPPER.readTree(Files.readAllBytes(path)); // I/O errors stay IOException
+      } catch (JacksonException e) {
         throw new IllegalArgumentException("validator store " + path + " is not valid JSON ("
             + e.getOriginalMessage() + "); delete it to start without validators", e);
       }
-      if (root == null || !FORMAT.equals(root.path("format").asText())) {
+      if (root == null || !FORMAT.equals(Json.text(root.path("format")))) {
         throw new IllegalArgumentException("validator store " + path
             + " is not a preheat validator file (no \"format\":\"" + FORMAT
             + "\"); point the store at another path or delete the file");
@@ -80,7 +79,7 @@ public final class FileValidatorStore implements ValidatorStore {
 
   private static @Nullable String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
-    return v == null || v.isNull() ? null : v.asText();
+    return v == null || v.isNull() ? null : Json.text(v);
   }
 
   @Override
@@ -99,7 +98,7 @@ public final class FileValidatorStore implements ValidatorStore {
     if (!dirty.getAndSet(false)) {
       return;
     }
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("version", 1);
     ObjectNode out = root.putObject("entries");
@@ -122,7 +121,7 @@ public final class FileValidatorStore implements ValidatorStore {
       }
       Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
       try {
-        MAPPER.writeValue(tmp.toFile(), root);
+        Files.write(tmp, Json.MAPPER.writeValueAsBytes(root));
         Failsafe.with(MOVE_RETRY).run(() -> Files.move(tmp, path,
             StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
       } finally {

@@ -1,8 +1,7 @@
 package dev.preheat.http.purge;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.preheat.http.internal.PurgeCalls;
+import dev.preheat.internal.json.Json;
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
 import java.net.URI;
@@ -12,11 +11,14 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Shared parts of the CDN API purgers: JSON, base URLs, batching, credential checks. */
 final class ApiPurges {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Preheat's shared mapper, with its read limits for answers from the network. */
+  static final JsonMapper JSON = Json.MAPPER;
 
   private ApiPurges() {}
 
@@ -27,7 +29,7 @@ final class ApiPurges {
     }
     try {
       return JSON.readTree(body);
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (RuntimeException e) { // Jackson 3's JacksonException is unchecked
       return null;
     }
   }

@@ -1,8 +1,5 @@
 package dev.preheat.http.purge;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.preheat.http.internal.PurgeCalls;
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
@@ -17,6 +14,9 @@ import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Purges a Cloudflare zone through the Cloudflare API: {@code POST
@@ -108,7 +108,7 @@ public final class CloudflarePurger implements Purger {
       boolean ok = a.ok() && json != null && json.path("success").asBoolean(false);
       String detail;
       if (ok) {
-        detail = "purge id " + json.path("result").path("id").asText("?")
+        detail = "purge id " + json.path("result").path("id").asString("?")
             + (soft ? " (hard: Cloudflare has no soft purge)" : "");
       } else {
         detail = ApiPurges.failure(a, errorMessage(json));
@@ -128,8 +128,8 @@ public final class CloudflarePurger implements Purger {
     }
     StringBuilder b = new StringBuilder();
     for (JsonNode e : json.path("errors")) {
-      b.append(b.length() == 0 ? "" : "; ").append(e.path("code").asText("?")).append(' ')
-          .append(e.path("message").asText(""));
+      b.append(b.length() == 0 ? "" : "; ").append(e.path("code").asString("?")).append(' ')
+          .append(e.path("message").asString(""));
     }
     return PurgeCalls.snippet(b.toString(), 300);
   }

@@ -1,8 +1,5 @@
 package dev.preheat.http.purge;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.preheat.http.internal.PurgeCalls;
 import dev.preheat.purge.PurgeRequest;
 import dev.preheat.purge.PurgeResult;
@@ -18,6 +15,9 @@ import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Purges a Fastly service through the Fastly API.
@@ -116,8 +116,8 @@ public final class FastlyPurger implements Purger {
     Request r = call(target, soft).post(RequestBody.create(new byte[0], null)).build();
     return http.calls.send(r).thenApply(a -> {
       JsonNode json = ApiPurges.parse(a.body());
-      boolean ok = a.ok() && json != null && "ok".equals(json.path("status").asText());
-      String detail = ok ? "purge id " + json.path("id").asText() + (soft ? " (soft)" : "")
+      boolean ok = a.ok() && json != null && "ok".equals(json.path("status").asString(""));
+      String detail = ok ? "purge id " + json.path("id").asString("") + (soft ? " (soft)" : "")
           : ApiPurges.failure(a, a.ok() ? "unexpected answer " + PurgeCalls.snippet(a.body(), 200)
               : errorMessage(json));
       return List.of(ApiPurges.item(PurgeResult.Kind.URL, url.toString(), ok, detail,
@@ -138,7 +138,7 @@ public final class FastlyPurger implements Purger {
       for (String key : keys) {
         if (a.ok() && json != null && json.hasNonNull(key)) {
           items.add(ApiPurges.item(PurgeResult.Kind.TAG, key, true,
-              "purge id " + json.get(key).asText() + (soft ? " (soft)" : ""), a.attempts()));
+              "purge id " + json.get(key).asString("") + (soft ? " (soft)" : ""), a.attempts()));
         } else {
           items.add(ApiPurges.item(PurgeResult.Kind.TAG, key, false, a.ok()
               ? a.describe() + ": the answer has no purge id for this key"
@@ -154,8 +154,8 @@ public final class FastlyPurger implements Purger {
     if (json == null || !json.hasNonNull("msg")) {
       return null;
     }
-    String msg = json.get("msg").asText();
-    String detail = json.path("detail").asText("");
+    String msg = json.get("msg").asString("");
+    String detail = json.path("detail").asString("");
     return PurgeCalls.snippet(detail.isEmpty() ? msg : msg + " (" + detail + ")", 300);
   }
 

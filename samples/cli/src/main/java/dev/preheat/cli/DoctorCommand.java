@@ -1,7 +1,5 @@
 package dev.preheat.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.preheat.cli.Main.UsageError;
 import dev.preheat.doctor.CacheDoctor;
 import dev.preheat.doctor.Diagnosis;
@@ -9,6 +7,7 @@ import dev.preheat.doctor.Finding;
 import dev.preheat.doctor.HeaderProfile;
 import dev.preheat.doctor.Probe;
 import dev.preheat.http.OkHttpTransport;
+import dev.preheat.internal.json.Json;
 import dev.preheat.warm.WarmVariant;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,10 +24,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.exc.JacksonIOException;
 
 /**
  * {@code preheat doctor URL...}: fetches each URL with the warmer's headers and then with real
@@ -189,60 +190,59 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private static void writeJson(List<Diagnosis> diagnoses, PrintWriter out) {
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
+    try (JsonGenerator g = Json.PRETTY.createGenerator(out)) {
       g.writeStartObject();
-      g.writeBooleanField("problemFound", diagnoses.stream().anyMatch(Diagnosis::problemFound));
-      g.writeArrayFieldStart("urls");
+      g.writeBooleanProperty("problemFound", diagnoses.stream().anyMatch(Diagnosis::problemFound));
+      g.writeArrayPropertyStart("urls");
       for (Diagnosis d : diagnoses) {
         g.writeStartObject();
-        g.writeStringField("url", d.url().toString());
-        g.writeBooleanField("problemFound", d.problemFound());
+        g.writeStringProperty("url", d.url().toString());
+        g.writeBooleanProperty("problemFound", d.problemFound());
         if (d.worst().isPresent()) {
-          g.writeStringField("worst", d.worst().get().name());
+          g.writeStringProperty("worst", d.worst().get().name());
         } else {
-          g.writeNullField("worst");
+          g.writeNullProperty("worst");
         }
-        g.writeArrayFieldStart("findings");
+        g.writeArrayPropertyStart("findings");
         for (Finding f : d.findings()) {
           g.writeStartObject();
-          g.writeStringField("code", f.code());
-          g.writeStringField("severity", f.severity().name());
-          g.writeStringField("title", f.title());
-          g.writeStringField("explanation", f.explanation());
-          g.writeStringField("fix", f.fix());
+          g.writeStringProperty("code", f.code());
+          g.writeStringProperty("severity", f.severity().name());
+          g.writeStringProperty("title", f.title());
+          g.writeStringProperty("explanation", f.explanation());
+          g.writeStringProperty("fix", f.fix());
           g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("probes");
+        g.writeArrayPropertyStart("probes");
         for (Probe p : d.probes()) {
           g.writeStartObject();
-          g.writeStringField("step", p.step().name());
-          g.writeStringField("profile", p.profile().name());
-          g.writeBooleanField("warmer", p.profile().warmer());
-          g.writeObjectFieldStart("requestHeaders");
+          g.writeStringProperty("step", p.step().name());
+          g.writeStringProperty("profile", p.profile().name());
+          g.writeBooleanProperty("warmer", p.profile().warmer());
+          g.writeObjectPropertyStart("requestHeaders");
           for (var e : p.profile().headers().entrySet()) {
-            g.writeStringField(e.getKey(), e.getValue());
+            g.writeStringProperty(e.getKey(), e.getValue());
           }
           g.writeEndObject();
           if (p.ok()) {
-            g.writeNumberField("status", p.status());
-            g.writeStringField("cacheStatus", p.cacheStatus().kind().name());
-            g.writeStringField("cacheStatusHeader", p.cacheStatus().header());
-            g.writeStringField("cacheStatusValue", p.cacheStatus().raw());
+            g.writeNumberProperty("status", p.status());
+            g.writeStringProperty("cacheStatus", p.cacheStatus().kind().name());
+            g.writeStringProperty("cacheStatusHeader", p.cacheStatus().header());
+            g.writeStringProperty("cacheStatusValue", p.cacheStatus().raw());
             if (p.cacheStatus().ageSeconds() >= 0) {
-              g.writeNumberField("age", p.cacheStatus().ageSeconds());
+              g.writeNumberProperty("age", p.cacheStatus().ageSeconds());
             }
-            g.writeObjectFieldStart("responseHeaders");
+            g.writeObjectPropertyStart("responseHeaders");
             for (String h : SHOWN_HEADERS) {
               String v = p.header(h);
               if (v != null) {
-                g.writeStringField(h, v);
+                g.writeStringProperty(h, v);
               }
             }
             g.writeEndObject();
           } else {
-            g.writeStringField("error", p.error());
+            g.writeStringProperty("error", p.error());
           }
           g.writeEndObject();
         }
@@ -251,8 +251,8 @@ final class DoctorCommand implements Callable<Integer> {
       }
       g.writeEndArray();
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (JacksonIOException e) {
+      throw new UncheckedIOException(e.getCause());
     }
     out.println();
   }

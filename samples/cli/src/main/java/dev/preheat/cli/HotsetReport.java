@@ -1,13 +1,12 @@
 package dev.preheat.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.preheat.hotset.Clamp;
 import dev.preheat.hotset.CountingMode;
 import dev.preheat.hotset.CoveragePoint;
 import dev.preheat.hotset.FilterReason;
 import dev.preheat.hotset.Hotset;
 import dev.preheat.hotset.HotsetEntry;
+import dev.preheat.internal.json.Json;
 import dev.preheat.source.MalformedLine;
 import dev.preheat.source.ReadStats;
 import dev.preheat.source.SourceProblem;
@@ -18,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.exc.JacksonIOException;
 
 /**
  * Writes a {@link Hotset} with the reading statistics as text, JSON (schema version
@@ -134,92 +135,91 @@ final class HotsetReport {
   }
 
   void writeJson(PrintWriter out) {
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
+    try (JsonGenerator g = Json.PRETTY.createGenerator(out)) {
       g.writeStartObject();
-      g.writeNumberField("schemaVersion", SCHEMA_VERSION);
-      g.writeStringField("generator", "preheat " + version);
-      g.writeArrayFieldStart("settings");
+      g.writeNumberProperty("schemaVersion", SCHEMA_VERSION);
+      g.writeStringProperty("generator", "preheat " + version);
+      g.writeArrayPropertyStart("settings");
       for (String s : settings) {
         g.writeString(s);
       }
       g.writeEndArray();
 
-      g.writeObjectFieldStart("input");
-      g.writeNumberField("files", stats.files());
-      g.writeNumberField("bytesRead", stats.bytesRead());
-      g.writeNumberField("lines", stats.lines());
-      g.writeNumberField("records", stats.records());
-      g.writeNumberField("malformed", stats.malformedLines());
-      g.writeNumberField("oversized", stats.oversizedLines());
-      g.writeNumberField("filteredByUserAgent", stats.filteredByUserAgent());
-      g.writeArrayFieldStart("malformedSamples");
+      g.writeObjectPropertyStart("input");
+      g.writeNumberProperty("files", stats.files());
+      g.writeNumberProperty("bytesRead", stats.bytesRead());
+      g.writeNumberProperty("lines", stats.lines());
+      g.writeNumberProperty("records", stats.records());
+      g.writeNumberProperty("malformed", stats.malformedLines());
+      g.writeNumberProperty("oversized", stats.oversizedLines());
+      g.writeNumberProperty("filteredByUserAgent", stats.filteredByUserAgent());
+      g.writeArrayPropertyStart("malformedSamples");
       for (MalformedLine m : stats.samples()) {
         g.writeStartObject();
-        g.writeStringField("source", m.source());
-        g.writeNumberField("line", m.lineNumber());
-        g.writeStringField("reason", QueryValues.hashedIn(m.reason()));
+        g.writeStringProperty("source", m.source());
+        g.writeNumberProperty("line", m.lineNumber());
+        g.writeStringProperty("reason", QueryValues.hashedIn(m.reason()));
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeNumberField("listProblems", listProblemCount);
-      g.writeArrayFieldStart("listProblemSamples");
+      g.writeNumberProperty("listProblems", listProblemCount);
+      g.writeArrayPropertyStart("listProblemSamples");
       for (SourceProblem p : listProblems) {
         g.writeStartObject();
-        g.writeStringField("source", QueryValues.hashedIn(p.source()));
-        g.writeNumberField("line", p.line());
-        g.writeStringField("reason", QueryValues.hashedIn(p.message()));
+        g.writeStringProperty("source", QueryValues.hashedIn(p.source()));
+        g.writeNumberProperty("line", p.line());
+        g.writeStringProperty("reason", QueryValues.hashedIn(p.message()));
         g.writeEndObject();
       }
       g.writeEndArray();
       g.writeEndObject();
 
-      g.writeObjectFieldStart("summary");
-      g.writeStringField("weight", hotset.weight().name().toLowerCase(Locale.ROOT));
-      g.writeNumberField("demandRecords", hotset.demandRecords());
-      g.writeNumberField("demandWeight", hotset.demandWeight());
-      g.writeObjectFieldStart("filtered");
+      g.writeObjectPropertyStart("summary");
+      g.writeStringProperty("weight", hotset.weight().name().toLowerCase(Locale.ROOT));
+      g.writeNumberProperty("demandRecords", hotset.demandRecords());
+      g.writeNumberProperty("demandWeight", hotset.demandWeight());
+      g.writeObjectPropertyStart("filtered");
       for (Map.Entry<FilterReason, Long> e : hotset.filtered().entrySet()) {
-        g.writeNumberField(camel(e.getKey().name()), e.getValue());
+        g.writeNumberProperty(camel(e.getKey().name()), e.getValue());
       }
       g.writeEndObject();
-      g.writeNumberField("outsideWindow", hotset.outsideWindow());
-      g.writeNumberField("untimedRecords", hotset.untimedRecords());
-      g.writeNumberField("distinctUrls", hotset.distinctUrls());
-      g.writeBooleanField("distinctUrlsExact", hotset.countingMode() == CountingMode.EXACT);
-      g.writeNumberField("selected", hotset.size());
-      g.writeNumberField("coverageReached", hotset.coverageReached());
-      g.writeStringField("countingMode", hotset.countingMode().name().toLowerCase(Locale.ROOT));
+      g.writeNumberProperty("outsideWindow", hotset.outsideWindow());
+      g.writeNumberProperty("untimedRecords", hotset.untimedRecords());
+      g.writeNumberProperty("distinctUrls", hotset.distinctUrls());
+      g.writeBooleanProperty("distinctUrlsExact", hotset.countingMode() == CountingMode.EXACT);
+      g.writeNumberProperty("selected", hotset.size());
+      g.writeNumberProperty("coverageReached", hotset.coverageReached());
+      g.writeStringProperty("countingMode", hotset.countingMode().name().toLowerCase(Locale.ROOT));
       if (hotset.countingMode() == CountingMode.BOUNDED) {
-        g.writeNumberField("sketchCapacity", hotset.sketchCapacity());
-        g.writeNumberField("errorBound", hotset.errorBound());
+        g.writeNumberProperty("sketchCapacity", hotset.sketchCapacity());
+        g.writeNumberProperty("errorBound", hotset.errorBound());
       }
       g.writeEndObject();
 
-      g.writeArrayFieldStart("clamps");
+      g.writeArrayPropertyStart("clamps");
       for (Clamp c : hotset.clamps()) {
         g.writeStartObject();
-        g.writeStringField("kind", c.kind().name().toLowerCase(Locale.ROOT));
-        g.writeNumberField("count", c.count());
-        g.writeStringField("message", c.message());
+        g.writeStringProperty("kind", c.kind().name().toLowerCase(Locale.ROOT));
+        g.writeNumberProperty("count", c.count());
+        g.writeStringProperty("message", c.message());
         g.writeEndObject();
       }
       g.writeEndArray();
 
-      g.writeArrayFieldStart("entries");
+      g.writeArrayPropertyStart("entries");
       for (HotsetEntry e : hotset.entries()) {
         g.writeStartObject();
-        g.writeNumberField("rank", e.rank());
-        g.writeStringField("url", e.url());
-        g.writeNumberField("count", e.count());
-        g.writeNumberField("bytes", e.bytes());
-        g.writeNumberField("weight", e.weight());
-        g.writeNumberField("share", e.share());
-        g.writeNumberField("cumulativeCoverage", e.cumulativeCoverage());
+        g.writeNumberProperty("rank", e.rank());
+        g.writeStringProperty("url", e.url());
+        g.writeNumberProperty("count", e.count());
+        g.writeNumberProperty("bytes", e.bytes());
+        g.writeNumberProperty("weight", e.weight());
+        g.writeNumberProperty("share", e.share());
+        g.writeNumberProperty("cumulativeCoverage", e.cumulativeCoverage());
         if (e.error() > 0) {
-          g.writeNumberField("error", e.error());
+          g.writeNumberProperty("error", e.error());
         }
-        g.writeArrayFieldStart("provenance");
+        g.writeArrayPropertyStart("provenance");
         for (String p : e.provenance()) {
           g.writeString(p);
         }
@@ -228,17 +228,17 @@ final class HotsetReport {
       }
       g.writeEndArray();
 
-      g.writeArrayFieldStart("coverageCurve");
+      g.writeArrayPropertyStart("coverageCurve");
       for (CoveragePoint p : hotset.coverageCurve()) {
         g.writeStartObject();
-        g.writeNumberField("size", p.size());
-        g.writeNumberField("coverage", p.coverage());
+        g.writeNumberProperty("size", p.size());
+        g.writeNumberProperty("coverage", p.coverage());
         g.writeEndObject();
       }
       g.writeEndArray();
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (JacksonIOException e) {
+      throw new UncheckedIOException(e.getCause());
     }
     out.println();
   }

@@ -1,7 +1,6 @@
 package dev.preheat.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.preheat.internal.json.Json;
 import dev.preheat.simulate.CacheFigures;
 import dev.preheat.simulate.CostModel;
 import dev.preheat.simulate.Roi;
@@ -23,6 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.exc.JacksonIOException;
 
 /**
  * Writes a {@link SimulationResult} as a text table, JSON (schema version {@value
@@ -156,131 +157,130 @@ final class SimulateReport {
   // ---------------------------------------------------------------- json
 
   void writeJson(PrintWriter out) {
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
+    try (JsonGenerator g = Json.PRETTY.createGenerator(out)) {
       g.writeStartObject();
-      g.writeNumberField("schemaVersion", SCHEMA_VERSION);
-      g.writeStringField("generator", "preheat " + version);
+      g.writeNumberProperty("schemaVersion", SCHEMA_VERSION);
+      g.writeStringProperty("generator", "preheat " + version);
       writeSettings(g);
       ReadStats s = result.readStats();
-      g.writeObjectFieldStart("input");
-      g.writeNumberField("files", s.files());
-      g.writeNumberField("bytesRead", s.bytesRead());
-      g.writeNumberField("lines", s.lines());
-      g.writeNumberField("records", result.recordsSeen());
-      g.writeNumberField("malformed", s.malformedLines());
-      g.writeNumberField("oversized", s.oversizedLines());
-      g.writeNumberField("filteredByUserAgent", s.filteredByUserAgent());
-      g.writeNumberField("otherMethod", result.otherMethodRecords());
-      g.writeNumberField("otherStatus", result.otherStatusRecords());
-      g.writeNumberField("untimed", result.untimedRecords());
-      g.writeNumberField("replayedRequests", result.replayedRequests());
-      g.writeNumberField("distinctUrls", result.distinctUrls());
-      g.writeBooleanField("distinctUrlsExact", result.distinctUrlsExact());
-      g.writeNumberField("lateRequests", result.lateRequests());
+      g.writeObjectPropertyStart("input");
+      g.writeNumberProperty("files", s.files());
+      g.writeNumberProperty("bytesRead", s.bytesRead());
+      g.writeNumberProperty("lines", s.lines());
+      g.writeNumberProperty("records", result.recordsSeen());
+      g.writeNumberProperty("malformed", s.malformedLines());
+      g.writeNumberProperty("oversized", s.oversizedLines());
+      g.writeNumberProperty("filteredByUserAgent", s.filteredByUserAgent());
+      g.writeNumberProperty("otherMethod", result.otherMethodRecords());
+      g.writeNumberProperty("otherStatus", result.otherStatusRecords());
+      g.writeNumberProperty("untimed", result.untimedRecords());
+      g.writeNumberProperty("replayedRequests", result.replayedRequests());
+      g.writeNumberProperty("distinctUrls", result.distinctUrls());
+      g.writeBooleanProperty("distinctUrlsExact", result.distinctUrlsExact());
+      g.writeNumberProperty("lateRequests", result.lateRequests());
       g.writeEndObject();
-      g.writeArrayFieldStart("windows");
+      g.writeArrayPropertyStart("windows");
       for (SimulatedWindow w : result.windows()) {
         g.writeStartObject();
-        g.writeNumberField("index", w.index());
-        g.writeStringField("start", w.start().toString());
-        g.writeStringField("end", w.end().toString());
-        g.writeNumberField("requests", w.requests());
-        g.writeNumberField("bytes", w.bytes());
-        g.writeNumberField("distinctUrls", w.distinctUrls());
-        g.writeBooleanField("evaluated", w.evaluated());
+        g.writeNumberProperty("index", w.index());
+        g.writeStringProperty("start", w.start().toString());
+        g.writeStringProperty("end", w.end().toString());
+        g.writeNumberProperty("requests", w.requests());
+        g.writeNumberProperty("bytes", w.bytes());
+        g.writeNumberProperty("distinctUrls", w.distinctUrls());
+        g.writeBooleanProperty("evaluated", w.evaluated());
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeFieldName("baseline");
+      g.writeName("baseline");
       writeFigures(g, result.baseline());
-      g.writeArrayFieldStart("points");
+      g.writeArrayPropertyStart("points");
       for (SweepPoint p : result.points()) {
         g.writeStartObject();
-        g.writeNumberField("size", p.size());
-        g.writeFieldName("warmed");
+        g.writeNumberProperty("size", p.size());
+        g.writeName("warmed");
         writeFigures(g, p.warmed());
-        g.writeFieldName("oracle");
+        g.writeName("oracle");
         writeFigures(g, p.oracle());
         writeNumberOrNull(g, "marginalGain", p.marginalGain());
-        g.writeFieldName("roi");
+        g.writeName("roi");
         writeRoi(g, p.roi());
-        g.writeFieldName("oracleRoi");
+        g.writeName("oracleRoi");
         writeRoi(g, p.oracleRoi());
         g.writeEndObject();
       }
       g.writeEndArray();
       Optional<SweepPoint> rec = result.recommended();
       if (rec.isPresent()) {
-        g.writeNumberField("recommendedSize", rec.get().size());
+        g.writeNumberProperty("recommendedSize", rec.get().size());
       } else {
-        g.writeNullField("recommendedSize");
+        g.writeNullProperty("recommendedSize");
       }
       Optional<SweepPoint> best = result.mostSavings();
       if (best.isPresent()) {
-        g.writeNumberField("mostSavingsSize", best.get().size());
+        g.writeNumberProperty("mostSavingsSize", best.get().size());
       } else {
-        g.writeNullField("mostSavingsSize");
+        g.writeNullProperty("mostSavingsSize");
       }
-      g.writeArrayFieldStart("droppedSizes");
+      g.writeArrayPropertyStart("droppedSizes");
       for (int d : result.droppedSizes()) {
         g.writeNumber(d);
       }
       g.writeEndArray();
-      g.writeArrayFieldStart("malformedSamples");
+      g.writeArrayPropertyStart("malformedSamples");
       for (MalformedLine m : s.samples()) {
         g.writeStartObject();
-        g.writeStringField("source", m.source());
-        g.writeNumberField("line", m.lineNumber());
-        g.writeStringField("reason", m.reason());
+        g.writeStringProperty("source", m.source());
+        g.writeNumberProperty("line", m.lineNumber());
+        g.writeStringProperty("reason", m.reason());
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeNumberField("elapsedMs", elapsed.toMillis());
+      g.writeNumberProperty("elapsedMs", elapsed.toMillis());
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (JacksonIOException e) {
+      throw new UncheckedIOException(e.getCause());
     }
     out.println();
   }
 
-  private void writeSettings(JsonGenerator g) throws IOException {
+  private void writeSettings(JsonGenerator g) {
     SimulationSettings st = result.settings();
-    g.writeObjectFieldStart("settings");
-    g.writeNumberField("windowSeconds", st.window().toSeconds());
-    g.writeNumberField("reorderSeconds", st.reorder().toMillis() / 1000.0);
-    g.writeArrayFieldStart("sizes");
+    g.writeObjectPropertyStart("settings");
+    g.writeNumberProperty("windowSeconds", st.window().toSeconds());
+    g.writeNumberProperty("reorderSeconds", st.reorder().toMillis() / 1000.0);
+    g.writeArrayPropertyStart("sizes");
     for (int s : st.sizes()) {
       g.writeNumber(s);
     }
     g.writeEndArray();
-    g.writeNumberField("maxEntries", st.maxEntries());
-    g.writeNumberField("maxBytes", st.maxBytes());
+    g.writeNumberProperty("maxEntries", st.maxEntries());
+    g.writeNumberProperty("maxBytes", st.maxBytes());
     if (st.defaultTtl() == null) {
-      g.writeNullField("ttlSeconds");
+      g.writeNullProperty("ttlSeconds");
     } else {
-      g.writeNumberField("ttlSeconds", st.defaultTtl().toMillis() / 1000.0);
+      g.writeNumberProperty("ttlSeconds", st.defaultTtl().toMillis() / 1000.0);
     }
-    g.writeArrayFieldStart("ttlRules");
+    g.writeArrayPropertyStart("ttlRules");
     for (TtlRule r : st.ttlRules()) {
       g.writeStartObject();
-      g.writeStringField("pattern", r.pattern().pattern());
-      g.writeNumberField("maxAgeSeconds", r.maxAge().toMillis() / 1000.0);
+      g.writeStringProperty("pattern", r.pattern().pattern());
+      g.writeNumberProperty("maxAgeSeconds", r.maxAge().toMillis() / 1000.0);
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeNumberField("knownMaxAges", st.maxAges().size());
-    g.writeBooleanField("purgeEachWindow", st.purgeEachWindow());
-    g.writeStringField("weight", st.weight().name().toLowerCase(Locale.ROOT));
-    g.writeNumberField("minGain", st.minGain());
+    g.writeNumberProperty("knownMaxAges", st.maxAges().size());
+    g.writeBooleanProperty("purgeEachWindow", st.purgeEachWindow());
+    g.writeStringProperty("weight", st.weight().name().toLowerCase(Locale.ROOT));
+    g.writeNumberProperty("minGain", st.minGain());
     CostModel c = st.costs();
-    g.writeObjectFieldStart("costs");
-    g.writeNumberField("egressPerGb", c.egressPerGb());
-    g.writeNumberField("perRequest", c.perRequest());
-    g.writeNumberField("originMsPerMiss", c.originMsPerMiss());
-    g.writeNumberField("originCpuPerHour", c.originCpuPerHour());
+    g.writeObjectPropertyStart("costs");
+    g.writeNumberProperty("egressPerGb", c.egressPerGb());
+    g.writeNumberProperty("perRequest", c.perRequest());
+    g.writeNumberProperty("originMsPerMiss", c.originMsPerMiss());
+    g.writeNumberProperty("originCpuPerHour", c.originCpuPerHour());
     g.writeEndObject();
-    g.writeArrayFieldStart("description");
+    g.writeArrayPropertyStart("description");
     for (String s : settings) {
       g.writeString(s);
     }
@@ -288,49 +288,48 @@ final class SimulateReport {
     g.writeEndObject();
   }
 
-  private static void writeFigures(JsonGenerator g, CacheFigures f) throws IOException {
+  private static void writeFigures(JsonGenerator g, CacheFigures f) {
     g.writeStartObject();
-    g.writeNumberField("requests", f.requests());
-    g.writeNumberField("hits", f.hits());
-    g.writeNumberField("misses", f.misses());
-    g.writeNumberField("hitRatio", f.hitRatio());
-    g.writeNumberField("bytes", f.bytes());
-    g.writeNumberField("hitBytes", f.hitBytes());
-    g.writeNumberField("byteHitRatio", f.byteHitRatio());
-    g.writeNumberField("warmRequests", f.warmRequests());
-    g.writeNumberField("warmBytes", f.warmBytes());
-    g.writeNumberField("warmFills", f.warmFills());
-    g.writeArrayFieldStart("windows");
+    g.writeNumberProperty("requests", f.requests());
+    g.writeNumberProperty("hits", f.hits());
+    g.writeNumberProperty("misses", f.misses());
+    g.writeNumberProperty("hitRatio", f.hitRatio());
+    g.writeNumberProperty("bytes", f.bytes());
+    g.writeNumberProperty("hitBytes", f.hitBytes());
+    g.writeNumberProperty("byteHitRatio", f.byteHitRatio());
+    g.writeNumberProperty("warmRequests", f.warmRequests());
+    g.writeNumberProperty("warmBytes", f.warmBytes());
+    g.writeNumberProperty("warmFills", f.warmFills());
+    g.writeArrayPropertyStart("windows");
     for (WindowFigures w : f.windows()) {
       g.writeStartObject();
-      g.writeNumberField("window", w.window());
-      g.writeNumberField("hits", w.hits());
-      g.writeNumberField("hitBytes", w.hitBytes());
-      g.writeNumberField("warmRequests", w.warmRequests());
-      g.writeNumberField("warmBytes", w.warmBytes());
-      g.writeNumberField("warmFills", w.warmFills());
+      g.writeNumberProperty("window", w.window());
+      g.writeNumberProperty("hits", w.hits());
+      g.writeNumberProperty("hitBytes", w.hitBytes());
+      g.writeNumberProperty("warmRequests", w.warmRequests());
+      g.writeNumberProperty("warmBytes", w.warmBytes());
+      g.writeNumberProperty("warmFills", w.warmFills());
       g.writeEndObject();
     }
     g.writeEndArray();
     g.writeEndObject();
   }
 
-  private static void writeRoi(JsonGenerator g, Roi r) throws IOException {
+  private static void writeRoi(JsonGenerator g, Roi r) {
     g.writeStartObject();
-    g.writeNumberField("missCostBefore", r.missCostBefore());
-    g.writeNumberField("missCostAfter", r.missCostAfter());
-    g.writeNumberField("warmCost", r.warmCost());
-    g.writeNumberField("savings", r.savings());
+    g.writeNumberProperty("missCostBefore", r.missCostBefore());
+    g.writeNumberProperty("missCostAfter", r.missCostAfter());
+    g.writeNumberProperty("warmCost", r.warmCost());
+    g.writeNumberProperty("savings", r.savings());
     writeNumberOrNull(g, "breakevenMsPerMiss", r.breakevenMsPerMiss());
     g.writeEndObject();
   }
 
-  private static void writeNumberOrNull(JsonGenerator g, String name, double v)
-      throws IOException {
+  private static void writeNumberOrNull(JsonGenerator g, String name, double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
-      g.writeNullField(name);
+      g.writeNullProperty(name);
     } else {
-      g.writeNumberField(name, v);
+      g.writeNumberProperty(name, v);
     }
   }
 

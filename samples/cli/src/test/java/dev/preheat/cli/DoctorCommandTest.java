@@ -2,8 +2,6 @@ package dev.preheat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Set;
@@ -15,6 +13,8 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The {@code doctor} command's contract: output formats, exit codes and usage errors. The server
@@ -86,14 +86,14 @@ class DoctorCommandTest {
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.get("problemFound").asBoolean()).isTrue();
     JsonNode first = json.get("urls").get(0);
-    assertThat(first.get("url").asText()).endsWith("/c");
-    assertThat(first.get("findings").get(0).get("code").asText()).isEqualTo("raw-vary-key");
+    assertThat(first.get("url").asString()).endsWith("/c");
+    assertThat(first.get("findings").get(0).get("code").asString()).isEqualTo("raw-vary-key");
     assertThat(first.get("probes")).hasSize(14);
-    assertThat(first.get("probes").get(0).get("cacheStatus").asText()).isEqualTo("MISS");
-    assertThat(first.get("probes").get(2).get("cacheStatus").asText()).isEqualTo("HIT");
+    assertThat(first.get("probes").get(0).get("cacheStatus").asString()).isEqualTo("MISS");
+    assertThat(first.get("probes").get(2).get("cacheStatus").asString()).isEqualTo("HIT");
     JsonNode second = json.get("urls").get(1);
-    assertThat(second.get("worst").asText()).isEqualTo("PROBLEM");
-    assertThat(second.get("findings").findValuesAsText("code")).contains("no-store");
+    assertThat(second.get("worst").asString()).isEqualTo("PROBLEM");
+    assertThat(second.get("findings").findValuesAsString("code")).contains("no-store");
   }
 
   @Test

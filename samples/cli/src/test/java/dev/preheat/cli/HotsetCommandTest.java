@@ -2,8 +2,6 @@ package dev.preheat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 class HotsetCommandTest {
 
@@ -58,14 +58,14 @@ class HotsetCommandTest {
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.get("schemaVersion").asInt()).isEqualTo(1);
     assertThat(json.at("/input/lines").asLong()).isEqualTo(10_000);
-    assertThat(json.at("/summary/countingMode").asText()).isEqualTo("exact");
+    assertThat(json.at("/summary/countingMode").asString()).isEqualTo("exact");
     JsonNode entries = json.get("entries");
     assertThat(entries).hasSize(20);
 
     // independent count: GET/HEAD, status 200/304, no crawler agents, tracking parameters removed
     Map<String, Integer> expected = independentCounts();
     for (JsonNode e : entries) {
-      String url = e.get("url").asText();
+      String url = e.get("url").asString();
       if (expected.containsKey(url)) {
         assertThat(e.get("count").asInt()).as(url).isEqualTo(expected.get(url));
       }
@@ -108,13 +108,13 @@ class HotsetCommandTest {
         "--sitemap", sitemap.toString(), "--list", list + ";priority=5;expires=2999-01-01");
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(r.out());
-    List<String> urls = json.get("entries").findValuesAsText("url");
+    List<String> urls = json.get("entries").findValuesAsString("url");
     assertThat(urls.get(0)).isEqualTo("/black-friday");
     assertThat(urls).contains("/favicon.ico", "/new-page");
     assertThat(urls).filteredOn("/favicon.ico"::equals).hasSize(1);
     JsonNode favicon = null;
     for (JsonNode e : json.get("entries")) {
-      if (e.get("url").asText().equals("/favicon.ico")) {
+      if (e.get("url").asString().equals("/favicon.ico")) {
         favicon = e;
       }
     }
@@ -162,7 +162,7 @@ class HotsetCommandTest {
           "--sitemap", server.url("/sitemap_index.xml") + ";priority=1");
       assertThat(r.exit()).as(r.err()).isZero();
       JsonNode json = new ObjectMapper().readTree(r.out());
-      assertThat(json.get("entries").findValuesAsText("url")).first().isEqualTo("/remote-page");
+      assertThat(json.get("entries").findValuesAsString("url")).first().isEqualTo("/remote-page");
       assertThat(json.at("/input/listProblemSamples").toString()).contains("elsewhere.invalid");
       assertThat(server.getRequestCount()).isEqualTo(2);
     }
@@ -174,10 +174,10 @@ class HotsetCommandTest {
         "--memory-budget", "16k");
     assertThat(r.exit()).isZero();
     JsonNode json = new ObjectMapper().readTree(r.out());
-    assertThat(json.at("/summary/countingMode").asText()).isEqualTo("bounded");
+    assertThat(json.at("/summary/countingMode").asString()).isEqualTo("bounded");
     assertThat(json.at("/summary/distinctUrlsExact").asBoolean()).isFalse();
-    assertThat(json.get("clamps").findValuesAsText("kind")).contains("memory_budget");
-    assertThat(json.get("entries").get(0).get("url").asText()).isEqualTo("/favicon.ico");
+    assertThat(json.get("clamps").findValuesAsString("kind")).contains("memory_budget");
+    assertThat(json.get("entries").get(0).get("url").asString()).isEqualTo("/favicon.ico");
   }
 
   @Test
@@ -232,7 +232,7 @@ class HotsetCommandTest {
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.at("/input/malformed").asLong()).isEqualTo(2);
     assertThat(json.at("/input/malformedSamples/0/line").asLong()).isEqualTo(2);
-    assertThat(json.get("entries").findValuesAsText("url")).containsExactly("/a", "/b");
+    assertThat(json.get("entries").findValuesAsString("url")).containsExactly("/a", "/b");
   }
 
   @Test

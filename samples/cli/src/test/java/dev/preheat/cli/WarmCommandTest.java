@@ -2,8 +2,6 @@ package dev.preheat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 class WarmCommandTest {
 
@@ -134,7 +134,7 @@ class WarmCommandTest {
     JsonNode report = new ObjectMapper().readTree(r.out());
     assertThat(report.at("/totals/outcomes/FAILED").asLong()).isEqualTo(10);
     assertThat(report.at("/totals/breakerOpens").asLong()).isEqualTo(1);
-    assertThat(report.at("/problems").findValuesAsText("detail"))
+    assertThat(report.at("/problems").findValuesAsString("detail"))
         .allSatisfy(d -> assertThat(d).contains("breaker open: host given up"));
     assertThat(r.out()).doesNotContain("secret");
     // Generous: the give-up is immediate; a 30 s breaker wait would show here.
@@ -324,7 +324,7 @@ class WarmCommandTest {
     assertThat(r.out()).isEmpty();
     JsonNode json = new ObjectMapper().readTree(file.toFile());
     assertThat(json.get("schemaVersion").asInt()).isEqualTo(2);
-    assertThat(json.get("planHash").asText()).hasSize(64);
+    assertThat(json.get("planHash").asString()).hasSize(64);
     assertThat(json.get("stopReason").isNull()).isTrue();
     assertThat(json.at("/totals/targets").asLong()).isEqualTo(2);
     assertThat(json.at("/totals/outcomes/WARMED").asLong()).isEqualTo(1);
@@ -333,8 +333,8 @@ class WarmCommandTest {
     assertThat(json.at("/slo/met").asBoolean()).isTrue();
     assertThat(json.get("verification").isNull()).isTrue();
     assertThat(json.get("hosts").size()).isEqualTo(1);
-    assertThat(json.get("problems").get(0).get("key").asText()).endsWith("/missing");
-    assertThat(json.get("problems").get(0).get("detail").asText()).contains("404");
+    assertThat(json.get("problems").get(0).get("key").asString()).endsWith("/missing");
+    assertThat(json.get("problems").get(0).get("detail").asString()).contains("404");
   }
 
   @Test

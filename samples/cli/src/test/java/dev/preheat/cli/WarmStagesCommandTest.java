@@ -2,8 +2,6 @@ package dev.preheat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.preheat.key.CohortCookie;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -22,6 +20,8 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code preheat warm --stage ... --gate ...}: order, exit codes, reports, audit log. Two
@@ -129,10 +129,10 @@ class WarmStagesCommandTest {
     assertThat(edge.getRequestCount()).isZero();
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     assertThat(report.get("schemaVersion").asInt()).isEqualTo(2);
-    assertThat(report.get("stopReason").asText()).isEqualTo("gate failed after stage 'shield'");
-    assertThat(report.at("/stages/0/status").asText()).isEqualTo("GATE_FAILED");
-    assertThat(report.at("/stages/0/gateDecisions/0/action").asText()).isEqualTo("stop");
-    assertThat(report.at("/stages/1/status").asText()).isEqualTo("NOT_RUN");
+    assertThat(report.get("stopReason").asString()).isEqualTo("gate failed after stage 'shield'");
+    assertThat(report.at("/stages/0/status").asString()).isEqualTo("GATE_FAILED");
+    assertThat(report.at("/stages/0/gateDecisions/0/action").asString()).isEqualTo("stop");
+    assertThat(report.at("/stages/1/status").asString()).isEqualTo("NOT_RUN");
     assertThat(report.at("/totals/skipped/STAGE_NOT_RUN").asInt()).isEqualTo(10);
   }
 
@@ -217,9 +217,9 @@ class WarmStagesCommandTest {
     String text = String.join("\n", lines);
     assertThat(text).doesNotContain(signed, "rss20", "atom\"", "flav=atom", "X-Preheat");
     JsonNode first = new ObjectMapper().readTree(lines.get(0));
-    assertThat(first.get("cohort").asText()).isEqualTo("beta");
-    assertThat(first.get("variant").asText()).isEqualTo("gzip.beta");
-    assertThat(first.get("url").asText()).matches(
+    assertThat(first.get("cohort").asString()).isEqualTo("beta");
+    assertThat(first.get("variant").asString()).isEqualTo("gzip.beta");
+    assertThat(first.get("url").asString()).matches(
         "http://(localhost|127\\.0\\.0\\.1):\\d+/p\\d\\?flav=~[0-9a-f]{8}");
     // rss20 and atom stay distinct; the same value hashes the same in both stages
     assertThat(lines.stream().map(l -> l.replaceAll(".*flav=(~[0-9a-f]{8}).*", "$1")).distinct())

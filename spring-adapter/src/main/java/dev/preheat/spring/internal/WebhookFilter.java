@@ -1,10 +1,9 @@
 package dev.preheat.spring.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.preheat.internal.json.Json;
 import dev.preheat.spring.ContentChange;
 import dev.preheat.spring.ContentChangeListener;
 import jakarta.servlet.FilterChain;
@@ -29,6 +28,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /preheat/webhook}: verifies an HMAC-SHA256 signature over {@code timestamp + "." +
@@ -51,7 +53,8 @@ public final class WebhookFilter extends HttpFilter {
   /** The most tags plus URLs one webhook may name. */
   static final int MAX_ITEMS = 1000;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Preheat's shared mapper, with its read limits for untrusted input. */
+  private static final JsonMapper JSON = Json.MAPPER;
 
   private final String path;
   private final transient SecretKeySpec key;
@@ -173,7 +176,7 @@ public final class WebhookFilter extends HttpFilter {
     ContentChange change;
     try {
       change = parse(body);
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException | JacksonException e) {
       refuse(res, 400, "body must be JSON {\"tags\": [...], \"urls\": [...]}: " + e.getMessage());
       return;
     }
@@ -186,7 +189,7 @@ public final class WebhookFilter extends HttpFilter {
         + change.urls().size() + "}");
   }
 
-  static ContentChange parse(byte[] body) throws IOException {
+  static ContentChange parse(byte[] body) {
     if (body.length == 0) {
       return new ContentChange(List.of(), List.of());
     }
@@ -212,10 +215,10 @@ public final class WebhookFilter extends HttpFilter {
       throw new IllegalArgumentException("'" + field + "' must be an array of strings");
     }
     for (JsonNode n : node) {
-      if (!n.isTextual()) {
+      if (!n.isString()) {
         throw new IllegalArgumentException("'" + field + "' must be an array of strings");
       }
-      out.add(n.asText());
+      out.add(n.asString());
     }
     return out;
   }

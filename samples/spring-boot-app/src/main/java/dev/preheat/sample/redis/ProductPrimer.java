@@ -2,6 +2,7 @@ package dev.preheat.sample.redis;
 
 import dev.preheat.redis.KeyLoader;
 import dev.preheat.redis.RedisPrimer;
+import dev.preheat.redis.ValueSerializer;
 import dev.preheat.sample.Backend;
 import dev.preheat.sample.CatalogService;
 import dev.preheat.sample.CatalogService.Product;
@@ -46,7 +47,7 @@ final class ProductPrimer implements RedisWarmer<Product> {
   @Override
   public synchronized RedisPrimer<Product> primer() {
     if (primer == null) {
-      primer = RedisPrimer.<Product>builder(redis.endpoint(), json::writeValueAsBytes)
+      primer = RedisPrimer.builder(redis.endpoint(), ValueSerializer.<Product>json(json))
           .ttl(redis.ttl()).build();
     }
     return primer;
