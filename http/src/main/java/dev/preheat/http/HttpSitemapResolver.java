@@ -5,6 +5,7 @@ import dev.preheat.source.SitemapResolver;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -13,14 +14,23 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
-import okhttp3.CookieJar;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +67,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every failure is an {@link IOException} whose message names the URL and what to do; the
  * reader reports it as a problem of the index entry and goes on with the next one. No cookies, no
- * cache. Thread-safe; {@link #close()} releases pooled connections and threads.
+ * cache. Fetches go through Apache HttpClient 5's classic (blocking) client, which decodes {@code
+ * Content-Encoding: gzip} and {@code deflate}; proxies and TLS defaults come from the JVM's system
+ * properties. Thread-safe; {@link #close()} releases pooled connections and the timer thread.
  */
 public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable {
 
@@ -86,7 +98,10 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
   private final Set<String> allowedHosts;
   private final long maxBytes;
   private final String userAgent;
-  private final OkHttpClient client;
+  private final CloseableHttpClient client;
+  private final Duration callTimeout;
+  /** Aborts fetches past {@link Builder#callTimeout}; its one thread starts on the first fetch. */
+  private final ScheduledThreadPoolExecutor timeouts;
 
   private HttpSitemapResolver(Builder b) {
     this.sitemap = b.sitemap;
@@ -97,17 +112,31 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
     this.maxBytes = b.maxBytes != null ? b.maxBytes : DEFAULT_MAX_BYTES;
     this.userAgent = b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT;
     // Redirects are followed by open(), so each hop's host is checked before any connection.
-    this.client = new OkHttpClient.Builder()
-        .connectTimeout(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT))
-        .readTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT))
-        .callTimeout(orDefault(b.callTimeout, DEFAULT_CALL_TIMEOUT))
-        .connectionPool(new ConnectionPool(2, 1, TimeUnit.MINUTES))
-        .followRedirects(false)
-        .followSslRedirects(false)
-        .retryOnConnectionFailure(false)
-        .cookieJar(CookieJar.NO_COOKIES)
-        .cache(null)
+    Timeout read = Timeout.of(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT));
+    this.client = HttpClients.custom().useSystemProperties()
+        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            .useSystemProperties()
+            .setMaxConnTotal(2)
+            .setMaxConnPerRoute(2)
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT)))
+                .setSocketTimeout(read)
+                .build())
+            .build())
+        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(read).build())
+        .disableRedirectHandling()
+        .disableAutomaticRetries()
+        .disableCookieManagement()
+        .disableAuthCaching()
         .build();
+    this.callTimeout = orDefault(b.callTimeout, DEFAULT_CALL_TIMEOUT);
+    AtomicInteger threads = new AtomicInteger();
+    this.timeouts = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "preheat-sitemap-timeout-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    timeouts.setRemoveOnCancelPolicy(true);
   }
 
   private static Duration orDefault(@Nullable Duration value, Duration fallback) {
@@ -172,15 +201,16 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
       throw new IOException("sitemap " + loc + " is not a valid URL: " + e.getMessage(), e);
     }
     requireAllowed(uri.getScheme(), uri.getHost(), loc);
-    HttpUrl url = HttpUrl.parse(loc);
-    if (url == null) {
+    if (uri.getRawAuthority() == null || uri.isOpaque()) {
       throw new IOException("sitemap " + loc + " is not a valid http(s) URL");
     }
-    Response response = fetch(url);
-    for (int redirects = 0; response.isRedirect(); redirects++) {
-      String location = response.header("Location");
-      response.close();
-      HttpUrl next = location == null ? null : url.resolve(location);
+    URI url = uri;
+    Fetch fetch = fetch(url, loc);
+    for (int redirects = 0; isRedirect(fetch.response.getCode()); redirects++) {
+      Header header = fetch.response.getFirstHeader("Location");
+      String location = header == null ? null : header.getValue();
+      fetch.close();
+      URI next = location == null ? null : resolve(url, location);
       if (next == null) {
         throw new IOException("sitemap " + loc + " redirected without a valid Location ("
             + location + ")");
@@ -189,29 +219,90 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
         throw new IOException("sitemap " + loc + " redirected more than " + MAX_REDIRECTS
             + " times; use the final URL in the sitemap index");
       }
-      requireAllowed(next.scheme(), next.host(), next + " (a redirect of " + loc + ")");
+      requireAllowed(next.getScheme(), next.getHost(), next + " (a redirect of " + loc + ")");
       url = next;
-      response = fetch(url);
+      fetch = fetch(url, loc);
     }
-    ResponseBody body = response.body();
-    if (response.code() != 200) {
-      response.close();
-      throw new IOException("sitemap " + loc + " answered HTTP " + response.code()
+    int code = fetch.response.getCode();
+    if (code != 200) {
+      fetch.close();
+      throw new IOException("sitemap " + loc + " answered HTTP " + code
           + " (expected 200); check the URL in the sitemap index");
     }
-    long declared = body.contentLength();
+    HttpEntity body = fetch.response.getEntity();
+    long declared = body == null ? 0 : body.getContentLength();
     if (declared > maxBytes) {
-      response.close();
+      fetch.close();
       throw new IOException("sitemap " + loc + " is " + declared + " bytes, more than maxBytes "
           + maxBytes + "; raise HttpSitemapResolver.Builder.maxBytes if it is legitimate");
     }
-    return new CappedStream(body.byteStream(), response, loc, maxBytes);
+    InputStream in = body == null ? InputStream.nullInputStream() : body.getContent();
+    return new CappedStream(in, fetch, loc, maxBytes);
   }
 
-  private Response fetch(HttpUrl url) throws IOException {
-    Request request = new Request.Builder().url(url).get().header("User-Agent", userAgent)
-        .build();
-    return client.newCall(request).execute();
+  private static boolean isRedirect(int code) {
+    return code == 300 || code == 301 || code == 302 || code == 303 || code == 307
+        || code == 308;
+  }
+
+  /** {@code location} against {@code base}, or null when it is not a valid URL. */
+  private static @Nullable URI resolve(URI base, String location) {
+    try {
+      URI next = base.resolve(new URI(location.trim()));
+      return next.getHost() == null ? null : next;
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** One GET in flight: aborted by the timer past the call timeout; close to release it. */
+  private final class Fetch implements AutoCloseable {
+    final HttpGet request;
+    final CloseableHttpResponse response;
+    final ScheduledFuture<?> timer;
+    final AtomicBoolean timedOut;
+
+    Fetch(HttpGet request, CloseableHttpResponse response, ScheduledFuture<?> timer,
+        AtomicBoolean timedOut) {
+      this.request = request;
+      this.response = response;
+      this.timer = timer;
+      this.timedOut = timedOut;
+    }
+
+    @Override
+    public void close() {
+      timer.cancel(false);
+      // IMMEDIATE: a body read to its end has already given its connection back to the pool;
+      // one left unread (a refusal, a cap) is dropped instead of drained.
+      response.close(CloseMode.IMMEDIATE);
+    }
+  }
+
+  private Fetch fetch(URI url, String loc) throws IOException {
+    HttpGet request = new HttpGet(url);
+    request.setHeader("User-Agent", userAgent);
+    AtomicBoolean timedOut = new AtomicBoolean();
+    ScheduledFuture<?> timer = timeouts.schedule(() -> {
+      timedOut.set(true);
+      request.cancel();
+    }, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      return new Fetch(request, client.execute(request, (HttpContext) null), timer, timedOut);
+    } catch (IOException | RuntimeException e) {
+      timer.cancel(false);
+      if (timedOut.get()) {
+        throw timeout(loc, callTimeout, e);
+      }
+      throw e;
+    }
+  }
+
+  private static InterruptedIOException timeout(String loc, Duration callTimeout, Exception e) {
+    InterruptedIOException timeout = new InterruptedIOException("sitemap " + loc
+        + " timed out after callTimeout " + callTimeout);
+    timeout.initCause(e);
+    return timeout;
   }
 
   private void requireAllowed(@Nullable String scheme, @Nullable String host, String what)
@@ -235,8 +326,8 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
   /** Releases pooled connections and threads. Idempotent; never throws. */
   @Override
   public void close() {
-    client.dispatcher().executorService().shutdown();
-    client.connectionPool().evictAll();
+    timeouts.shutdownNow();
+    client.close(CloseMode.GRACEFUL);
   }
 
   @Override
@@ -246,22 +337,27 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
   }
 
   /** Counts bytes as they are read and fails past the cap; closing closes the response. */
-  private static final class CappedStream extends FilterInputStream {
-    private final Response response;
+  private final class CappedStream extends FilterInputStream {
+    private final Fetch fetch;
     private final String loc;
     private final long cap;
     private long count;
 
-    CappedStream(InputStream in, Response response, String loc, long cap) {
+    CappedStream(InputStream in, Fetch fetch, String loc, long cap) {
       super(in);
-      this.response = response;
+      this.fetch = fetch;
       this.loc = loc;
       this.cap = cap;
     }
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
+      int b;
+      try {
+        b = super.read();
+      } catch (IOException | RuntimeException e) {
+        throw failed(e);
+      }
       if (b >= 0) {
         counted(1);
       }
@@ -270,7 +366,12 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (IOException | RuntimeException e) {
+        throw failed(e);
+      }
       if (n > 0) {
         counted(n);
       }
@@ -279,9 +380,25 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
 
     @Override
     public long skip(long n) throws IOException {
-      long skipped = super.skip(n);
+      long skipped;
+      try {
+        skipped = super.skip(n);
+      } catch (IOException | RuntimeException e) {
+        throw failed(e);
+      }
       counted(skipped);
       return skipped;
+    }
+
+    /** A read failure, as a timeout when the call timeout aborted the fetch. */
+    private IOException failed(Exception e) {
+      if (fetch.timedOut.get()) {
+        return timeout(loc, callTimeout, e);
+      }
+      if (e instanceof IOException io) {
+        return io;
+      }
+      return new IOException("sitemap " + loc + " could not be read: " + e, e);
     }
 
     private void counted(long n) throws IOException {
@@ -295,11 +412,7 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
 
     @Override
     public void close() throws IOException {
-      try {
-        super.close();
-      } finally {
-        response.close();
-      }
+      fetch.close();
     }
   }
 

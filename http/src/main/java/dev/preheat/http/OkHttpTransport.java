@@ -1,5 +1,6 @@
 package dev.preheat.http;
 
+import dev.preheat.http.internal.OkHttpPins;
 import dev.preheat.http.internal.Pins;
 import dev.preheat.http.internal.WarmExchange;
 import dev.preheat.key.HeaderValidation;
@@ -156,7 +157,8 @@ public final class OkHttpTransport implements HttpTransport {
         .addNetworkInterceptor(WarmExchange.NETWORK_INTERCEPTOR);
     if (!pins.isEmpty()) {
       // A proxy would resolve the host itself and defeat the pin.
-      client.dns(pins.dns()).socketFactory(pins.socketFactory()).proxy(Proxy.NO_PROXY);
+      OkHttpPins okPins = new OkHttpPins(pins);
+      client.dns(okPins.dns()).socketFactory(okPins.socketFactory()).proxy(Proxy.NO_PROXY);
     }
     if (b.sslSocketFactory != null && b.trustManager != null) {
       // Only the trust changes: OkHttp's hostname verifier stays on and checks the URL's host.

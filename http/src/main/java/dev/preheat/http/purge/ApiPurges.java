@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,20 +33,31 @@ final class ApiPurges {
     }
   }
 
-  /** {@code base} as an HttpUrl without a trailing slash, checked. */
-  static HttpUrl baseUrl(URI base, String what) {
+  /** {@code base} without a trailing slash, checked. */
+  static URI baseUrl(URI base, String what) {
     Objects.requireNonNull(base, "base");
     PurgeRequest.checkUrl(base);
     String s = base.toString();
     while (s.endsWith("/")) {
       s = s.substring(0, s.length() - 1);
     }
-    HttpUrl url = HttpUrl.parse(s);
-    if (url == null || base.getRawQuery() != null || base.getRawFragment() != null) {
+    URI url;
+    try {
+      url = new URI(s);
+    } catch (java.net.URISyntaxException e) {
+      url = null;
+    }
+    if (url == null || url.getHost() == null || base.getRawQuery() != null
+        || base.getRawFragment() != null) {
       throw new IllegalArgumentException(what + " base URL '" + base
           + "' must be an http(s) URL without query or fragment, e.g. the default");
     }
     return url;
+  }
+
+  /** {@code base} followed by {@code path} (which starts with {@code /}), raw as given. */
+  static URI resolve(URI base, String path) {
+    return URI.create(base.toString() + path);
   }
 
   /** Checks a credential: non-blank, printable ASCII without spaces (it goes into a header). */

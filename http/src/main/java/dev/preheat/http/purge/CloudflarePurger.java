@@ -9,10 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
+import dev.preheat.http.internal.PurgeCalls.Request;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -38,9 +35,7 @@ public final class CloudflarePurger implements Purger {
   /** Default items per purge call: {@value}. */
   public static final int DEFAULT_MAX_ITEMS_PER_REQUEST = 100;
 
-  private static final MediaType JSON = MediaType.get("application/json");
-
-  private final HttpUrl base;
+  private final URI base;
   private final String zoneId;
   private final String token;
   private final int maxItems;
@@ -98,11 +93,9 @@ public final class CloudflarePurger implements Purger {
     ObjectNode body = ApiPurges.JSON.createObjectNode();
     ArrayNode list = body.putArray(field);
     values.forEach(list::add);
-    HttpUrl target = base.newBuilder().addPathSegment("zones").addPathSegment(zoneId)
-        .addPathSegment("purge_cache").build();
-    Request r = new Request.Builder().url(target).header("Authorization", "Bearer " + token)
-        .header("Accept", "application/json")
-        .post(RequestBody.create(body.toString(), JSON)).build();
+    URI target = ApiPurges.resolve(base, "/zones/" + zoneId + "/purge_cache");
+    Request r = Request.of("POST", target).header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json").json(body.toString());
     return http.calls.send(r).thenApply(a -> {
       JsonNode json = ApiPurges.parse(a.body());
       boolean ok = a.ok() && json != null && json.path("success").asBoolean(false);
@@ -149,7 +142,7 @@ public final class CloudflarePurger implements Purger {
   public static final class Builder extends HttpPurgerBuilder<Builder> {
     private final String zoneId;
     private final String token;
-    private @Nullable HttpUrl baseUrl;
+    private @Nullable URI baseUrl;
     private @Nullable Integer maxItems;
     private @Nullable String name;
 

@@ -8,8 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
+import dev.preheat.http.internal.PurgeCalls.Request;
 import org.jspecify.annotations.Nullable;
 
 /** Purge requests sent to the cache itself (Varnish, nginx): one request per URL or tag. */
@@ -27,31 +26,49 @@ final class DirectPurges {
     }
   }
 
-  /** Builds a call, or a call carrying why the request could not be built. */
+  /**
+   * Builds a call, or a call carrying why the request could not be built. Every request says
+   * {@code Accept-Encoding: gzip}, as the gzip variant's warming and OkHttp-era purges did: nginx's
+   * purge module finds a {@code Vary: Accept-Encoding} entry only with the same header.
+   */
   static Call build(PurgeResult.Kind kind, String value,
       java.util.function.Supplier<Request> request) {
     try {
-      return new Call(request.get(), kind, value);
+      Request r = request.get();
+      return new Call(r.header("Accept-Encoding") != null ? r
+          : r.header("Accept-Encoding", "gzip"), kind, value);
     } catch (RuntimeException e) {
       return new Call(null, kind, value, "cannot build the purge request: " + e.getMessage());
     }
   }
 
-  /** The cache address as an HttpUrl, checked. */
-  static HttpUrl address(URI cache, String what) {
+  /** The cache address, checked: an http(s) URL with a host. */
+  static URI address(URI cache, String what) {
     PurgeRequest.checkUrl(cache);
-    HttpUrl url = HttpUrl.parse(cache.toString());
-    if (url == null) {
+    if (cache.getHost() == null || cache.getRawAuthority() == null) {
       throw new IllegalArgumentException(what + " address '" + cache + "' is not a valid URL");
     }
-    return url;
+    return cache;
+  }
+
+  /** The port of {@code address}, or its scheme's default. */
+  static int port(URI address) {
+    return address.getPort() != -1 ? address.getPort()
+        : address.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  }
+
+  /** {@code address} with path {@code /}. */
+  static URI root(URI address) {
+    return URI.create(address.getScheme().toLowerCase(Locale.ROOT) + "://"
+        + address.getRawAuthority() + "/");
   }
 
   /** {@code address} with the path and query of {@code url} (prefixed), raw as given. */
-  static HttpUrl target(HttpUrl address, String prefix, URI url) {
+  static URI target(URI address, String prefix, URI url) {
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-    return address.newBuilder().encodedPath(prefix + path)
-        .encodedQuery(url.getRawQuery()).build();
+    String query = url.getRawQuery() == null ? "" : "?" + url.getRawQuery();
+    return URI.create(address.getScheme().toLowerCase(Locale.ROOT) + "://"
+        + address.getRawAuthority() + prefix + path + query);
   }
 
   /** The {@code Host} header value for {@code url}: host, and port when not the default. */

@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
+import dev.preheat.http.internal.PurgeCalls.Request;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -43,9 +40,7 @@ public final class FastlyPurger implements Purger {
   /** Fastly's limit of surrogate keys per batch purge: {@value}. */
   public static final int DEFAULT_MAX_KEYS_PER_REQUEST = 256;
 
-  private static final MediaType JSON = MediaType.get("application/json");
-
-  private final HttpUrl base;
+  private final URI base;
   private final String serviceId;
   private final String token;
   private final int maxKeys;
@@ -97,13 +92,10 @@ public final class FastlyPurger implements Purger {
     return ApiPurges.result(name, parts);
   }
 
-  private Request.Builder call(HttpUrl url, boolean soft) {
-    Request.Builder r = new Request.Builder().url(url).header("Fastly-Key", token)
+  private Request call(URI url, boolean soft) {
+    Request r = Request.of("POST", url).header("Fastly-Key", token)
         .header("Accept", "application/json");
-    if (soft) {
-      r.header("Fastly-Soft-Purge", "1");
-    }
-    return r;
+    return soft ? r.header("Fastly-Soft-Purge", "1") : r;
   }
 
   private CompletableFuture<List<PurgeResult.Item>> purgeUrl(URI url, boolean soft) {
@@ -111,9 +103,8 @@ public final class FastlyPurger implements Purger {
         + (url.getPort() == -1 ? "" : ":" + url.getPort());
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     String query = url.getRawQuery() == null ? "" : "%3F" + url.getRawQuery().replace("/", "%2F");
-    HttpUrl target = base.newBuilder().addPathSegment("purge")
-        .addEncodedPathSegments(host + path + query).build();
-    Request r = call(target, soft).post(RequestBody.create(new byte[0], null)).build();
+    URI target = ApiPurges.resolve(base, "/purge/" + host + path + query);
+    Request r = call(target, soft).body(new byte[0], null);
     return http.calls.send(r).thenApply(a -> {
       JsonNode json = ApiPurges.parse(a.body());
       boolean ok = a.ok() && json != null && "ok".equals(json.path("status").asString(""));
@@ -129,9 +120,8 @@ public final class FastlyPurger implements Purger {
     ObjectNode body = ApiPurges.JSON.createObjectNode();
     ArrayNode list = body.putArray("surrogate_keys");
     keys.forEach(list::add);
-    HttpUrl target = base.newBuilder().addPathSegment("service").addPathSegment(serviceId)
-        .addPathSegment("purge").build();
-    Request r = call(target, soft).post(RequestBody.create(body.toString(), JSON)).build();
+    URI target = ApiPurges.resolve(base, "/service/" + serviceId + "/purge");
+    Request r = call(target, soft).json(body.toString());
     return http.calls.send(r).thenApply(a -> {
       JsonNode json = ApiPurges.parse(a.body());
       List<PurgeResult.Item> items = new ArrayList<>();
@@ -173,7 +163,7 @@ public final class FastlyPurger implements Purger {
   public static final class Builder extends HttpPurgerBuilder<Builder> {
     private final String serviceId;
     private final String token;
-    private @Nullable HttpUrl baseUrl;
+    private @Nullable URI baseUrl;
     private @Nullable Integer maxKeys;
     private @Nullable String name;
 

@@ -5,13 +5,22 @@ import dev.preheat.spi.WarmScheduler;
 import dev.preheat.warm.RetrySettings;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
+import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings every HTTP purger shares: the HTTP client, retries and the scheduler that times
- * them. Each setting may be given once.
+ * The settings every HTTP purger shares: TLS, the call timeout, retries and the scheduler that
+ * times them. Each setting may be given once. Purgers call over Apache HttpClient 5 (its async
+ * client, one I/O thread started on the first purge); no redirects are followed, no cookies kept,
+ * and proxies and TLS defaults come from the JVM's system properties.
  *
  * @param <B> the concrete builder
  */
@@ -25,7 +34,7 @@ public abstract class HttpPurgerBuilder<B extends HttpPurgerBuilder<B>> {
   /** Default timeout of one call: 30 s. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  private @Nullable OkHttpClient client;
+  private @Nullable SSLContext sslContext;
   private @Nullable WarmScheduler scheduler;
   private @Nullable RetrySettings retry;
   private @Nullable Duration maxRetryAfter;
@@ -45,12 +54,12 @@ public abstract class HttpPurgerBuilder<B extends HttpPurgerBuilder<B>> {
   }
 
   /**
-   * The OkHttp client to call with (default: a new one owned and closed by the purger). A given
-   * client is not closed by the purger; its timeouts are replaced by {@link #timeout}.
+   * The TLS context of {@code https} purge endpoints, e.g. one trusting an internal CA (default:
+   * the JVM's default trust). Host names are verified either way.
    */
-  public B client(OkHttpClient client) {
-    once(this.client != null, "client", this.client);
-    this.client = Objects.requireNonNull(client, "client");
+  public B sslContext(SSLContext sslContext) {
+    once(this.sslContext != null, "sslContext", this.sslContext);
+    this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
     return self();
   }
 
@@ -99,36 +108,41 @@ public abstract class HttpPurgerBuilder<B extends HttpPurgerBuilder<B>> {
   /** The client and the retrying caller for a purger being built. */
   final Http http() {
     Duration t = timeout == null ? DEFAULT_TIMEOUT : timeout;
-    boolean owned = client == null;
-    OkHttpClient base = owned ? new OkHttpClient() : client;
-    OkHttpClient c = base.newBuilder()
-        .callTimeout(t.toMillis(), TimeUnit.MILLISECONDS)
-        .followRedirects(false)
-        .retryOnConnectionFailure(false)
+    Timeout each = Timeout.of(t);
+    PoolingAsyncClientConnectionManagerBuilder cm = PoolingAsyncClientConnectionManagerBuilder
+        .create().useSystemProperties()
+        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(each)
+            .setSocketTimeout(each).build());
+    if (sslContext != null) {
+      cm.setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(sslContext).build());
+    }
+    CloseableHttpAsyncClient client = HttpAsyncClients.custom().useSystemProperties()
+        .setConnectionManager(cm.build())
+        .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
+        .disableRedirectHandling()
+        .disableAutomaticRetries()
+        .disableCookieManagement()
+        .disableAuthCaching()
         .build();
-    PurgeCalls calls = new PurgeCalls(c, scheduler == null ? WarmScheduler.system() : scheduler,
+    PurgeCalls calls = new PurgeCalls(client,
+        scheduler == null ? WarmScheduler.system() : scheduler,
         retry == null ? DEFAULT_RETRY : retry,
-        maxRetryAfter == null ? DEFAULT_MAX_RETRY_AFTER : maxRetryAfter);
-    return new Http(c, calls, owned);
+        maxRetryAfter == null ? DEFAULT_MAX_RETRY_AFTER : maxRetryAfter, t);
+    return new Http(client, calls);
   }
 
   /** An HTTP client with its retrying caller. */
   static final class Http {
-    final OkHttpClient client;
+    final CloseableHttpAsyncClient client;
     final PurgeCalls calls;
-    private final boolean owned;
 
-    Http(OkHttpClient client, PurgeCalls calls, boolean owned) {
+    Http(CloseableHttpAsyncClient client, PurgeCalls calls) {
       this.client = client;
       this.calls = calls;
-      this.owned = owned;
     }
 
     void close() {
-      if (owned) {
-        client.dispatcher().executorService().shutdown();
-        client.connectionPool().evictAll();
-      }
+      client.close(CloseMode.GRACEFUL);
     }
   }
 }

@@ -8,8 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
+import dev.preheat.http.internal.PurgeCalls.Request;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,14 +25,14 @@ public final class NginxPurger implements Purger {
   public static final String DEFAULT_METHOD = "PURGE";
 
   private final String name;
-  private final HttpUrl address;
+  private final URI address;
   private final String method;
   private final String pathPrefix;
   private final HttpPurgerBuilder.Http http;
 
   private NginxPurger(Builder b) {
     this.address = b.address;
-    this.name = b.name == null ? "nginx " + address.host() + ":" + address.port() : b.name;
+    this.name = b.name == null ? "nginx " + address.getHost() + ":" + DirectPurges.port(address) : b.name;
     this.method = b.method == null ? DEFAULT_METHOD : b.method;
     this.pathPrefix = b.pathPrefix == null ? "" : b.pathPrefix;
     this.http = b.http();
@@ -60,8 +59,8 @@ public final class NginxPurger implements Purger {
     List<DirectPurges.Call> calls = new ArrayList<>();
     for (URI url : request.urls()) {
       calls.add(DirectPurges.build(PurgeResult.Kind.URL, url.toString(), () ->
-          new Request.Builder().url(DirectPurges.target(address, pathPrefix, url))
-              .header("Host", DirectPurges.host(url)).method(method, null).build()));
+          Request.of(method, DirectPurges.target(address, pathPrefix, url))
+              .header("Host", DirectPurges.host(url))));
     }
     return DirectPurges.run(name, http.calls, calls, request, false);
   }
@@ -78,12 +77,12 @@ public final class NginxPurger implements Purger {
 
   /** Builds an {@link NginxPurger}; each setting may be given once. */
   public static final class Builder extends HttpPurgerBuilder<Builder> {
-    private final HttpUrl address;
+    private final URI address;
     private @Nullable String name;
     private @Nullable String method;
     private @Nullable String pathPrefix;
 
-    private Builder(HttpUrl address) {
+    private Builder(URI address) {
       this.address = address;
     }
 

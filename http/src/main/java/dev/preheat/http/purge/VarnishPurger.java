@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
+import dev.preheat.http.internal.PurgeCalls.Request;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +65,7 @@ public final class VarnishPurger implements Purger {
   public static final String DEFAULT_TAG_HEADER = "X-Ban-Tag";
 
   private final String name;
-  private final HttpUrl address;
+  private final URI address;
   private final HttpPurgerBuilder.Http http;
   private final String purgeMethod;
   private final String banMethod;
@@ -77,7 +76,7 @@ public final class VarnishPurger implements Purger {
 
   private VarnishPurger(Builder b) {
     this.address = b.address;
-    this.name = b.name == null ? "varnish " + address.host() + ":" + address.port() : b.name;
+    this.name = b.name == null ? "varnish " + address.getHost() + ":" + DirectPurges.port(address) : b.name;
     this.purgeMethod = b.purgeMethod == null ? DEFAULT_PURGE_METHOD : b.purgeMethod;
     this.banMethod = b.banMethod == null ? DEFAULT_BAN_METHOD : b.banMethod;
     this.banUrlHeader = b.banUrlHeader;
@@ -115,14 +114,12 @@ public final class VarnishPurger implements Purger {
     List<DirectPurges.Call> calls = new ArrayList<>();
     for (URI url : request.urls()) {
       calls.add(DirectPurges.build(PurgeResult.Kind.URL, url.toString(), () -> {
-        Request.Builder r = new Request.Builder().header("Host", DirectPurges.host(url));
         if (banUrlHeader == null) {
-          r.url(DirectPurges.target(address, "", url)).method(purgeMethod, null);
-        } else {
-          r.url(address.resolve("/")).method(banMethod, null)
-              .header(banUrlHeader, banPattern.apply(url));
+          return Request.of(purgeMethod, DirectPurges.target(address, "", url))
+              .header("Host", DirectPurges.host(url));
         }
-        return r.build();
+        return Request.of(banMethod, DirectPurges.root(address))
+            .header("Host", DirectPurges.host(url)).header(banUrlHeader, banPattern.apply(url));
       }));
     }
     if (tagHeader != null && tagMethod != null) {
@@ -130,8 +127,8 @@ public final class VarnishPurger implements Purger {
         // A ban is a regular expression in the VCL: quote the tag so "v1.2" cannot match
         // "v1x2" and a hostile ".*" cannot ban everything. Other methods (xkey) match exactly.
         String value = tagMethod.equals(banMethod) ? DirectPurges.quoteRegex(tag) : tag;
-        calls.add(DirectPurges.build(PurgeResult.Kind.TAG, tag, () -> new Request.Builder()
-            .url(address.resolve("/")).method(tagMethod, null).header(tagHeader, value).build()));
+        calls.add(DirectPurges.build(PurgeResult.Kind.TAG, tag, () ->
+            Request.of(tagMethod, DirectPurges.root(address)).header(tagHeader, value)));
       }
     }
     return DirectPurges.run(name, http.calls, calls, request, tagHeader != null);
@@ -151,7 +148,7 @@ public final class VarnishPurger implements Purger {
 
   /** Builds a {@link VarnishPurger}; each setting may be given once. */
   public static final class Builder extends HttpPurgerBuilder<Builder> {
-    private final HttpUrl address;
+    private final URI address;
     private @Nullable String name;
     private @Nullable String purgeMethod;
     private @Nullable String banMethod;
@@ -161,7 +158,7 @@ public final class VarnishPurger implements Purger {
     private @Nullable String tagHeader;
     private boolean noTags;
 
-    private Builder(HttpUrl address) {
+    private Builder(URI address) {
       this.address = address;
     }
 

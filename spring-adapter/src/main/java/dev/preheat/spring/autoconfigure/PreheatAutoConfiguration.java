@@ -1,6 +1,6 @@
 package dev.preheat.spring.autoconfigure;
 
-import dev.preheat.http.OkHttpTransport;
+import dev.preheat.http.ApacheHttpTransport;
 import dev.preheat.purge.Rewarmer;
 import dev.preheat.purge.TagRegistry;
 import dev.preheat.spi.Purger;
@@ -146,11 +146,11 @@ public class PreheatAutoConfiguration {
   }
 
   /**
-   * HTTP warming: a CDN/proxy plan and self-warming, with the OkHttp transport. Only when one of
-   * them is configured, so an app with nothing to warm does not pay for processing it.
+   * HTTP warming: a CDN/proxy plan and self-warming, with the Apache HttpClient 5 transport. Only
+   * when one of them is configured, so an app with nothing to warm does not pay for processing it.
    */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(OkHttpTransport.class)
+  @ConditionalOnClass(ApacheHttpTransport.class)
   @Conditional(HttpWarmingCondition.class)
   static class HttpTasks {
 
@@ -231,7 +231,7 @@ public class PreheatAutoConfiguration {
    * (default: in memory).
    */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({Rewarmer.class, OkHttpTransport.class})
+  @ConditionalOnClass({Rewarmer.class, ApacheHttpTransport.class})
   @ConditionalOnBean(Purger.class)
   @ConditionalOnProperty("preheat.http.base-url")
   static class PurgeRewarm {

@@ -1,6 +1,6 @@
 package dev.preheat.spring.internal;
 
-import dev.preheat.http.OkHttpTransport;
+import dev.preheat.http.ApacheHttpTransport;
 import dev.preheat.report.WarmReport;
 import dev.preheat.spi.WarmListener;
 import dev.preheat.spring.TaskOutcome;
@@ -28,8 +28,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Warms the hotset over HTTP with the engine and {@link OkHttpTransport}, as {@code preheat warm}
- * does: against a CDN/proxy base URL, or the app itself on its loopback port (self-warming).
+ * Warms the hotset over HTTP with the engine and {@link ApacheHttpTransport} (the default
+ * transport), as {@code preheat warm} does: against a CDN/proxy base URL, or the app itself on its loopback port (self-warming).
  * Transports live only while warming; {@link #close()} closes any still open (shutdown).
  */
 public final class HttpWarmTask implements WarmTask, AutoCloseable {
@@ -72,7 +72,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   private final HotsetSource hotset;
   private final Function<WarmTaskContext, URI> base;
   private final WarmListener listener;
-  private final Set<OkHttpTransport> open = ConcurrentHashMap.newKeySet();
+  private final Set<ApacheHttpTransport> open = ConcurrentHashMap.newKeySet();
 
   /**
    * A task.
@@ -114,14 +114,15 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     if (n == 0) {
       return TaskOutcome.of(0, 0, "hotset is empty");
     }
-    OkHttpTransport.Builder tb = OkHttpTransport.builder().maxConcurrency(settings.concurrency());
+    ApacheHttpTransport.Builder tb =
+        ApacheHttpTransport.builder().maxConcurrency(settings.concurrency());
     if (settings.connectTo() != null) {
       String ct = settings.connectTo();
       int colon = ct.lastIndexOf(':');
       tb.connectTo(baseUri.getHost(), new InetSocketAddress(ct.substring(0, colon),
           Integer.parseInt(ct.substring(colon + 1))));
     }
-    OkHttpTransport transport = tb.build();
+    ApacheHttpTransport transport = tb.build();
     open.add(transport);
     AtomicLong reached = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -196,7 +197,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
    * converged. Bounded by {@code jitMaxRequests}, {@link #MAX_JIT_BATCHES} and the deadline. Not
    * counted as warmed targets, not in {@code http.server.requests}.
    */
-  private String jitRounds(OkHttpTransport transport, WarmPlan.Builder plan, int paths,
+  private String jitRounds(ApacheHttpTransport transport, WarmPlan.Builder plan, int paths,
       WarmTaskContext context) throws InterruptedException {
     int rounds = Math.min(MAX_JIT_ROUNDS, (settings.jitRequests() + paths - 1) / paths);
     for (int r = 1; r <= rounds; r++) {
@@ -305,7 +306,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
 
   @Override
   public void close() {
-    open.forEach(OkHttpTransport::close);
+    open.forEach(ApacheHttpTransport::close);
   }
 
   /** "Header: value" specs: values of one header are alternatives, headers multiply. */

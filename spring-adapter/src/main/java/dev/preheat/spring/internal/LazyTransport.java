@@ -1,6 +1,6 @@
 package dev.preheat.spring.internal;
 
-import dev.preheat.http.OkHttpTransport;
+import dev.preheat.http.ApacheHttpTransport;
 import dev.preheat.spi.Transport;
 import dev.preheat.warm.WarmRequest;
 import dev.preheat.warm.WarmResponse;
@@ -8,13 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link OkHttpTransport} created on the first request, so declaring it during context refresh
- * starts no threads and opens nothing. Thread-safe; {@link #close()} closes it if it was created.
+ * An {@link ApacheHttpTransport} created on the first request, so declaring it during context
+ * refresh starts no threads and opens nothing. Thread-safe; {@link #close()} closes it if it was
+ * created.
  */
 public final class LazyTransport implements Transport {
 
   private final int maxConcurrency;
-  private @Nullable OkHttpTransport delegate;
+  private @Nullable ApacheHttpTransport delegate;
   private boolean closed;
 
   /** A transport of at most {@code maxConcurrency} requests in flight. */
@@ -22,12 +23,12 @@ public final class LazyTransport implements Transport {
     this.maxConcurrency = maxConcurrency;
   }
 
-  private synchronized OkHttpTransport delegate() {
+  private synchronized ApacheHttpTransport delegate() {
     if (closed) {
       throw new IllegalStateException("transport closed (the application is shutting down)");
     }
     if (delegate == null) {
-      delegate = OkHttpTransport.builder().maxConcurrency(maxConcurrency).build();
+      delegate = ApacheHttpTransport.builder().maxConcurrency(maxConcurrency).build();
     }
     return delegate;
   }
