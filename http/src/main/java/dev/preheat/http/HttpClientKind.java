@@ -10,10 +10,16 @@ import java.util.function.Consumer;
  * accept the same settings ({@link HttpTransportBuilder}); they differ in cost per request.
  */
 public enum HttpClientKind {
-  /** {@link OkHttpTransport}: OkHttp, one thread per request in flight. */
+  /**
+   * {@link OkHttpTransport}: OkHttp, one thread per request in flight. OkHttp is an optional
+   * dependency of {@code preheat-http}: add {@code com.squareup.okhttp3:okhttp-jvm} to use it
+   * ({@link #builder()} says so when it is missing).
+   */
   OKHTTP {
     @Override
     public HttpTransportBuilder<?> builder() {
+      // Checked before OkHttpTransport is loaded, so the error names the dependency to add.
+      dev.preheat.http.internal.OkHttpSupport.require("HttpClientKind.OKHTTP (OkHttpTransport)");
       return OkHttpTransport.builder();
     }
   },
@@ -39,6 +45,7 @@ public enum HttpClientKind {
    * A builder for a transport on this client.
    *
    * @return a new builder with nothing set
+   * @throws IllegalStateException for {@link #OKHTTP} when OkHttp is not on the class path
    */
   public abstract HttpTransportBuilder<?> builder();
 

@@ -1,6 +1,7 @@
 package dev.preheat.http;
 
 import dev.preheat.http.internal.OkHttpPins;
+import dev.preheat.http.internal.OkHttpSupport;
 import dev.preheat.http.internal.Pins;
 import dev.preheat.http.internal.WarmExchange;
 import dev.preheat.key.HeaderValidation;
@@ -65,6 +66,13 @@ import org.jspecify.annotations.Nullable;
  *       {@link Builder#maxConcurrency(int)} (also per host: OkHttp's default of 5 per host is far
  *       too low for warming one CDN hostname).
  * </ul>
+ *
+ * <p><b>OkHttp is optional.</b> {@code preheat-http} declares OkHttp ({@code
+ * com.squareup.okhttp3:okhttp-jvm}, with Okio and the Kotlin stdlib) as an optional dependency,
+ * so only applications that use this transport get it: add it yourself. Without it, {@link
+ * #builder()} (and {@link HttpClientKind#OKHTTP}) fails with an {@link IllegalStateException}
+ * naming the dependency. {@link ApacheHttpTransport}, the default, behaves the same and needs
+ * nothing more.
  *
  * <p>Thread-safe; share one instance. {@link #send} fails (through its future) with {@link
  * IllegalArgumentException} for a header name or value that could inject headers (CR, LF, other
@@ -191,8 +199,11 @@ public final class OkHttpTransport implements HttpTransport {
    * A builder for a transport.
    *
    * @return a new builder with nothing set
+   * @throws IllegalStateException if OkHttp is not on the class path (the message says what to
+   *     add)
    */
   public static Builder builder() {
+    OkHttpSupport.require("OkHttpTransport");
     return new Builder();
   }
 

@@ -11,6 +11,8 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
@@ -114,7 +116,11 @@ public abstract class HttpPurgerBuilder<B extends HttpPurgerBuilder<B>> {
         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(each)
             .setSocketTimeout(each).build());
     if (sslContext != null) {
-      cm.setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(sslContext).build());
+      // Only the trust changes: host names are still verified (by JSSE and the client).
+      cm.setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(sslContext)
+          .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH)
+          .setHostnameVerifier(new DefaultHostnameVerifier())
+          .buildAsync());
     }
     CloseableHttpAsyncClient client = HttpAsyncClients.custom().useSystemProperties()
         .setConnectionManager(cm.build())
