@@ -23,13 +23,13 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.io.ModalCloseable;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
@@ -258,11 +258,11 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
   /** One GET in flight: aborted by the timer past the call timeout; close to release it. */
   private final class Fetch implements AutoCloseable {
     final HttpGet request;
-    final CloseableHttpResponse response;
+    final ClassicHttpResponse response;
     final ScheduledFuture<?> timer;
     final AtomicBoolean timedOut;
 
-    Fetch(HttpGet request, CloseableHttpResponse response, ScheduledFuture<?> timer,
+    Fetch(HttpGet request, ClassicHttpResponse response, ScheduledFuture<?> timer,
         AtomicBoolean timedOut) {
       this.request = request;
       this.response = response;
@@ -275,7 +275,15 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
       timer.cancel(false);
       // IMMEDIATE: a body read to its end has already given its connection back to the pool;
       // one left unread (a refusal, a cap) is dropped instead of drained.
-      response.close(CloseMode.IMMEDIATE);
+      if (response instanceof ModalCloseable modal) {
+        modal.close(CloseMode.IMMEDIATE);
+      } else {
+        try {
+          response.close();
+        } catch (IOException ignored) {
+          // closing a response that failed: nothing left to release
+        }
+      }
     }
   }
 
@@ -288,7 +296,7 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
       request.cancel();
     }, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
     try {
-      return new Fetch(request, client.execute(request, (HttpContext) null), timer, timedOut);
+      return new Fetch(request, client.executeOpen(null, request, null), timer, timedOut);
     } catch (IOException | RuntimeException e) {
       timer.cancel(false);
       if (timedOut.get()) {

@@ -285,6 +285,25 @@ class HttpSitemapResolverTest {
   }
 
   @Test
+  void aFetchStopsAtTheCallTimeoutEvenWhileBytesKeepComing() {
+    // 8 bytes every 200 ms never trips the 30 s read timeout; only the whole-call timeout can.
+    site.enqueue(new MockResponse.Builder().body(urlset("/slow/", 200))
+        .throttleBody(8, 200, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+    HttpSitemapResolver resolver = resolver("/slow.xml",
+        b -> b.callTimeout(java.time.Duration.ofMillis(800)));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> {
+      try (InputStream in = resolver.openSitemap()) {
+        in.readAllBytes();
+      }
+    }).isInstanceOf(java.io.InterruptedIOException.class)
+        .hasMessageContaining("/slow.xml").hasMessageContaining("callTimeout");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(
+        java.time.Duration.ofSeconds(20));
+  }
+
+  @Test
   void aNon200AnswerNamesTheStatus() {
     site.enqueue(new MockResponse.Builder().code(404).body("gone").build());
     HttpSitemapResolver resolver = resolver("/missing.xml", b -> {});

@@ -377,4 +377,21 @@ class ApiPurgersTest {
     assertThatThrownBy(() -> NginxPurger.builder(base("/")).method("PUR GE"))
         .hasMessageContaining("letters only");
   }
+
+  @Test
+  void aSlowAnswerIsCutAtTheCallTimeoutAndRetried() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).body("late")
+          .headersDelay(5, TimeUnit.SECONDS).build());
+    }
+    long start = System.nanoTime();
+    try (NginxPurger p = NginxPurger.builder(base("/")).retry(FAST)
+        .timeout(Duration.ofMillis(300)).build()) {
+      PurgeResult r = run(p, PurgeRequest.urls(url("http://shop.test/a")));
+      assertThat(r.items().get(0).status()).isEqualTo(PurgeResult.Status.FAILED);
+      assertThat(r.items().get(0).detail())
+          .isEqualTo("InterruptedIOException: timeout after 3 attempts");
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
 }
