@@ -257,14 +257,11 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
 
   /** One GET in flight: aborted by the timer past the call timeout; close to release it. */
   private final class Fetch implements AutoCloseable {
-    final HttpGet request;
     final ClassicHttpResponse response;
     final ScheduledFuture<?> timer;
     final AtomicBoolean timedOut;
 
-    Fetch(HttpGet request, ClassicHttpResponse response, ScheduledFuture<?> timer,
-        AtomicBoolean timedOut) {
-      this.request = request;
+    Fetch(ClassicHttpResponse response, ScheduledFuture<?> timer, AtomicBoolean timedOut) {
       this.response = response;
       this.timer = timer;
       this.timedOut = timedOut;
@@ -296,7 +293,7 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
       request.cancel();
     }, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
     try {
-      return new Fetch(request, client.executeOpen(null, request, null), timer, timedOut);
+      return new Fetch(client.executeOpen(null, request, null), timer, timedOut);
     } catch (IOException | RuntimeException e) {
       timer.cancel(false);
       if (timedOut.get()) {
