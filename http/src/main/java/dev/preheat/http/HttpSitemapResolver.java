@@ -1,5 +1,8 @@
 package dev.preheat.http;
 
+import static dev.preheat.http.internal.Settings.positive;
+import static dev.preheat.http.internal.Settings.requireUnset;
+
 import dev.preheat.source.SitemapReader;
 import dev.preheat.source.SitemapResolver;
 import java.io.FilterInputStream;
@@ -548,20 +551,6 @@ public final class HttpSitemapResolver implements SitemapResolver, AutoCloseable
      */
     public HttpSitemapResolver build() {
       return new HttpSitemapResolver(this);
-    }
-
-    private static void requireUnset(@Nullable Object current, String setting) {
-      if (current != null) {
-        throw new IllegalStateException(setting + " was already set to " + current);
-      }
-    }
-
-    private static Duration positive(Duration d, String setting) {
-      Objects.requireNonNull(d, setting);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(setting + " must be > 0 but was " + d);
-      }
-      return d;
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.preheat.http;
 
+import static dev.preheat.http.internal.Settings.positive;
+import static dev.preheat.http.internal.Settings.requireUnset;
+
 import dev.preheat.key.HeaderValidation;
 import dev.preheat.spi.Transport;
 import dev.preheat.spi.TransportFactory;
@@ -355,19 +358,5 @@ public abstract class HttpTransportBuilder<B extends HttpTransportBuilder<B>> {
         return name + "(" + site + ")";
       }
     };
-  }
-
-  private static void requireUnset(@Nullable Object current, String setting) {
-    if (current != null) {
-      throw new IllegalStateException(setting + " was already set to " + current);
-    }
-  }
-
-  private static Duration positive(Duration d, String setting) {
-    Objects.requireNonNull(d, setting);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(setting + " must be > 0 but was " + d);
-    }
-    return d;
   }
 }
