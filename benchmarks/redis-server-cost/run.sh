@@ -4,7 +4,7 @@
 # server cost of each RESP variant through redis-cli --pipe (fresh flushall each)
 set -euo pipefail
 N=$1; BS=$2; shift 2
-mkdir -p /tmp/redis-server-cost; cd "$(dirname "$0")"; javac -d /tmp/redis-server-cost Gen.java Gen2.java; cd /tmp/redis-server-cost
+mkdir -p /tmp/redis-server-cost; cd "$(dirname "$0")"; javac -d /tmp/redis-server-cost Gen.java Gen2.java Gen3.java; cd /tmp/redis-server-cost
 DATA=$(mktemp -d /dev/shm/rp2s.XXXXXX)
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DATA" --daemonize yes --pidfile "$DATA/redis.pid" --logfile "$DATA/redis.log"
@@ -13,7 +13,7 @@ for _ in $(seq 50); do redis-cli -p "$PORT" ping > /dev/null 2>&1 && break; slee
 RPID=$(cat $DATA/redis.pid); TCK=$(getconf CLK_TCK)
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 for v in "$@"; do
-  f=/dev/shm/rp2g-$v-$N-$BS.resp
+  f=/dev/shm/rp2g-${GEN:-Gen}-$v-$N-$BS.resp
   if [ ! -f $f ]; then java -cp . ${GEN:-Gen} $f $N $BS $v 2> $f.script; fi
   while read -r _ sc; do redis-cli -p $PORT script load "$sc" > /dev/null; done < $f.script
   redis-cli -p $PORT flushall >/dev/null; redis-cli -p $PORT config resetstat >/dev/null

@@ -4,6 +4,7 @@ import dev.preheat.redis.KeyLoader.KeyFailure;
 import dev.preheat.redis.RedisEndpoint.Link;
 import dev.preheat.redis.internal.RunTally;
 import dev.preheat.redis.internal.Scripts;
+import dev.preheat.redis.internal.SlotTags;
 import dev.preheat.report.WarmReport;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.WarmListener;
@@ -242,6 +243,10 @@ public final class RedisPrimer<V> {
             + " non-empty");
       }
     }
+    if (endpoint.isCluster() && lockTtl != null && lockPrefix.indexOf('{') >= 0) {
+      throw new IllegalArgumentException("lockPrefix \"" + lockPrefix + "\" contains '{': on a"
+          + " cluster the primer adds its own hash tag to name one claim table per hash slot");
+    }
     Link link = endpoint.dedicated();
     try {
       long errorReplies = -1;
@@ -334,6 +339,8 @@ public final class RedisPrimer<V> {
     boolean sent;
     boolean ended;
     long bytes;
+    /** {@link System#nanoTime()} when the check taking this key's claim was sent. */
+    long claimedAt;
 
     Pending(String key) {
       this.key = key;
@@ -342,23 +349,22 @@ public final class RedisPrimer<V> {
 
   /**
    * One script call covering the keys of a batch at positions {@code idx} (all of them on a
-   * standalone server, one hash slot's on a cluster): taking their locks, reading their PTTLs,
-   * or writing them.
+   * standalone server, one hash slot's on a cluster): taking their claims and reading their
+   * freshness ({@link Scripts#CLAIM}, {@code lock} when claims are taken), writing them ({@link
+   * Scripts#FENCED_WRITE} or {@link Scripts#WRITE}), or releasing claims.
    */
   private static final class Call {
     final int[] idx;
     final boolean lock;
-    final boolean pttl;
     final String script;
     final RawArgs args;
     final boolean array;
     RedisFuture<?> reply;
 
-    Call(int[] idx, boolean lock, boolean pttl, String script, RawArgs args, boolean array,
+    Call(int[] idx, boolean lock, String script, RawArgs args, boolean array,
         RedisFuture<?> reply) {
       this.idx = idx;
       this.lock = lock;
-      this.pttl = pttl;
       this.script = script;
       this.args = args;
       this.array = array;
@@ -366,8 +372,9 @@ public final class RedisPrimer<V> {
     }
   }
 
-  /** A batch whose check was sent. */
-  private record Check(List<Pending> pending, boolean check, boolean retrying, List<Call> calls) {}
+  /** A batch whose check was sent ({@code sentAt}: {@link System#nanoTime()} before sending). */
+  private record Check(List<Pending> pending, boolean check, boolean retrying, List<Call> calls,
+      long sentAt) {}
 
   /**
    * A batch whose writes were sent: script calls ({@code calls}, on a cluster) or plain
@@ -378,7 +385,8 @@ public final class RedisPrimer<V> {
 
   /** The digests of the primer's scripts, as {@code EVALSHA} names them. */
   private static final Map<String, String> SHAS = Map.of(
-      Scripts.CHECK, Scripts.sha1(Scripts.CHECK),
+      Scripts.CLAIM, Scripts.sha1(Scripts.CLAIM),
+      Scripts.FENCED_WRITE, Scripts.sha1(Scripts.FENCED_WRITE),
       Scripts.WRITE, Scripts.sha1(Scripts.WRITE),
       Scripts.RELEASE, Scripts.sha1(Scripts.RELEASE));
 
@@ -386,6 +394,28 @@ public final class RedisPrimer<V> {
     Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     return c instanceof RedisNoScriptException
         || (c.getMessage() != null && c.getMessage().startsWith("NOSCRIPT"));
+  }
+
+  /**
+   * Which of a {@link Scripts#CLAIM} call's {@code n} keys were not claimed (held by another
+   * run): the reply lists their positions after the count of existing keys and their number.
+   */
+  static boolean[] notClaimed(List<?> reply, int n) {
+    boolean[] held = new boolean[n];
+    int m = (int) (long) (Long) reply.get(1);
+    for (int j = 0; j < m; j++) {
+      held[(int) (long) (Long) reply.get(2 + j)] = true;
+    }
+    return held;
+  }
+
+  /**
+   * How long a batch's claims count as young: half the lock TTL. Within it no other run can
+   * have taken them over (a claim is free only once expired), so the batch's writes and releases
+   * are plain commands; after it they go through scripts comparing the claim's token.
+   */
+  private long youngNanos() {
+    return lockTtl == null ? Long.MAX_VALUE : lockTtl.toNanos() / 2;
   }
 
   /** Batches whose checks are sent ahead, so the round trip overlaps loading and writing. */
@@ -398,7 +428,8 @@ public final class RedisPrimer<V> {
     private final RunTally tally;
     private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
     private final ArrayDeque<Writes> inFlight = new ArrayDeque<>();
-    private final List<String> releases = new ArrayList<>();
+    /** Keys whose claims this run holds and must release (sent with the next flush). */
+    private final List<Pending> releases = new ArrayList<>();
     /** Release calls sent and not yet checked for a refused digest. */
     private final List<Call> releaseCalls = new ArrayList<>();
     private final Map<String, Instant> waiting = new LinkedHashMap<>();
@@ -511,9 +542,10 @@ public final class RedisPrimer<V> {
     private void loadScripts() {
       List<RedisFuture<String>> loads = new ArrayList<>();
       for (String script : SHAS.keySet()) {
-        boolean needed = (script.equals(Scripts.WRITE) && endpoint.isCluster())
-            || (script.equals(Scripts.CHECK) && (lockTtl != null || freshAtLeast != null))
-            || (script.equals(Scripts.RELEASE) && lockTtl != null);
+        boolean needed = (script.equals(Scripts.WRITE) && endpoint.isCluster() && lockTtl == null)
+            || (script.equals(Scripts.CLAIM) && (lockTtl != null || freshAtLeast != null))
+            || (script.equals(Scripts.RELEASE) && lockTtl != null)
+            || (script.equals(Scripts.FENCED_WRITE) && lockTtl != null);
         if (needed) {
           loads.add(link.async().scriptLoad(script));
         }
@@ -611,9 +643,12 @@ public final class RedisPrimer<V> {
         var f = call.reply.toCompletableFuture();
         if (call.lock && f.isDone() && !f.isCompletedExceptionally() && !outOfStep.get()) {
           List<?> r = (List<?>) f.getNow(null);
-          for (int j = 0; j < call.idx.length; j++) {
-            if (r != null && Long.valueOf(1).equals(r.get(j))) {
-              releases.add(c.pending.get(call.idx[j]).key);
+          if (r != null) {
+            boolean[] notClaimed = notClaimed(r, call.idx.length);
+            for (int j = 0; j < call.idx.length; j++) {
+              if (!notClaimed[j]) {
+                releases.add(c.pending.get(call.idx[j]));
+              }
             }
           }
         }
@@ -655,29 +690,34 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * Sends the lock-and-freshness check of a batch without waiting for the replies: on a
-     * standalone server one script call taking every lock and then reading every PTTL; on a
-     * cluster one call per hash slot taking the locks (the PTTLs are read once they are held,
-     * see {@link #complete}).
+     * Sends the claim-and-freshness check of a batch without waiting for the replies: one
+     * {@link Scripts#CLAIM} call taking the keys' claims and then reading their existence (one
+     * per hash slot on a cluster, where each slot has its own claim table).
      */
     private Check issue(List<String> batch, boolean retrying) {
       List<Pending> pending = new ArrayList<>(batch.size());
       batch.forEach(k -> pending.add(new Pending(k)));
       boolean check = lockTtl != null || freshAtLeast != null || retrying;
       List<Call> calls = new ArrayList<>();
+      long sentAt = System.nanoTime();
       if (check) {
-        boolean lock = lockTtl != null;
-        for (int[] g : groups(batch, lock ? lockPrefix : null)) {
-          calls.add(checkCall(pending, g, lock, !lock || !endpoint.isCluster()));
+        for (int[] g : groups(batch)) {
+          calls.add(checkCall(pending, g, lockTtl != null));
+        }
+        for (Pending p : pending) {
+          p.claimedAt = sentAt;
         }
         flushReleasesInto();
         link.connection().flushCommands();
       }
-      return new Check(pending, check, retrying, calls);
+      return new Check(pending, check, retrying, calls, sentAt);
     }
 
     /** Positions of {@code keys} grouped so each group is one script call: by hash slot on a cluster. */
-    private List<int[]> groups(List<String> keys, @Nullable String prefix) {
+    private List<int[]> groups(List<String> keys) {
+      if (keys.isEmpty()) {
+        return List.of();
+      }
       if (!endpoint.isCluster()) {
         int[] all = new int[keys.size()];
         for (int j = 0; j < all.length; j++) {
@@ -687,39 +727,43 @@ public final class RedisPrimer<V> {
       }
       Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
       for (int j = 0; j < keys.size(); j++) {
-        String k = prefix == null ? keys.get(j) : prefix + keys.get(j);
-        bySlot.computeIfAbsent(SlotHash.getSlot(k), s -> new ArrayList<>()).add(j);
+        bySlot.computeIfAbsent(SlotHash.getSlot(keys.get(j)), s -> new ArrayList<>()).add(j);
       }
       List<int[]> out = new ArrayList<>(bySlot.size());
       bySlot.values().forEach(l -> out.add(l.stream().mapToInt(Integer::intValue).toArray()));
       return out;
     }
 
-    /** One {@link Scripts#CHECK} call for the keys of {@code pending} at {@code idx}. */
-    private Call checkCall(List<Pending> pending, int[] idx, boolean lock, boolean pttl) {
-      int nl = lock ? idx.length : 0;
-      int nd = pttl ? idx.length : 0;
-      RawArgs a = new RawArgs((nl + nd) * 48 + 96);
-      a.number(nl + nd);
+    /**
+     * The claim table holding the claims of {@code key}: one hash per server, or per hash slot
+     * on a cluster (named with a hash tag of that slot, so a script can use it with the slot's
+     * data keys).
+     */
+    private String claimTable(String key) {
+      if (!endpoint.isCluster()) {
+        return lockPrefix + "claims";
+      }
+      return lockPrefix + "claims{" + SlotTags.tag(SlotHash.getSlot(key)) + "}";
+    }
+
+    /** One {@link Scripts#CLAIM} call for the keys of {@code pending} at {@code idx}. */
+    private Call checkCall(List<Pending> pending, int[] idx, boolean lock) {
+      RawArgs a = new RawArgs(idx.length * 48 + 128);
+      a.number(idx.length + (lock ? 1 : 0));
       if (lock) {
-        for (int j : idx) {
-          a.key(lockPrefix + pending.get(j).key);
-        }
+        a.key(claimTable(pending.get(idx[0]).key));
       }
-      if (pttl) {
-        for (int j : idx) {
-          a.key(pending.get(j).key);
-        }
+      for (int j : idx) {
+        a.key(pending.get(j).key);
       }
-      a.bytes(token).number(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0).number(nl);
-      return send(idx, lock, pttl, Scripts.CHECK, a, true);
+      a.bytes(token).number(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0);
+      return send(idx, lock, Scripts.CLAIM, a, true);
     }
 
     /** Sends a script call by its digest ({@code EVALSHA}); see {@link #await(Call)}. */
-    private Call send(int[] idx, boolean lock, boolean pttl, String script, RawArgs args,
-        boolean array) {
+    private Call send(int[] idx, boolean lock, String script, RawArgs args, boolean array) {
       tally.commands++;
-      return new Call(idx, lock, pttl, script, args, array, dispatch(CommandType.EVALSHA,
+      return new Call(idx, lock, script, args, array, dispatch(CommandType.EVALSHA,
           SHAS.get(script), args, array));
     }
 
@@ -731,8 +775,9 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * Reads the replies of check calls into their keys: a lock flag per lock key, then how many
-     * data keys exist and, if any, a PTTL per data key (none exist: every PTTL is -2).
+     * Reads the replies of check calls into their keys (see {@link Scripts#CLAIM}): how many
+     * data keys exist, the positions of keys held by another run, then, if any key exists, a PTTL
+     * per key (none exist: every PTTL is -2).
      */
     private void apply(List<Pending> pending, List<Call> calls)
         throws InterruptedException, ExecutionException, TimeoutException {
@@ -743,16 +788,13 @@ public final class RedisPrimer<V> {
           throw new IllegalStateException(outOfStepWhy);
         }
         List<?> r = (List<?>) reply;
-        int nl = call.lock ? call.idx.length : 0;
-        boolean anyPresent = call.pttl && ((Long) r.get(nl)) > 0;
+        boolean anyPresent = ((Long) r.get(0)) > 0;
+        int held = (int) (long) (Long) r.get(1);
+        boolean[] notClaimed = notClaimed(r, call.idx.length);
         for (int j = 0; j < call.idx.length; j++) {
           Pending p = pending.get(call.idx[j]);
-          if (call.lock) {
-            p.locked = ((Long) r.get(j)) == 1L;
-          }
-          if (call.pttl) {
-            p.pttl = anyPresent ? (Long) r.get(nl + 1 + j) : -2;
-          }
+          p.locked = call.lock && !notClaimed[j];
+          p.pttl = anyPresent ? (Long) r.get(2 + held + j) : -2;
         }
       }
     }
@@ -767,19 +809,6 @@ public final class RedisPrimer<V> {
       if (check) {
         awaitAll(futures(c.calls));
         apply(pending, c.calls);
-        if (c.calls.stream().anyMatch(call -> !call.pttl)) {
-          // A cluster: the locks are held now, so the PTTLs read next see any value written by
-          // a previous holder (it released its lock only after its write was acknowledged).
-          List<String> names = new ArrayList<>(pending.size());
-          pending.forEach(p -> names.add(p.key));
-          List<Call> reads = new ArrayList<>();
-          for (int[] g : groups(names, null)) {
-            reads.add(checkCall(pending, g, false, true));
-          }
-          link.connection().flushCommands();
-          awaitAll(futures(reads));
-          apply(pending, reads);
-        }
       }
       List<Pending> toLoad = new ArrayList<>(pending.size());
       for (int idx = 0; idx < pending.size(); idx++) {
@@ -797,7 +826,7 @@ public final class RedisPrimer<V> {
           }
           if (fresh != null) {
             if (p.locked) {
-              releases.add(p.key);
+              releases.add(p);
             }
             waiting.remove(p.key);
             endP(p, Outcome.ALREADY_CACHED, null, fresh);
@@ -826,7 +855,7 @@ public final class RedisPrimer<V> {
         int allowed = (int) Math.max(0, maxLoads - loads);
         for (Pending p : toLoad.subList(allowed, toLoad.size())) {
           if (p.locked) {
-            releases.add(p.key);
+            releases.add(p);
           }
           endP(p, Outcome.SKIPPED, SkipReason.BUDGET, null);
         }
@@ -859,7 +888,7 @@ public final class RedisPrimer<V> {
         }
         if (v == null) {
           if (p.locked) {
-            releases.add(p.key);
+            releases.add(p);
           }
           endP(p, Outcome.UNCACHEABLE, null, "the loader returned no value");
           continue;
@@ -875,7 +904,7 @@ public final class RedisPrimer<V> {
         }
         if (maxBytes != Long.MAX_VALUE && bytesWritten + bytes.length > maxBytes) {
           if (p.locked) {
-            releases.add(p.key);
+            releases.add(p);
           }
           if (!"byte budget".equals(stopReason)) {
             tally.pause("budget");
@@ -898,7 +927,13 @@ public final class RedisPrimer<V> {
       }
       long ttlMs = ttl.toMillis();
       long jitterMs = jitter.toMillis();
-      if (!endpoint.isCluster()) {
+      // Fencing: the plain writes below are sent only while the batch's claims are young (taken
+      // less than half the lock TTL ago), so no other run can have taken them over when the
+      // writes run; an older batch (a slow loader) is written by a script that writes only the
+      // keys whose claims still hold this run's token. On a cluster writes are always scripts.
+      boolean fenced = lockTtl != null
+          && (endpoint.isCluster() || System.nanoTime() - c.sentAt >= youngNanos());
+      if (!endpoint.isCluster() && !fenced) {
         // One plain PSETEX per key, pipelined: costs the server what redis-cli --pipe's SETs
         // do, where the same writes inside a script cost ~1.4 times as much.
         int size = 64;
@@ -935,22 +970,29 @@ public final class RedisPrimer<V> {
       List<String> written = new ArrayList<>(writes.size());
       writes.forEach(p -> written.add(p.key));
       List<Call> calls = new ArrayList<>();
-      for (int[] g : groups(written, null)) {
-        int size = 64;
+      for (int[] g : groups(written)) {
+        int size = 128;
         for (int j : g) {
           size += writes.get(j).key.length() + payloads.get(j).length + 40;
         }
         RawArgs a = new RawArgs(size);
-        a.number(g.length);
+        a.number(g.length + (fenced ? 1 : 0));
+        if (fenced) {
+          a.key(claimTable(writes.get(g[0]).key));
+        }
         for (int j : g) {
           a.key(writes.get(j).key);
+        }
+        if (fenced) {
+          a.bytes(token);
         }
         for (int j : g) {
           a.number(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0));
           a.bytes(payloads.get(j));
           writes.get(j).sent = true;
         }
-        calls.add(send(g, false, false, Scripts.WRITE, a, false));
+        calls.add(fenced ? send(g, true, Scripts.FENCED_WRITE, a, true)
+            : send(g, false, Scripts.WRITE, a, false));
       }
       flushReleasesInto();
       link.connection().flushCommands();
@@ -968,7 +1010,7 @@ public final class RedisPrimer<V> {
 
     private void fail(Pending p, String detail) {
       if (p.locked) {
-        releases.add(p.key);
+        releases.add(p);
       }
       endP(p, Outcome.FAILED, null, detail);
     }
@@ -1000,8 +1042,9 @@ public final class RedisPrimer<V> {
       String firstError = null;
       for (Call call : batch.calls) {
         String why = null;
+        Object reply = null;
         try {
-          await(call);
+          reply = await(call);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
           Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
           why = RedisEndpoint.rootMessage(c);
@@ -1009,8 +1052,24 @@ public final class RedisPrimer<V> {
             firstError = why;
           }
         }
-        for (int j : call.idx) {
-          Pending p = batch.pending.get(j);
+        boolean[] lost = new boolean[call.idx.length];
+        if (why == null && call.lock && reply instanceof List<?> l) {
+          for (Object o : l) {
+            lost[(int) (long) (Long) o] = true;
+          }
+        }
+        for (int j = 0; j < call.idx.length; j++) {
+          Pending p = batch.pending.get(call.idx[j]);
+          if (lost[j]) {
+            // Fenced: this run's claim expired and another run took it over, so the value was
+            // not written. The key is checked again like any key held by another run: it ends
+            // ALREADY_CACHED once the other run wrote it.
+            LOG.debug("claim on {} lost before its write (loader slower than half the lock TTL"
+                + " {}); not written", p.key, lockTtl);
+            everContended.add(p.key);
+            waiting.putIfAbsent(p.key, clock.instant());
+            continue;
+          }
           if (why == null) {
             tally.writes++;
             tally.bytes += p.bytes;
@@ -1019,8 +1078,9 @@ public final class RedisPrimer<V> {
             failed++;
             endP(p, Outcome.FAILED, null, "write failed: " + why);
           }
-          if (p.locked) {
-            releases.add(p.key);
+          if (p.locked && (why != null || !call.lock)) {
+            // A fenced write deleted the claims of the keys it wrote.
+            releases.add(p);
           }
         }
       }
@@ -1100,7 +1160,7 @@ public final class RedisPrimer<V> {
           endP(p, Outcome.FAILED, null, "write failed: " + why);
         }
         if (p.locked) {
-          releases.add(p.key);
+          releases.add(p);
         }
       }
       countBroken(failed == batch.pending.size(), firstError);
@@ -1160,18 +1220,35 @@ public final class RedisPrimer<V> {
         return true;
       });
       List<RedisFuture<?>> sent = new ArrayList<>();
-      for (int[] g : groups(releases, lockPrefix)) {
-        RawArgs a = new RawArgs(g.length * 48 + 64);
-        a.number(g.length);
+      // Claims taken less than half the lock TTL ago cannot have been taken over by another run
+      // (a claim is free only once expired), so they are deleted with a plain HDEL; older ones
+      // by a script deleting only those still holding this run's token.
+      List<String> young = new ArrayList<>();
+      List<String> old = new ArrayList<>();
+      long now = System.nanoTime();
+      for (Pending p : releases) {
+        (!endpoint.isCluster() && now - p.claimedAt < youngNanos() ? young : old).add(p.key);
+      }
+      releases.clear();
+      if (!young.isEmpty()) {
+        RawArgs a = new RawArgs(young.size() * 24 + 64);
+        a.key(claimTable(young.get(0)));
+        young.forEach(k -> a.bytes(k.getBytes(StandardCharsets.UTF_8)));
+        tally.commands++;
+        sent.add(link.async().dispatch(CommandType.HDEL, new IntegerOutput<>(RawArgs.codec()), a));
+      }
+      for (int[] g : groups(old)) {
+        RawArgs a = new RawArgs(g.length * 24 + 128);
+        a.number(g.length + 1);
+        a.key(claimTable(old.get(g[0])));
         for (int j : g) {
-          a.key(lockPrefix + releases.get(j));
+          a.key(old.get(j));
         }
         a.bytes(token);
-        Call call = send(g, false, false, Scripts.RELEASE, a, false);
+        Call call = send(g, false, Scripts.RELEASE, a, false);
         releaseCalls.add(call);
         sent.add(call.reply);
       }
-      releases.clear();
       return sent;
     }
 

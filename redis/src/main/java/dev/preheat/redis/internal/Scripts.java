@@ -60,25 +60,58 @@ public final class Scripts {
           + "redis.call('incrby', KEYS[1], take) return take";
 
   /**
-   * The primer's check of a batch: the first ARGV[3] of KEYS are lock keys, each taken with
-   * {@code SET lock ARGV[1] NX PX ARGV[2]}; the other KEYS are data keys, read after every lock
-   * was taken. Returns one integer per lock key (1 taken, 0 held by someone else), then, when
-   * there are data keys, how many of them exist (one {@code EXISTS} per 1000 keys) and, only if
-   * that is not 0, the {@code PTTL} of each data key (-2 absent, -1 no TTL). Priming a cold
-   * cache therefore costs one multi-key command per batch for the freshness check, not a command
-   * per key.
+   * The primer's check of a batch, taking its claims (per-key locks) first. ARGV[1] is the run's
+   * token, ARGV[2] the lock TTL in ms, or 0 to take no claims. With claims, KEYS[1] is the claim
+   * table (a hash: field = data key, value = {@code token:expiry}, the expiry in the server's
+   * clock, ms) and the other KEYS are data keys; a key is claimed when its field is absent,
+   * expired or already this run's (one {@code HMGET} and one {@code HSET} per 1000 keys), and the
+   * table's TTL is raised to at least the lock TTL. Without claims every KEY is a data key. Then,
+   * after the claims, one {@code EXISTS} per 1000 data keys and, only when some exist, a {@code
+   * PTTL} per data key. Returns {@code {exists, m, i_1..i_m, pttl_1..pttl_n}}: how many data keys
+   * exist, how many were not claimed (held by another run), their 0-based positions, then the
+   * PTTLs (only when {@code exists > 0}). A cold batch with no contention costs the server a
+   * share of four multi-key commands per key, and its reply is two integers.
    */
-  public static final String CHECK =
-      "local c = redis.call local K = KEYS local tok = ARGV[1] local px = ARGV[2] "
-          + "local nl = tonumber(ARGV[3]) local r = {} "
-          + "for i = 1, nl do if c('set', K[i], tok, 'NX', 'PX', px) then r[i] = 1 "
-          + "else r[i] = 0 end end "
-          + "if #K == nl then return r end "
+  public static final String CLAIM =
+      "if redis.replicate_commands then redis.replicate_commands() end "
+          + "local c = redis.call local K = KEYS local tok = ARGV[1] local px = tonumber(ARGV[2]) "
+          + "local first = 1 local r = {0, 0} "
+          + "if px > 0 then first = 2 local h = K[1] "
+          + "local t = c('time') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+          + "local mine = tok .. ':' .. string.format('%d', now + px) local s = {} "
+          + "for a = 2, #K, 1000 do local b = math.min(#K, a + 999) "
+          + "local v = c('hmget', h, unpack(K, a, b)) "
+          + "for i = a, b do local x = v[i - a + 1] local free = not x "
+          + "if not free then local at = string.find(x, ':', 1, true) "
+          + "free = (not at) or string.sub(x, 1, at - 1) == tok "
+          + "or (tonumber(string.sub(x, at + 1)) or 0) <= now end "
+          + "if free then s[#s + 1] = K[i] s[#s + 1] = mine else r[#r + 1] = i - 2 end end end "
+          + "for a = 1, #s, 1000 do c('hset', h, unpack(s, a, math.min(#s, a + 999))) end "
+          + "if #s > 0 and c('pttl', h) < px then c('pexpire', h, px) end "
+          + "r[2] = #r - 2 end "
           + "local n = 0 "
-          + "for a = nl + 1, #K, 1000 do n = n + c('exists', unpack(K, a, math.min(#K, a + 999))) end "
-          + "r[nl + 1] = n "
-          + "if n > 0 then for i = nl + 1, #K do r[i + 1] = c('pttl', K[i]) end end "
+          + "for a = first, #K, 1000 do n = n + c('exists', unpack(K, a, math.min(#K, a + 999))) end "
+          + "r[1] = n "
+          + "if n > 0 then for i = first, #K do r[#r + 1] = c('pttl', K[i]) end end "
           + "return r";
+
+  /**
+   * The primer's fenced write of a batch: KEYS[1] is the claim table, the other KEYS data keys;
+   * ARGV[1] the run's token, then a TTL in ms (jitter included) and a value per data key. Each
+   * key whose claim still holds the token is written ({@code PSETEX}) and its claim deleted; a key
+   * whose claim was taken over by another run (ours expired) is not written. Returns the 0-based
+   * positions of the keys not written.
+   */
+  public static final String FENCED_WRITE =
+      "local c = redis.call local K = KEYS local A = ARGV local h = K[1] local p = A[1] .. ':' "
+          + "local pl = #p local d = {} local lost = {} "
+          + "for a = 2, #K, 1000 do local b = math.min(#K, a + 999) "
+          + "local v = c('hmget', h, unpack(K, a, b)) "
+          + "for i = a, b do local x = v[i - a + 1] "
+          + "if x and string.sub(x, 1, pl) == p then c('psetex', K[i], A[2 * i - 2], A[2 * i - 1]) "
+          + "d[#d + 1] = K[i] else lost[#lost + 1] = i - 2 end end end "
+          + "for a = 1, #d, 1000 do c('hdel', h, unpack(d, a, math.min(#d, a + 999))) end "
+          + "return lost";
 
   /**
    * The primer's write of a batch: {@code PSETEX KEYS[i] ARGV[2i-1] ARGV[2i]} for every key (the
@@ -89,16 +122,18 @@ public final class Scripts {
           + "for i = 1, #K do c('psetex', K[i], A[2 * i - 1], A[2 * i]) end return #K";
 
   /**
-   * Releases the primer's locks: deletes each of KEYS that still holds ARGV[1] (the run's
-   * token), read with one {@code MGET} and deleted with one {@code DEL} per 1000 keys. Returns how
-   * many were deleted.
+   * Releases the primer's claims: KEYS[1] is the claim table, the other KEYS data keys; deletes
+   * the field of each that still holds ARGV[1] (the run's token; one {@code HMGET} and one {@code
+   * HDEL} per 1000 keys). Returns how many were deleted.
    */
   public static final String RELEASE =
-      "local K = KEYS local tok = ARGV[1] local d = {} "
-          + "for a = 1, #K, 1000 do local b = math.min(#K, a + 999) "
-          + "local v = redis.call('mget', unpack(K, a, b)) "
-          + "for i = a, b do if v[i - a + 1] == tok then d[#d + 1] = K[i] end end end "
-          + "for a = 1, #d, 1000 do redis.call('del', unpack(d, a, math.min(#d, a + 999))) end "
+      "local c = redis.call local K = KEYS local h = K[1] local p = ARGV[1] .. ':' local pl = #p "
+          + "local d = {} "
+          + "for a = 2, #K, 1000 do local b = math.min(#K, a + 999) "
+          + "local v = c('hmget', h, unpack(K, a, b)) "
+          + "for i = a, b do local x = v[i - a + 1] "
+          + "if x and string.sub(x, 1, pl) == p then d[#d + 1] = K[i] end end end "
+          + "for a = 1, #d, 1000 do c('hdel', h, unpack(d, a, math.min(#d, a + 999))) end "
           + "return #d";
 
   /** The SHA-1 digest of {@code script}, as {@code EVALSHA} names it. */
