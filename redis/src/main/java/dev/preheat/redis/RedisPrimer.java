@@ -418,6 +418,13 @@ public final class RedisPrimer<V> {
     return lockTtl == null ? Long.MAX_VALUE : lockTtl.toNanos() / 2;
   }
 
+  private static byte[] newToken() {
+    UUID u = UUID.randomUUID();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+    b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+    return java.util.Base64.getUrlEncoder().withoutPadding().encode(b.array());
+  }
+
   /** Batches whose checks are sent ahead, so the round trip overlaps loading and writing. */
   static final int CHECKS_AHEAD = 3;
 
@@ -426,7 +433,11 @@ public final class RedisPrimer<V> {
     private final List<String> keys;
     private final KeyLoader<? extends V> loader;
     private final RunTally tally;
-    private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+    /**
+     * The run's token: 128 random bits in 22 base64url characters, so a claim's value ({@code
+     * token:expiry}, 36 bytes) stays within Redis's short-string encoding.
+     */
+    private final byte[] token = newToken();
     private final ArrayDeque<Writes> inFlight = new ArrayDeque<>();
     /** Keys whose claims this run holds and must release (sent with the next flush). */
     private final List<Pending> releases = new ArrayList<>();
@@ -837,8 +848,8 @@ public final class RedisPrimer<V> {
             Instant since = waiting.computeIfAbsent(p.key, k -> clock.instant());
             if (Duration.between(since, clock.instant()).compareTo(lockWait) >= 0) {
               waiting.remove(p.key);
-              endP(p, Outcome.FAILED, null, "another primer held the lock "
-                  + lockPrefix + p.key + " for longer than " + lockWait
+              endP(p, Outcome.FAILED, null, "another primer held the claim on " + p.key + " ("
+                  + claimTable(p.key) + ") for longer than " + lockWait
                   + "; its holder may be stuck: check it, or raise lockWait");
             }
             continue;

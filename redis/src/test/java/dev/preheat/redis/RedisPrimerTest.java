@@ -85,18 +85,23 @@ class RedisPrimerTest {
 
     assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2500);
     String stats = server.cli("INFO", "commandstats");
-    // Per batch of 1000: one lock-and-EXISTS script call, at most one release call (releases of
-    // several batches may share one); every call by digest (SCRIPT LOAD first).
+    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first); the
+    // claims, young, are released with one plain HDEL per flush (releases of several batches may
+    // share one).
     long scripts = stat(stats, "evalsha");
-    assertThat(scripts).isBetween(4L, 6L);
+    assertThat(scripts).isEqualTo(3);
     assertThat(stats).doesNotContain("cmdstat_eval:");
+    assertThat(stat(stats, "hmget")).isEqualTo(3);
+    assertThat(stat(stats, "exists")).isEqualTo(3);
+    long hdels = stat(stats, "hdel");
+    assertThat(hdels).isBetween(1L, 3L);
     // The writes are plain PSETEXes, sent with replies off: CLIENT REPLY OFF and ON around each
     // batch and an INFO after it (plus one of each for the probe at the start).
     assertThat(stat(stats, "psetex")).isEqualTo(2500);
     assertThat(stat(stats, "client|reply")).isEqualTo(2 + 3 * 2);
     assertThat(stat(stats, "info")).isEqualTo(1 + 3);
-    assertThat(r.warm().totals().requestsSent()).isEqualTo(scripts + 2500 + 3 * 3);
-    assertThat(server.cli("DBSIZE")).as("every lock released").isEqualTo("2500");
+    assertThat(r.warm().totals().requestsSent()).isEqualTo(scripts + hdels + 2500 + 3 * 3);
+    assertThat(server.cli("DBSIZE")).as("every claim released").isEqualTo("2500");
   }
 
   @Test
@@ -299,9 +304,21 @@ class RedisPrimerTest {
     }
   }
 
+  /**
+   * Leaves a claim on {@code key} as another primer's run would, expiring {@code px} ms from now
+   * on the server's clock.
+   */
+  static void claim(String key, String token, long px) {
+    server.cli("EVAL", "local t = redis.call('time') "
+        + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+        + "redis.call('hset', KEYS[1], ARGV[1], ARGV[2] .. ':' .. string.format('%d', now + ARGV[3])) "
+        + "redis.call('pexpire', KEYS[1], 600000) return 1",
+        "1", "preheat:lock:claims", key, token, Long.toString(px));
+  }
+
   @Test
   void aLockHeldByACrashedPrimerIsWaitedOutThenTheKeyIsLoaded() {
-    server.cli("SET", "preheat:lock:l:1", "someone-else", "PX", "700");
+    claim("l:1", "someone-else", 700);
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofMinutes(1)).lockWait(Duration.ofSeconds(20)).build();
     RedisReport r = primer.prime(List.of("l:1", "l:2"), echo(new AtomicInteger()));
@@ -311,14 +328,115 @@ class RedisPrimerTest {
   }
 
   @Test
+  void primersRacingInDifferentOrdersCallTheLoaderOncePerKeyAndLeaveNoClaim() throws Exception {
+    List<String> keys = keys("race:", 3000);
+    Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<RedisReport>> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        List<String> order = new ArrayList<>(keys);
+        java.util.Collections.shuffle(order, new java.util.Random(i));
+        RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+            .ttl(Duration.ofMinutes(10)).batchSize(100).build();
+        runs.add(pool.submit(() -> primer.prime(order, ks -> {
+          ks.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+          Thread.sleep(2);
+          Map<String, String> m = new HashMap<>();
+          ks.forEach(k -> m.put(k, "v-" + k));
+          return m;
+        })));
+      }
+      long warmed = 0;
+      for (Future<RedisReport> f : runs) {
+        RedisReport r = f.get();
+        assertThat(r.warm().totals().outcomeSum()).isEqualTo(3000);
+        assertThat(r.warm().totals().count(Outcome.FAILED)).as(r.text()).isZero();
+        warmed += r.warm().totals().count(Outcome.WARMED);
+      }
+      assertThat(warmed).isEqualTo(3000);
+      assertThat(loads).hasSize(3000);
+      assertThat(loads.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+      assertThat(server.cli("GET", "race:1234")).isEqualTo("v-race:1234");
+      assertThat(server.cli("KEYS", "preheat:lock:*")).as("claim table emptied").isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRunWhoseClaimExpiredAndWasTakenOverDoesNotOverwriteTheNewHoldersValue() {
+    // Run A's loader outlives its claims (lock TTL 400 ms); meanwhile run B finds them expired,
+    // claims, loads and writes. A's batch is then older than half the lock TTL, so its writes go
+    // through the fenced script, which finds the claims are no longer A's and writes nothing.
+    RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(400)).batchSize(10).build();
+    RedisPrimer<String> b = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofSeconds(30)).batchSize(10).build();
+    List<String> keys = keys("fence:", 10);
+    RedisReport[] bReport = new RedisReport[1];
+    server.cli("CONFIG", "RESETSTAT");
+    RedisReport ra = a.prime(keys, ks -> {
+      Thread.sleep(600); // A's claims expire
+      bReport[0] = b.prime(keys, bs -> {
+        Map<String, String> m = new HashMap<>();
+        bs.forEach(k -> m.put(k, "from-B"));
+        return m;
+      });
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "from-A"));
+      return m;
+    });
+    assertThat(bReport[0].warm().totals().count(Outcome.WARMED)).isEqualTo(10);
+    for (String k : keys) {
+      assertThat(server.cli("GET", k)).as(k).isEqualTo("from-B");
+    }
+    // A reports the keys as written by another primer (checked again after the fenced write).
+    assertThat(ra.warm().totals().count(Outcome.WARMED)).isZero();
+    assertThat(ra.warm().totals().count(Outcome.ALREADY_CACHED)).as(ra.text()).isEqualTo(10);
+    assertThat(ra.lockContended()).isEqualTo(10);
+    assertThat(stat(server.cli("INFO", "commandstats"), "psetex")).as("B's writes only")
+        .isEqualTo(10);
+    assertThat(server.cli("KEYS", "preheat:lock:*")).isEmpty();
+  }
+
+  @Test
+  void aSlowBatchIsWrittenThroughTheFencedScriptWhenItsClaimsStillHoldItsToken() {
+    // Older than half the lock TTL but nobody took the claims over: written, claims deleted.
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(400)).batchSize(5).build();
+    AtomicInteger calls = new AtomicInteger();
+    server.cli("CONFIG", "RESETSTAT");
+    RedisReport r = primer.prime(keys("slow:", 10), ks -> {
+      if (calls.incrementAndGet() == 1) {
+        Thread.sleep(300);
+        server.cli("SCRIPT", "FLUSH"); // the fenced write is first refused with NOSCRIPT
+      }
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "v-" + k));
+      return m;
+    });
+    assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(10);
+    assertThat(server.cli("GET", "slow:3")).isEqualTo("v-slow:3");
+    String stats = server.cli("INFO", "commandstats");
+    assertThat(stats).as("the fenced write re-sent with its script").contains("cmdstat_eval:");
+    assertThat(stat(stats, "psetex")).isEqualTo(10);
+    assertThat(server.cli("KEYS", "preheat:lock:*")).isEmpty();
+    long pttl = Long.parseLong(server.cli("PTTL", "slow:1"));
+    assertThat(pttl).isBetween(500_000L, 660_000L);
+  }
+
+  @Test
   void aLockHeldLongerThanTheWaitFailsTheKeyWithTheReason() {
-    server.cli("SET", "preheat:lock:w:1", "stuck", "EX", "100");
+    claim("w:1", "stuck", 100_000);
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofMinutes(1)).lockWait(Duration.ofMillis(300)).build();
     RedisReport r = primer.prime(List.of("w:1", "w:2"), echo(new AtomicInteger()));
     assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
-    assertThat(r.warm().problems().get(0).detail()).contains("held the lock preheat:lock:w:1");
-    assertThat(server.cli("GET", "preheat:lock:w:1")).isEqualTo("stuck");
+    assertThat(r.warm().problems().get(0).detail())
+        .contains("held the claim on w:1 (preheat:lock:claims)");
+    assertThat(server.cli("HGET", "preheat:lock:claims", "w:1")).startsWith("stuck:");
+    assertThat(server.cli("HEXISTS", "preheat:lock:claims", "w:2")).isEqualTo("0");
   }
 
   @Test
