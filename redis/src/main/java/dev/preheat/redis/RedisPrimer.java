@@ -970,6 +970,16 @@ public final class RedisPrimer<V> {
           link.connection().dispatch(plain.commands());
           tally.commands += plain.size();
         }
+        // The claims are released right behind the writes: the server runs this connection's
+        // commands in order, so a run claiming a key after its release sees the value written
+        // (or, if the write failed, rightly loads the key itself). The claim table then holds
+        // only the batches checked ahead.
+        for (Pending p : writes) {
+          if (p.locked) {
+            releases.add(p);
+            p.locked = false;
+          }
+        }
         flushReleasesInto();
         link.connection().flushCommands();
         inFlight.add(new Writes(writes, List.of(), plain, info));
