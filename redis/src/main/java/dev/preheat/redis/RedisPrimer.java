@@ -51,15 +51,14 @@ import org.slf4j.LoggerFactory;
  * <h2>How it works</h2>
  * Keys are processed in batches ({@link Builder#batchSize}, default {@value #DEFAULT_BATCH_SIZE})
  * on a dedicated connection with Lettuce's auto-flush turned off. The check is one Lua script
- * call for the whole batch (one per hash slot on a cluster): {@code SET lock NX PX} for every
- * key, then one {@code EXISTS} over the batch's keys, and a {@code PTTL} per key only when some
- * of them exist. The write is a plain pipelined {@code PSETEX key ttl value} per key (the TTL
- * with its jitter computed here), not a script: Redis runs a command inside a script slower than
- * the same command pipelined. The lock release is one script call per batch (one {@code MGET} of
- * the locks and one {@code DEL} of those still holding this run's token). Scripts are cached with
- * {@code SCRIPT LOAD} at the start and called by digest ({@code EVALSHA}); a call refused with
- * {@code NOSCRIPT} (a flushed or failed-over server) is sent again with its script. A batch is
- * encoded to RESP once, on the thread running {@code prime}.
+ * call for the whole batch (one per hash slot on a cluster): it takes the keys' claims (below),
+ * then runs one {@code EXISTS} over the batch's keys, and a {@code PTTL} per key only when some
+ * of them exist; its reply lists only the keys held by another run. The write is a plain
+ * pipelined {@code PSETEX key ttl value} per key (the TTL with its jitter computed here), not a
+ * script: Redis runs a command inside a script slower than the same command pipelined. Scripts
+ * are cached with {@code SCRIPT LOAD} at the start and called by digest ({@code EVALSHA}); a call
+ * refused with {@code NOSCRIPT} (a flushed or failed-over server) is sent again with its script.
+ * A batch is encoded to RESP once, on the thread running {@code prime}.
  *
  * <p>On a standalone server that honours {@code CLIENT REPLY} (probed at the start of each run)
  * a batch's writes are sent between {@code CLIENT REPLY OFF} and {@code ON}, followed by {@code
@@ -72,32 +71,49 @@ import org.slf4j.LoggerFactory;
  * REPLY} or that counter (older versions, proxies, renamed commands) get a reply per write from
  * the start. On a cluster the write is one script call per hash slot.
  *
- * <h2>What each mode costs the server</h2>
- * Redis runs commands on one thread, so the server's work per key bounds the primer's rate: the
- * lock costs a {@code SET NX PX} per key (inside the check script) and its release a share of a
- * multi-key read and delete. Measured on a 2-core machine against {@code redis-cli --pipe}
- * writing the same keys ({@code benchmarks/redis-prime-vs-pipe.sh}, 1M keys): without the lock
- * and the freshness check ({@link Builder#noLock}, {@link Builder#overwriteFresh}) the server
- * spends about what it spends on the pipe's {@code SET}s per key (1.0x), with the freshness check
- * about 1.05x, with the lock (the default) about 2.3x. The lock is what keeps several instances
- * from loading the same key from the source; a single primer (one process, or one elected by a
- * {@link WarmLease}) can turn it off for speed. Checks are sent {@value #CHECKS_AHEAD} batches
- * ahead and write replies are awaited while the next batches load ({@value
- * #MAX_BATCHES_IN_FLIGHT} batches in flight at most). A script runs atomically, so Redis serves
- * other clients between the check and release calls, not during one: a batch of 1000 keys holds
- * the server for a few milliseconds; lower {@link Builder#batchSize} where that latency matters.
+ * <h2>No stampede: per-key claims</h2>
+ * With locking on (the default), a key is loaded only by the run holding its claim: a per-key
+ * lock kept as a field of one Redis hash, the claim table {@code <lockPrefix>claims} (on a
+ * cluster one table per hash slot, {@code <lockPrefix>claims{tag}}, whose tag puts it in that
+ * slot, so the check script can use it with the slot's keys; a {@code lockPrefix} containing
+ * {@code '{'} is then refused). The field is the key; its value is the run's random token and
+ * the claim's expiry ({@code token:expiryMs}, on the server's clock: {@code TIME} in the
+ * script). A run claims a key when its field is absent, expired, or its own, with one {@code
+ * HMGET} and one {@code HSET} per 1000 keys instead of a {@code SET NX PX} per key; a claim left
+ * by a run that died blocks only its key, until its expiry (the lock TTL), and the table's own
+ * TTL is kept at least as long as the newest claim. The existence check runs after the claims
+ * in the same atomic script, so it sees any value written by a previous holder: a holder
+ * releases a claim only behind its write on the same connection (or after a fenced write), and
+ * only its own. Keys held by another run are re-checked until that run wrote them ({@code
+ * ALREADY_CACHED}), the claim expired (this run loads them), or {@link Builder#lockWait} passed
+ * ({@code FAILED}, naming the wait). Several primers racing on the same keys therefore call the
+ * loader once per key.
  *
- * <h2>No stampede</h2>
- * With locking on (the default), a key is loaded only by the primer that holds its lock, {@code
- * SET <lockPrefix><key> <token> NX PX <lockTtl>}, where the token is unique to the run. The
- * {@code PTTL}, read after the lock was taken (in the same script on a standalone server, after
- * the lock replies on a cluster, where the lock key lives in another slot), sees any value
- * written by a previous holder, because a holder releases its lock only after Redis
- * acknowledged its write, and only if the lock still holds its token (a Lua compare-and-delete),
- * so an expired lock taken over by another primer is never deleted. Keys locked by another
- * primer are re-checked until the other primer wrote them ({@code ALREADY_CACHED}), the lock
- * expired (this primer loads them), or {@link Builder#lockWait} passed ({@code FAILED}, naming
- * the wait). Several primers racing on the same keys therefore call the loader once per key.
+ * <p><b>Fencing.</b> A batch whose claims are young, taken less than half the lock TTL ago
+ * (measured from sending the check, before the server took them), cannot have lost them: a claim
+ * becomes free only when it expires. Its writes are the plain {@code PSETEX}es above and its
+ * claims are released with a plain {@code HDEL} right behind them. A batch older than that (a
+ * loader slower than half the lock TTL) is written by one script call that writes only the keys
+ * whose claims still hold this run's token and deletes those claims; a key whose claim expired
+ * and was taken over by another run is not written (the other run's value stands) and is
+ * re-checked like any key held by another run. Releases of old claims likewise go through a
+ * script deleting only fields that still hold the token. The plain path relies on the writes
+ * reaching the server within half the lock TTL of being sent (15 s by default).
+ *
+ * <h2>What each mode costs the server</h2>
+ * Redis runs commands on one thread, so the server's work per key bounds the primer's rate.
+ * Measured on a 2-core machine against {@code redis-cli --pipe} writing the same keys ({@code
+ * benchmarks/redis-prime-vs-pipe.sh}, 1M keys), the server's work per key without the claims and
+ * the freshness check ({@link Builder#noLock}, {@link Builder#overwriteFresh}) is about the
+ * pipe's; the freshness check adds the {@code EXISTS} and the script call carrying the keys;
+ * the claims add a share of a hash read, write and delete per key and the script's handling of
+ * the keys (about 1.5x the pipe's work in all, against about 2.3x with a lock key per key). A
+ * single primer (one process, or one elected by a {@link WarmLease}) can turn the claims off.
+ * Checks are sent {@value #CHECKS_AHEAD} batches ahead and write replies are awaited while the
+ * next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in flight at most). A script runs
+ * atomically, so Redis serves other clients between script calls, not during one: a batch of
+ * 1000 keys holds the server for about a millisecond; lower {@link Builder#batchSize} where that
+ * latency matters.
  *
  * <h2>Another target of the warm engine</h2>
  * The primer is the Redis target of the warm engine: it takes the engine's policies with the
@@ -1467,7 +1483,11 @@ public final class RedisPrimer<V> {
       return this;
     }
 
-    /** The per-key lock's TTL (default 30 s): longer than the loader takes for one batch. */
+    /**
+     * The per-key claim's TTL (default 30 s): longer than the loader takes for one batch. A
+     * batch still loading after half of it is written through the fenced script (see the class
+     * documentation).
+     */
     public Builder<V> lockTtl(Duration lockTtl) {
       once(this.lockTtl, "lockTtl");
       if (noLock) {
@@ -1496,7 +1516,11 @@ public final class RedisPrimer<V> {
       return this;
     }
 
-    /** The prefix of lock keys; default {@value RedisPrimer#DEFAULT_LOCK_PREFIX}. */
+    /**
+     * The prefix of the claim table's name ({@code <prefix>claims}, per hash slot on a cluster,
+     * where the prefix must not contain {@code '{'}); default {@value
+     * RedisPrimer#DEFAULT_LOCK_PREFIX}.
+     */
     public Builder<V> lockPrefix(String prefix) {
       once(this.lockPrefix, "lockPrefix");
       this.lockPrefix = Objects.requireNonNull(prefix, "lockPrefix");

@@ -7,11 +7,11 @@
  * dev.preheat.redis.RedisRateLimiter}, {@link dev.preheat.redis.SharedBudget}) let many instances
  * warm together. Connections come from a {@link dev.preheat.redis.RedisEndpoint} (Lettuce).
  *
- * <p>Speed vs safety: the primer's default takes a lock per key so that several instances never
- * load the same key from the source at once; that lock costs Redis, which runs commands on one
- * thread, about three times the work of a plain pipelined {@code SET} per key, against about 1.4
- * times without the lock and the freshness check. A single primer (one process, or the holder of
- * a {@link dev.preheat.redis.WarmLease}) may turn the lock off with {@code noLock()}; see {@link
+ * <p>Speed vs safety: the primer's default takes a claim (a per-key lock, kept in one hash) per
+ * key so that several instances never load the same key from the source at once; the claims and
+ * the freshness check cost Redis, which runs commands on one thread, about 1.5 times the work of
+ * a plain pipelined {@code SET} per key. A single primer (one process, or the holder of a {@link
+ * dev.preheat.redis.WarmLease}) may turn the claims off with {@code noLock()}; see {@link
  * dev.preheat.redis.RedisPrimer} for the measured figures.
  */
 @NullMarked
