@@ -30,8 +30,10 @@
 #                             names the .jfc (default: profile)
 #        FLOORS=1             also run benchmarks/client-floor/ClientFloor.java: the bare floor of
 #                             candidate HTTP clients (OkHttp synchronous, JDK HttpClient, Apache
-#                             HttpClient 5 classic and async, Netty) on the same URLs, without the
-#                             engine; their jars are resolved by Maven into a throwaway classpath
+#                             HttpClient 5 classic, async, MinimalHttpAsyncClient, httpcore5's
+#                             HttpAsyncRequester, Netty) on the same URLs, without the engine;
+#                             their jars are resolved by Maven into a throwaway classpath;
+#                             FLOOR_MODES picks some (default: all seven)
 #        OUT=benchmarks/work/warm   where logs, results and profiles are kept
 #        JAVA_OPTS=...        extra JVM options for WarmBench
 set -euo pipefail
@@ -47,7 +49,7 @@ CLIENTS="${CLIENTS:-apache okhttp}"
 HEAD="${CLIENTS%% *}"
 HP="preheat-$HEAD"
 FLOORS="${FLOORS:-0}"
-FLOOR_MODES="${FLOOR_MODES:-okhttp-sync jdk hc5-classic hc5-async netty}"
+FLOOR_MODES="${FLOOR_MODES:-okhttp-sync jdk hc5-classic hc5-async hc5-minimal hc5-requester netty}"
 RATE_URLS="${RATE_URLS:-2000}"
 OUT="${OUT:-benchmarks/work/warm}"
 TOOL_TIMEOUT=300  # seconds any one tool may run before it is killed and the script fails
