@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -25,11 +25,9 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
-import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
-import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.jspecify.annotations.Nullable;
 
@@ -42,14 +40,15 @@ import org.jspecify.annotations.Nullable;
 public final class ApacheExchange
     implements AsyncResponseConsumer<WarmResponse>, FutureCallback<WarmResponse> {
 
-  /** Starts one hop on the client; returns its cancellable future. */
+  /** Starts one hop on a client; returns what cancels it. */
   @FunctionalInterface
   public interface Client {
     /**
-     * Executes {@code producer}, consuming the response with {@code exchange} and completing it
-     * through {@code exchange} as the callback.
+     * Sends {@code request} (with {@code body}, or none) to {@code host}, consuming the response
+     * with {@code exchange} and completing it through {@code exchange} as the callback.
      */
-    Future<?> execute(AsyncRequestProducer producer, ApacheExchange exchange);
+    Cancellable execute(HttpHost host, BasicHttpRequest request,
+        @Nullable AsyncEntityProducer body, ApacheExchange exchange);
   }
 
   private static final java.util.Set<String> METHODS_WITH_BODY =
@@ -62,7 +61,7 @@ public final class ApacheExchange
   private final long deadlineNanos;
   private final CompletableFuture<WarmResponse> future = new CompletableFuture<>();
   private final long startNanos;
-  private volatile @Nullable Future<?> call;
+  private volatile @Nullable Cancellable call;
   private String method = "GET";
   private URI url = URI.create("http://unset");
   private String[] headers = new String[0];
@@ -132,18 +131,18 @@ public final class ApacheExchange
     response = null;
     resultCallback = null;
     bodyBytes = 0;
-    Future<?> started = client.execute(new BasicRequestProducer(request, body), this);
+    Cancellable started = client.execute(host, request, body, this);
     call = started;
     // A cancel or timeout that raced ahead of the assignment found no call to cancel.
     if (future.isDone()) {
-      started.cancel(true);
+      started.cancel();
     }
   }
 
   private void cancelCall() {
-    Future<?> c = call;
+    Cancellable c = call;
     if (c != null) {
-      c.cancel(true);
+      c.cancel();
     }
   }
 
