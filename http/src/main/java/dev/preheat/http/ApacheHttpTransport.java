@@ -418,6 +418,11 @@ public final class ApacheHttpTransport implements HttpTransport {
     return route;
   }
 
+  /** Whether the full client was started (by an https:// or h2c request); for tests. */
+  boolean fullClientStarted() {
+    return full != null;
+  }
+
   /** The full client, built and started on the first request that needs it. */
   private CloseableHttpAsyncClient fullClient() {
     CloseableHttpAsyncClient c = full;

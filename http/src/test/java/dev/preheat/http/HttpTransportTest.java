@@ -296,6 +296,42 @@ class HttpTransportTest {
   }
 
   @Test
+  void keepAliveConnectionsAreReusedAndClosedOnceIdleForTheKeepAliveTime() throws Exception {
+    transport.close();
+    // a short call timeout makes ApacheHttpTransport's sweeper (which also closes idle
+    // connections) run every 100 ms
+    transport = kind.builder().keepAlive(Duration.ofMillis(300)).callTimeout(Duration.ofSeconds(1))
+        .build();
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().body("r" + i).build());
+    }
+
+    await(transport.send(WarmRequest.get(uri("/1"), Map.of())));
+    await(transport.send(WarmRequest.get(uri("/2"), Map.of())));
+    int first = taken().getConnectionIndex();
+    assertThat(taken().getConnectionIndex()).as("reused while fresh").isEqualTo(first);
+    Thread.sleep(1_500);
+    await(transport.send(WarmRequest.get(uri("/3"), Map.of())));
+
+    assertThat(taken().getConnectionIndex()).as("a new connection after the keep-alive time")
+        .isNotEqualTo(first);
+  }
+
+  @Test
+  void aConnectionTheServerClosesIsNotReused() throws Exception {
+    server.enqueue(new MockResponse.Builder().addHeader("Connection", "close").body("bye")
+        .build());
+    server.enqueue(new MockResponse.Builder().body("again").build());
+
+    assertThat(await(transport.send(WarmRequest.get(uri("/1"), Map.of()))).bodyBytes())
+        .isEqualTo(3);
+    WarmResponse second = await(transport.send(WarmRequest.get(uri("/2"), Map.of())));
+
+    assertThat(second.bodyBytes()).isEqualTo(5);
+    assertThat(taken().getConnectionIndex()).isNotEqualTo(taken().getConnectionIndex());
+  }
+
+  @Test
   void popPinningConnectsToTheChosenAddressAndPortKeepingTheHost() throws Exception {
     transport.close();
     InetSocketAddress node = new InetSocketAddress(server.getSocketAddress().getAddress(),
