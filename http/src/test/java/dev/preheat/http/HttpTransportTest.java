@@ -419,6 +419,45 @@ class HttpTransportTest {
   }
 
   @Test
+  void requestsBeyondTheConcurrencyWaitForASlotLongerThanTheConnectTimeout() throws Exception {
+    transport.close();
+    transport = kind.builder().maxConcurrency(1).connectTimeout(Duration.ofMillis(100)).build();
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().body("slow" + i)
+          .headersDelay(300, TimeUnit.MILLISECONDS).build());
+    }
+
+    List<CompletableFuture<WarmResponse>> futures = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      futures.add(transport.send(WarmRequest.get(uri("/w" + i), Map.of())));
+    }
+
+    // the third waits ~600 ms for the one connection, far past the connect timeout
+    for (CompletableFuture<WarmResponse> f : futures) {
+      assertThat(await(f).bodyBytes()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aCancelledWaitingRequestGivesUpItsTurn() throws Exception {
+    transport.close();
+    transport = kind.builder().maxConcurrency(1).build();
+    server.enqueue(new MockResponse.Builder().body("first")
+        .headersDelay(300, TimeUnit.MILLISECONDS).build());
+    server.enqueue(new MockResponse.Builder().body("third").build());
+
+    CompletableFuture<WarmResponse> first = transport.send(WarmRequest.get(uri("/1"), Map.of()));
+    CompletableFuture<WarmResponse> second = transport.send(WarmRequest.get(uri("/2"), Map.of()));
+    CompletableFuture<WarmResponse> third = transport.send(WarmRequest.get(uri("/3"), Map.of()));
+    assertThat(second.cancel(true)).isTrue();
+
+    assertThat(await(first).bodyBytes()).isEqualTo(5);
+    assertThat(await(third).bodyBytes()).isEqualTo(5);
+    assertThat(taken().getTarget()).isEqualTo("/1");
+    assertThat(taken().getTarget()).isEqualTo("/3");
+  }
+
+  @Test
   void raisesThePerHostLimitToTheConfiguredConcurrency() throws Exception {
     transport.close();
     int parallel = 12;

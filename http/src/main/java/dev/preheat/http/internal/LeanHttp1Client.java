@@ -3,6 +3,7 @@ package dev.preheat.http.internal;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Future;
 import org.apache.hc.core5.concurrent.Cancellable;
@@ -70,6 +71,15 @@ public final class LeanHttp1Client {
 
   private final HttpAsyncRequester requester;
   private final Timeout connectTimeout;
+  private final int maxConcurrency;
+  /** Calls holding one of the {@code maxConcurrency} slots; guarded by {@link #waiting}. */
+  private int active;
+  /**
+   * Calls waiting for a slot, in order. The requester's pool would also queue them, but it gives
+   * up on a waiting lease after the connect timeout; here a call waits until a slot frees or it
+   * is cancelled (by the transport's call timeout, for one), as on the full client.
+   */
+  private final ArrayDeque<Call> waiting = new ArrayDeque<>();
 
   /**
    * Starts the requester's reactor thread.
@@ -80,6 +90,7 @@ public final class LeanHttp1Client {
    */
   public LeanHttp1Client(int maxConcurrency, Timeout connectTimeout, Timeout readTimeout) {
     this.connectTimeout = connectTimeout;
+    this.maxConcurrency = maxConcurrency;
     this.requester = AsyncRequesterBootstrap.bootstrap()
         .setIOReactorConfig(IOReactorConfig.custom()
             .setIoThreadCount(1)
@@ -103,19 +114,51 @@ public final class LeanHttp1Client {
   /**
    * Sends {@code request} (whose authority gives {@code Host}) over a pooled connection to
    * {@code route} (which may carry a pinned address), handing the response to {@code exchange}.
+   * With every connection slot taken, the call waits for one.
    *
    * @param route where to connect: scheme http, a port, optionally a resolved address
    * @param request the request line and headers
    * @param body the request body, or null for none
    * @param exchange consumes the response and receives the outcome
-   * @return cancels the call: aborts a pending connect or closes the connection in use
+   * @return cancels the call: drops it from the wait, aborts its connect, or closes its connection
    */
   public Cancellable execute(HttpHost route, HttpRequest request, @Nullable AsyncEntityProducer body,
       ApacheExchange exchange) {
-    Call call = new Call(request, body, exchange);
-    Future<AsyncClientEndpoint> lease = requester.connect(route, connectTimeout, null, call);
-    call.leased(lease);
+    Call call = new Call(route, request, body, exchange);
+    boolean start;
+    synchronized (waiting) {
+      start = active < maxConcurrency;
+      if (start) {
+        active++;
+      } else {
+        waiting.add(call);
+      }
+    }
+    if (start) {
+      call.start();
+    }
     return call::abort;
+  }
+
+  /** A call gave its slot back: the next waiting call takes it over. */
+  private void slotFreed() {
+    Call next;
+    synchronized (waiting) {
+      next = waiting.poll();
+      if (next == null) {
+        active--;
+      }
+    }
+    if (next != null) {
+      next.start();
+    }
+  }
+
+  /** Removes {@code call} from the wait; false when it already has a slot. */
+  private boolean unqueue(Call call) {
+    synchronized (waiting) {
+      return waiting.remove(call);
+    }
   }
 
   /** Closes pooled connections idle for longer than {@code idle}. */
@@ -135,34 +178,67 @@ public final class LeanHttp1Client {
   }
 
   /**
-   * One call: the connection lease, then the exchange on the leased connection. The connection
-   * goes back to the pool when the response has been read (or had no body), and is closed on a
-   * failure or cancellation.
+   * One call: a slot, the connection lease, then the exchange on the leased connection. The
+   * connection goes back to the pool when the response has been read (or had no body), and is
+   * closed on a failure or cancellation; the slot is given back once, right after.
    */
-  private static final class Call
+  private final class Call
       implements FutureCallback<AsyncClientEndpoint>, AsyncClientExchangeHandler {
+    private final HttpHost route;
     private final HttpRequest request;
     private final @Nullable AsyncEntityProducer body;
     private final ApacheExchange exchange;
+    // guarded by this
     private @Nullable Future<AsyncClientEndpoint> lease;
     private @Nullable AsyncClientEndpoint endpoint;
+    private boolean started;
     private boolean cancelled;
+    private boolean slotReturned;
 
-    Call(HttpRequest request, @Nullable AsyncEntityProducer body, ApacheExchange exchange) {
+    Call(HttpHost route, HttpRequest request, @Nullable AsyncEntityProducer body,
+        ApacheExchange exchange) {
+      this.route = route;
       this.request = request;
       this.body = body;
       this.exchange = exchange;
     }
 
-    void leased(Future<AsyncClientEndpoint> future) {
+    /** Leases a connection; runs with a slot held. */
+    void start() {
+      boolean go;
+      synchronized (this) {
+        go = !cancelled;
+        if (go) {
+          started = true;
+        } else {
+          // cancelled while it waited, after it was handed the slot
+          slotReturned = true;
+        }
+      }
+      if (!go) {
+        slotFreed();
+        return;
+      }
+      Future<AsyncClientEndpoint> future = requester.connect(route, connectTimeout, null, this);
       boolean cancelNow;
       synchronized (this) {
         lease = future;
-        cancelNow = cancelled;
+        cancelNow = cancelled && endpoint == null;
       }
       if (cancelNow) {
         future.cancel(true);
       }
+    }
+
+    /** Gives the slot back, once. */
+    private void returnSlot() {
+      synchronized (this) {
+        if (slotReturned) {
+          return;
+        }
+        slotReturned = true;
+      }
+      slotFreed();
     }
 
     // --- the lease ---------------------------------------------------------------------------
@@ -179,6 +255,7 @@ public final class LeanHttp1Client {
       if (abandoned) {
         // cancelled while connecting: the fresh connection is unused and can serve others
         leased.releaseAndReuse();
+        returnSlot();
         return;
       }
       leased.execute(this, null, HttpCoreContext.create());
@@ -193,18 +270,27 @@ public final class LeanHttp1Client {
 
     @Override
     public void cancelled() {
+      // the lease was cancelled
+      returnSlot();
       exchange.cancelled();
     }
 
-    /** The caller's cancel: stops a pending connect, or closes the connection in use. */
+    /** The caller's cancel: leaves the wait, stops a pending connect, or closes the connection. */
     boolean abort() {
       Future<AsyncClientEndpoint> pending;
+      boolean wasStarted;
       synchronized (this) {
         if (cancelled) {
           return false;
         }
         cancelled = true;
+        wasStarted = started;
         pending = endpoint == null ? lease : null;
+      }
+      if (!wasStarted) {
+        // still waiting for a slot (or handed one just now: start() gives it back)
+        unqueue(this);
+        return true;
       }
       if (pending != null) {
         pending.cancel(true);
@@ -213,7 +299,7 @@ public final class LeanHttp1Client {
       return true;
     }
 
-    /** Gives the connection back to the pool (reuse) or closes it; once. */
+    /** Gives the connection back to the pool (reuse) or closes it, then the slot; once. */
     private void release(boolean reuse) {
       AsyncClientEndpoint e;
       synchronized (this) {
@@ -226,7 +312,16 @@ public final class LeanHttp1Client {
         } else {
           e.releaseAndDiscard();
         }
+        returnSlot();
+      } else if (!isLeasing()) {
+        // failed before or without a connection (e.g. the connect failed)
+        returnSlot();
       }
+    }
+
+    /** Whether a lease is still pending (its outcome will return the slot). */
+    private synchronized boolean isLeasing() {
+      return started && lease != null && !lease.isDone() && endpoint == null;
     }
 
     // --- the exchange, on the I/O reactor thread ----------------------------------------------
