@@ -33,6 +33,7 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
@@ -200,7 +201,9 @@ public final class ApacheHttpTransport implements HttpTransport {
         .disableCookieManagement()
         .disableAutomaticRetries()
         .disableAuthCaching()
-        .disableConnectionState();
+        .disableConnectionState()
+        .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "preheat-abort",
+            ApacheExchange.ABORT_HANDLER);
     if (!pins.isEmpty()) {
       client.setRoutePlanner(new PinnedRoutes(pins));
     }
@@ -348,8 +351,9 @@ public final class ApacheHttpTransport implements HttpTransport {
   }
 
   private java.util.concurrent.Future<?> execute(
-      org.apache.hc.core5.http.nio.AsyncRequestProducer producer, ApacheExchange consumer) {
-    return client.execute(producer, consumer, null, null, consumer);
+      org.apache.hc.core5.http.nio.AsyncRequestProducer producer, ApacheExchange consumer,
+      org.apache.hc.client5.http.protocol.HttpClientContext context) {
+    return client.execute(producer, consumer, null, context, consumer);
   }
 
   /** Fails exchanges past their call timeout. */
