@@ -35,6 +35,7 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
@@ -241,7 +242,9 @@ public final class ApacheHttpTransport implements HttpTransport {
         .disableCookieManagement()
         .disableAutomaticRetries()
         .disableAuthCaching()
-        .disableConnectionState();
+        .disableConnectionState()
+        .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "preheat-abort",
+            ApacheExchange.ABORT_HANDLER);
     if (!pins.isEmpty()) {
       client.setRoutePlanner(new PinnedRoutes(pins));
     }
@@ -389,7 +392,8 @@ public final class ApacheHttpTransport implements HttpTransport {
       return lean.execute(route(host), request, body, exchange);
     }
     java.util.concurrent.Future<?> f = fullClient().execute(
-        new BasicRequestProducer(request, body), exchange, null, null, exchange);
+        new BasicRequestProducer(request, body), exchange, null,
+        ApacheExchange.context(exchange), exchange);
     return () -> f.cancel(true);
   }
 
