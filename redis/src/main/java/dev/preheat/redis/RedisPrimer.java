@@ -112,7 +112,7 @@ import org.slf4j.LoggerFactory;
  * Checks are sent {@value #CHECKS_AHEAD} batches ahead and write replies are awaited while the
  * next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in flight at most). A script runs
  * atomically, so Redis serves other clients between script calls, not during one: a batch of
- * 1000 keys holds the server for about a millisecond; lower {@link Builder#batchSize} where that
+ * 1000 keys holds the server for 1-2 ms; lower {@link Builder#batchSize} where that
  * latency matters.
  *
  * <h2>Another target of the warm engine</h2>
