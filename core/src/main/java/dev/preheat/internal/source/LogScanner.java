@@ -720,8 +720,8 @@ public final class LogScanner {
           entry = cache.add(t, to, tl, h, canonical,
               canonical instanceof String && a.excluded((String) canonical));
         }
-        long[] rec = cache.records;
-        int at = entry * cache.stride();
+        long[] rec = cache.recordPage(entry);
+        int at = cache.recordAt(entry);
         long flags = rec[at];
         if ((flags & TargetCache.REJECTED) != 0) {
           malformed(lineNo, "invalid URL: " + ((TargetCache.Rejected) cache.value(entry)).reason,

@@ -100,7 +100,7 @@ class TargetCacheTest {
         Object value = i % 97 == 0 ? new TargetCache.Rejected("bad") : "/p/" + (i + 1_000 * c);
         int e = cache.add(b, 0, b.length, TargetCache.hash(b, 0, b.length), value, false);
         if (!(value instanceof TargetCache.Rejected) && i % 5 != 0) {
-          cache.records[e * cache.stride() + 1] = 1; // entries with i % 5 == 0 stay uncounted
+          cache.recordPage(e)[cache.recordAt(e) + 1] = 1; // entries with i % 5 == 0 stay uncounted
         }
       }
       caches[c] = cache;
