@@ -33,6 +33,10 @@ final class TargetCache {
   interface Drain {
     /** Called once per entry with its value and counters {@code counts[at, at + counters)}. */
     void entry(Object value, long[] counts, int at);
+
+    /** Called after the last {@link #entry} of a drain (entries may be buffered until then). */
+    default void end() {
+    }
   }
 
   /** The value stored for a target the canonicalizer rejected. */
@@ -326,6 +330,7 @@ final class TargetCache {
         Arrays.fill(r, at, at + counters, 0);
       }
     }
+    drain.end();
   }
 
   /**
@@ -370,6 +375,7 @@ final class TargetCache {
         to.entry(value(e), records[e >>> entryShift], (e & entryMask) * stride + 1);
       }
     }
+    to.end();
   }
 
   /**
