@@ -24,14 +24,20 @@
 #                             the report included), one variant (--variant 'Accept-Encoding: gzip',
 #                             one request per URL as wrk sends), --rate unlimited; its ratios to wrk
 #                             and xargs+curl are the headline
+#        CLI_BEFORE=LAUNCHER  also run "cli-before-c32": the same CLI command through another build's
+#                             launcher (e.g. a copy of main's samples/cli/preheat and its
+#                             target/preheat.jar), right before cli-CLIENT-c32 in every run, so a
+#                             change is measured before/after in one interleaved run
 #        PIN=1                pin nginx to the first half of the cores and every client to the
 #                             other half (taskset), so client CPU cost does not slow the cache
 #        JFR=1                record a JFR profile of each Preheat run (kept in $OUT); JFR_SETTINGS
 #                             names the .jfc (default: profile)
 #        FLOORS=1             also run benchmarks/client-floor/ClientFloor.java: the bare floor of
 #                             candidate HTTP clients (OkHttp synchronous, JDK HttpClient, Apache
-#                             HttpClient 5 classic and async, Netty) on the same URLs, without the
-#                             engine; their jars are resolved by Maven into a throwaway classpath
+#                             HttpClient 5 classic, async, MinimalHttpAsyncClient, httpcore5's
+#                             HttpAsyncRequester, Netty) on the same URLs, without the engine;
+#                             their jars are resolved by Maven into a throwaway classpath;
+#                             FLOOR_MODES picks some (default: all seven)
 #        OUT=benchmarks/work/warm   where logs, results and profiles are kept
 #        JAVA_OPTS=...        extra JVM options for WarmBench
 set -euo pipefail
@@ -47,7 +53,7 @@ CLIENTS="${CLIENTS:-apache okhttp}"
 HEAD="${CLIENTS%% *}"
 HP="preheat-$HEAD"
 FLOORS="${FLOORS:-0}"
-FLOOR_MODES="${FLOOR_MODES:-okhttp-sync jdk hc5-classic hc5-async netty}"
+FLOOR_MODES="${FLOOR_MODES:-okhttp-sync jdk hc5-classic hc5-async hc5-minimal hc5-requester netty}"
 RATE_URLS="${RATE_URLS:-2000}"
 OUT="${OUT:-benchmarks/work/warm}"
 TOOL_TIMEOUT=300  # seconds any one tool may run before it is killed and the script fails
@@ -377,9 +383,14 @@ if [ "$CLI" = 1 ]; then
   # now, so no timed run pays it.
   samples/cli/preheat --version > /dev/null || die "samples/cli/preheat does not run"
 fi
-run_cli() {  # run_cli NAME LOGNAME ARGS...: `preheat warm` through the launcher
+CLI_BEFORE="${CLI_BEFORE:-}"
+if [ -n "$CLI_BEFORE" ]; then
+  [ -x "$CLI_BEFORE" ] || die "CLI_BEFORE=$CLI_BEFORE is not an executable launcher"
+  "$CLI_BEFORE" --version > /dev/null || die "$CLI_BEFORE does not run"
+fi
+run_cli() {  # run_cli NAME LOGNAME ARGS...: `preheat warm` through the launcher (env LAUNCHER)
   local name="$1" log="$2"; shift 2
-  timed samples/cli/preheat warm "$@" > "$OUT/$log.out" 2> "$OUT/$log.err" \
+  timed "${LAUNCHER:-samples/cli/preheat}" warm "$@" > "$OUT/$log.out" 2> "$OUT/$log.err" \
     || { cat "$OUT/$log.out" "$OUT/$log.err" >&2; echo "  WARNING: $name exited non-zero" >&2; }
   take_log "$log"
 }
@@ -402,6 +413,13 @@ for run in $(seq "$RUNS"); do
       fi
     done
   done
+  if [ -n "$CLI_BEFORE" ]; then
+    cold_cache
+    LAUNCHER="$CLI_BEFORE" run_cli "cli-before-c32" "cli-before-c32-r$run" --urls "$W/urls.txt" \
+      --base-url "http://127.0.0.1:$CACHE_PORT" --variant 'Accept-Encoding: gzip' \
+      --rate unlimited --concurrency 32 --http-client "$HEAD"
+    record "cli-before-c32" "cli-before-c32-r$run"
+  fi
   if [ "$CLI" = 1 ]; then
     cold_cache
     run_cli "cli-$HEAD-c32" "cli-$HEAD-c32-r$run" --urls "$W/urls.txt" \
@@ -506,7 +524,7 @@ echo "nginx_us = user+sys CPU of nginx (cache + origin) per URL during the tool'
 [ "$FLOORS" = 1 ] && echo "rows floor-* = benchmarks/client-floor/ClientFloor.java: a bare HTTP client, no engine, JVM options '$C1_OPTS'"
 printf '%-24s %7s %9s %9s %9s %8s %9s %9s %10s\n' tool URLs seconds URLs/s wall_s cpu_s "us/URL" nginx_us "preheat/x"
 for t in $(for cl in $CLIENTS; do for c in $CONCURRENCY; do echo "preheat-$cl-c$c"; [ -n "$C1_OPTS" ] && echo "preheat-$cl-c$c-c1"; done; done) \
-         $([ "$CLI" = 1 ] && echo "cli-$HEAD-c32") \
+         $([ -n "$CLI_BEFORE" ] && echo "cli-before-c32") $([ "$CLI" = 1 ] && echo "cli-$HEAD-c32") \
          $([ "$BASELINE" = 1 ] && echo "transport-$HEAD-c32") \
          $([ "$FLOORS" = 1 ] && for m in $FLOOR_MODES; do echo "floor-$m"; done) xargs+curl \
          $(for c in $CONCURRENCY; do echo "wrk-c$c"; done); do

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  * MODE: okhttp-sync (OkHttp, synchronous calls on CONNECTIONS threads), jdk (java.net.http,
  * synchronous, CONNECTIONS threads), hc5-classic (Apache HttpClient 5 classic, CONNECTIONS
  * threads), hc5-async (Apache HttpClient 5 async, one I/O reactor thread), netty (Netty NIO, one
- * event loop, CONNECTIONS channels). {@code body_bytes} is counted by every mode but hc5-async,
+ * event loop, CONNECTIONS channels), hc5-minimal (HttpClient 5's MinimalHttpAsyncClient: the
+ * pooling connection manager, no exec chain, one I/O reactor thread), hc5-requester (httpcore5's
+ * HttpAsyncRequester, HTTP/1.1, its own pool, one I/O reactor thread). {@code body_bytes} is counted by every mode but hc5-async,
  * whose discarding consumer does not count.
  */
 public final class ClientFloor {
@@ -47,6 +49,8 @@ public final class ClientFloor {
       case "hc5-classic": result = threads(urls, connections, hc5Classic(connections)); break;
       case "hc5-async": result = hc5Async(urls, connections); break;
       case "netty": result = netty(urls, connections); break;
+      case "hc5-minimal": result = hc5Minimal(urls, connections); break;
+      case "hc5-requester": result = hc5Requester(urls, connections); break;
       default: throw new IllegalArgumentException("unknown mode " + mode);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -250,5 +254,140 @@ public final class ClientFloor {
     done.await();
     group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     return new long[] {bytes.get(), 0};
+  }
+
+  /** Starts one request: {@code execute(producer, consumer, callback)} on some HC5 client. */
+  interface Hc5Submit {
+    void submit(org.apache.hc.core5.http.nio.AsyncRequestProducer producer,
+        CountingConsumer consumer, org.apache.hc.core5.concurrent.FutureCallback<Long> callback);
+  }
+
+  /** Counts and discards the body; the result is the body size. */
+  static final class CountingConsumer
+      implements org.apache.hc.core5.http.nio.AsyncResponseConsumer<Long> {
+    long bytes;
+    org.apache.hc.core5.concurrent.FutureCallback<Long> callback;
+
+    @Override
+    public void consumeResponse(org.apache.hc.core5.http.HttpResponse response,
+        org.apache.hc.core5.http.EntityDetails entity,
+        org.apache.hc.core5.http.protocol.HttpContext context,
+        org.apache.hc.core5.concurrent.FutureCallback<Long> cb) {
+      if (entity == null) {
+        cb.completed(0L);
+      } else {
+        callback = cb;
+      }
+    }
+
+    @Override
+    public void informationResponse(org.apache.hc.core5.http.HttpResponse response,
+        org.apache.hc.core5.http.protocol.HttpContext context) {}
+
+    @Override
+    public void failed(Exception cause) {}
+
+    @Override
+    public void updateCapacity(org.apache.hc.core5.http.nio.CapacityChannel channel)
+        throws java.io.IOException {
+      channel.update(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void consume(java.nio.ByteBuffer src) {
+      bytes += src.remaining();
+      src.position(src.limit());
+    }
+
+    @Override
+    public void streamEnd(List<? extends org.apache.hc.core5.http.Header> trailers) {
+      org.apache.hc.core5.concurrent.FutureCallback<Long> cb = callback;
+      callback = null;
+      if (cb != null) {
+        cb.completed(bytes);
+      }
+    }
+
+    @Override
+    public void releaseResources() {}
+  }
+
+  private static long[] hc5Loop(List<String> urls, int n, Hc5Submit client) throws Exception {
+    Semaphore permits = new Semaphore(n);
+    CountDownLatch done = new CountDownLatch(urls.size());
+    AtomicLong failures = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    java.util.Map<String, org.apache.hc.core5.http.HttpHost> hosts = new java.util.HashMap<>();
+    for (String url : urls) {
+      permits.acquire();
+      URI uri = URI.create(url);
+      org.apache.hc.core5.http.HttpHost host = hosts.computeIfAbsent(
+          uri.getScheme() + "://" + uri.getRawAuthority(),
+          k -> new org.apache.hc.core5.http.HttpHost(uri.getScheme(), uri.getHost(),
+              uri.getPort()));
+      org.apache.hc.core5.http.message.BasicHttpRequest request =
+          new org.apache.hc.core5.http.message.BasicHttpRequest("GET", host, uri.getRawPath());
+      request.addHeader("User-Agent", "Preheat/floor");
+      request.addHeader("X-Preheat", "1");
+      client.submit(new org.apache.hc.core5.http.nio.support.BasicRequestProducer(request, null),
+          new CountingConsumer(), new org.apache.hc.core5.concurrent.FutureCallback<Long>() {
+            @Override
+            public void completed(Long r) {
+              bytes.addAndGet(r);
+              permits.release();
+              done.countDown();
+            }
+
+            @Override
+            public void failed(Exception e) {
+              failures.incrementAndGet();
+              permits.release();
+              done.countDown();
+            }
+
+            @Override
+            public void cancelled() {
+              failures.incrementAndGet();
+              permits.release();
+              done.countDown();
+            }
+          });
+    }
+    done.await();
+    return new long[] {bytes.get(), failures.get()};
+  }
+
+  private static org.apache.hc.core5.reactor.IOReactorConfig oneReactor() {
+    return org.apache.hc.core5.reactor.IOReactorConfig.custom().setIoThreadCount(1)
+        .setTcpNoDelay(true).build();
+  }
+
+  private static long[] hc5Minimal(List<String> urls, int n) throws Exception {
+    org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient c =
+        org.apache.hc.client5.http.impl.async.HttpAsyncClients.createMinimal(
+            org.apache.hc.core5.http2.HttpVersionPolicy.FORCE_HTTP_1,
+            org.apache.hc.core5.http2.config.H2Config.DEFAULT,
+            org.apache.hc.core5.http.config.Http1Config.DEFAULT, oneReactor(),
+            org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(n).setMaxConnPerRoute(n).build());
+    c.start();
+    try {
+      return hc5Loop(urls, n, (p, consumer, cb) -> c.execute(p, consumer, cb));
+    } finally {
+      c.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+    }
+  }
+
+  private static long[] hc5Requester(List<String> urls, int n) throws Exception {
+    org.apache.hc.core5.http.impl.bootstrap.HttpAsyncRequester r =
+        org.apache.hc.core5.http.impl.bootstrap.AsyncRequesterBootstrap.bootstrap()
+            .setIOReactorConfig(oneReactor()).setMaxTotal(n).setDefaultMaxPerRoute(n).create();
+    r.start();
+    org.apache.hc.core5.util.Timeout timeout = org.apache.hc.core5.util.Timeout.ofSeconds(30);
+    try {
+      return hc5Loop(urls, n, (p, consumer, cb) -> r.execute(p, consumer, timeout, cb));
+    } finally {
+      r.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+    }
   }
 }

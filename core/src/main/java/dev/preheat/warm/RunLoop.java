@@ -476,6 +476,7 @@ final class RunLoop implements WarmRun {
     Cancellable timer = t.timer;
     if (timer != null) {
       timer.cancel();
+      t.timer = null;
     }
     CacheStatus status = CacheStatus.unknown();
     if (r != null) {
@@ -488,6 +489,10 @@ final class RunLoop implements WarmRun {
     }
     synchronized (this) {
       inflight.remove(t);
+      // A finished task lives on in the old generation (tasks are built with the plan): its
+      // links to this exchange's future and response would keep them, and what they reference,
+      // alive through every young collection until a full one (~2 KB per URL promoted).
+      t.future = null;
       bytesReserved -= t.reservedBytes;
       t.reservedBytes = 0;
       if (t.verify) {

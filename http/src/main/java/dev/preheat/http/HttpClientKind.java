@@ -24,8 +24,9 @@ public enum HttpClientKind {
     }
   },
   /**
-   * {@link ApacheHttpTransport}: Apache HttpClient 5 async, one non-blocking I/O reactor thread;
-   * the default.
+   * {@link ApacheHttpTransport}: Apache HttpClient 5, non-blocking: plain http:// over httpcore5's
+   * HTTP/1.1 requester on one I/O reactor thread, https:// and h2c over HttpClient 5's async
+   * client (started on first use); the default.
    */
   APACHE {
     @Override

@@ -127,6 +127,31 @@ class HttpTransportTlsTest {
     return recorded;
   }
 
+  @Test
+  void aRedirectFromHttpToHttpsIsFollowedOverTls() throws Exception {
+    serve(HOST_CERT, ROOT, List.of(Protocol.HTTP_2, Protocol.HTTP_1_1));
+    try (MockWebServer plain = new MockWebServer()) {
+      plain.enqueue(new MockResponse.Builder().code(301)
+          .addHeader("Location", "https://" + HOST + "/n/5").build());
+      plain.start();
+      transport.close();
+      InetSocketAddress node = new InetSocketAddress(server.getSocketAddress().getAddress(),
+          server.getPort());
+      transport = kind.builder().connectTo(HOST, node).followRedirects(1)
+          .tls(CLIENT_TRUST.sslSocketFactory(), CLIENT_TRUST.trustManager()).build();
+
+      // plain http first (ApacheHttpTransport's lean HTTP/1.1 path), then TLS (its full client)
+      WarmResponse response = await(transport.send(WarmRequest.get(
+          URI.create("http://127.0.0.1:" + plain.getPort() + "/old"), Map.of())));
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.bodyBytes()).isEqualTo(5);
+      assertThat(response.protocol()).isEqualTo("h2");
+      assertThat(plain.takeRequest(WAIT_SECONDS, TimeUnit.SECONDS).getTarget()).isEqualTo("/old");
+      assertThat(taken().getTarget()).isEqualTo("/n/5");
+    }
+  }
+
   @ParameterizedTest(name = "server offers {0}")
   @CsvSource({"'h2,http/1.1', h2", "http/1.1, http/1.1"})
   void pinnedHttpsKeepsTheHostnameForHostSniAndCertificate(String offered, String expected)

@@ -14,9 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.hc.client5.http.async.AsyncExecChainHandler;
+import org.apache.hc.client5.http.async.AsyncExecRuntime;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -25,11 +28,9 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
-import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
-import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.jspecify.annotations.Nullable;
 
@@ -42,15 +43,56 @@ import org.jspecify.annotations.Nullable;
 public final class ApacheExchange
     implements AsyncResponseConsumer<WarmResponse>, FutureCallback<WarmResponse> {
 
-  /** Starts one hop on the client; returns its cancellable future. */
+  /** Starts one hop on a client; returns what cancels it. */
   @FunctionalInterface
   public interface Client {
     /**
-     * Executes {@code producer}, consuming the response with {@code exchange} and completing it
-     * through {@code exchange} as the callback.
+     * Sends {@code request} (with {@code body}, or none) to {@code host}, consuming the response
+     * with {@code exchange} and completing it through {@code exchange} as the callback. A client
+     * running HttpClient 5's exec chain passes {@link #context(ApacheExchange)} as the hop's
+     * context (for {@link #ABORT_HANDLER}).
      */
-    Future<?> execute(AsyncRequestProducer producer, ApacheExchange exchange);
+    Cancellable execute(HttpHost host, BasicHttpRequest request,
+        @Nullable AsyncEntityProducer body, ApacheExchange exchange);
   }
+
+  /** The context attribute under which a hop's context carries its exchange. */
+  private static final String CONTEXT_KEY = "dev.preheat.http.exchange";
+
+  /**
+   * A new HttpClient 5 context for one hop of {@code exchange} on the full client, carrying the
+   * exchange for {@link #ABORT_HANDLER}. (The lean HTTP/1.1 path cancels through its own
+   * connection handle and needs none.)
+   */
+  public static HttpClientContext context(ApacheExchange exchange) {
+    HttpClientContext context = HttpClientContext.create();
+    context.setAttribute(CONTEXT_KEY, exchange);
+    return context;
+  }
+
+  /**
+   * An exec-chain element to install just before the client's main transport: it hands each
+   * HTTP/1 exchange its connection's runtime, so that cancelling (or timing out) the exchange
+   * closes the connection and returns its pool slot at once.
+   *
+   * <p>Why: HttpClient 5 cancels an exchange through its future's dependency, which the main
+   * transport sets only after it started the exchange. When the request is written at once (the
+   * connection was just opened on the I/O thread), a cancel arriving between the write and that
+   * assignment is lost (seen: ~6% of cancels right after the request reached the server), and
+   * the connection's slot stays taken until the response timeout. Discarding the endpoint is
+   * what HttpClient's own cancel path does; it is idempotent. HTTP/2 streams share a connection,
+   * so they keep HttpClient's own (stream-level) cancellation.
+   */
+  public static final AsyncExecChainHandler ABORT_HANDLER =
+      (request, entityProducer, scope, chain, callback) -> {
+        Object exchange = scope.clientContext.getAttribute(CONTEXT_KEY);
+        if (exchange instanceof ApacheExchange && !((ApacheExchange) exchange).attach(
+            scope.execRuntime)) {
+          callback.failed(new InterruptedIOException("the request was cancelled"));
+          return;
+        }
+        chain.proceed(request, entityProducer, scope, callback);
+      };
 
   private static final java.util.Set<String> METHODS_WITH_BODY =
       java.util.Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT", "QUERY");
@@ -62,7 +104,9 @@ public final class ApacheExchange
   private final long deadlineNanos;
   private final CompletableFuture<WarmResponse> future = new CompletableFuture<>();
   private final long startNanos;
-  private volatile @Nullable Future<?> call;
+  private volatile @Nullable Cancellable call;
+  /** The current hop's HTTP/1 connection runtime, once its connection is ready; see attach. */
+  private volatile @Nullable AsyncExecRuntime runtime;
   private String method = "GET";
   private URI url = URI.create("http://unset");
   private String[] headers = new String[0];
@@ -132,19 +176,44 @@ public final class ApacheExchange
     response = null;
     resultCallback = null;
     bodyBytes = 0;
-    Future<?> started = client.execute(new BasicRequestProducer(request, body), this);
+    runtime = null;
+    Cancellable started = client.execute(host, request, body, this);
     call = started;
     // A cancel or timeout that raced ahead of the assignment found no call to cancel.
     if (future.isDone()) {
-      started.cancel(true);
+      started.cancel();
     }
   }
 
   private void cancelCall() {
-    Future<?> c = call;
+    Cancellable c = call;
     if (c != null) {
-      c.cancel(true);
+      c.cancel();
     }
+    AsyncExecRuntime r = runtime;
+    if (r != null) {
+      r.discardEndpoint();
+    }
+  }
+
+  /**
+   * Called by {@link #ABORT_HANDLER} on the thread that is about to start the hop's exchange
+   * on a ready connection. Returns false, having discarded the connection, if this exchange is
+   * already done (cancelled or failed); the hop must then not start.
+   */
+  boolean attach(AsyncExecRuntime execRuntime) {
+    org.apache.hc.client5.http.EndpointInfo info = execRuntime.getEndpointInfo();
+    if (info == null || info.getProtocol() == null || info.getProtocol().getMajor() >= 2) {
+      return !future.isDone();  // HTTP/2 or unknown: HttpClient's own cancellation only
+    }
+    runtime = execRuntime;
+    // Either this sees the completion or cancelCall (completion first, then runtime) sees the
+    // runtime: both are volatile, so the endpoint is discarded at least once (it is idempotent).
+    if (future.isDone()) {
+      execRuntime.discardEndpoint();
+      return false;
+    }
+    return true;
   }
 
   /** Fails the exchange with {@code failure} (unless it already completed) and aborts it. */
