@@ -316,10 +316,12 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
     if (q < 0) {
       return url;
     }
-    // Until the first pair left out, the result is the target's own prefix up to keptEnd.
+    // Until the first pair kept after one left out, the result is the target's own prefix up to
+    // keptEnd (often the whole answer: tracking parameters tend to come last).
     StringBuilder sb = null;
     int keptEnd = q;
     boolean first = true;
+    boolean cut = false;
     int pairStart = q + 1;
     int nameEnd = -1;
     for (int i = q + 1; i <= len; i++) {
@@ -328,20 +330,23 @@ final class StandardUrlCanonicalizer implements UrlCanonicalizer {
         nameEnd = i;
       } else if (c == '&') {
         if (i > pairStart && queryPolicy.keeps(url, pairStart, nameEnd < 0 ? i : nameEnd)) {
-          if (sb == null) {
+          if (!cut) {
             keptEnd = i;
           } else {
+            if (sb == null) {
+              sb = new StringBuilder(len).append(url, 0, keptEnd);
+            }
             sb.append(first ? '?' : '&').append(url, pairStart, i);
           }
           first = false;
-        } else if (sb == null) {
-          sb = new StringBuilder(len).append(url, 0, keptEnd);
+        } else {
+          cut = true;
         }
         pairStart = i + 1;
         nameEnd = -1;
       }
     }
-    return sb == null ? url : sb.toString();
+    return sb != null ? sb.toString() : cut ? url.substring(0, keptEnd) : url;
   }
 
   /** The general path for a target starting with '/' (bypassing the fast ones), for tests. */

@@ -81,7 +81,8 @@ final class Dialects {
     if (value == null) {
       return -1;
     }
-    String first = value.split(",", 2)[0].trim();
+    int comma = value.indexOf(',');
+    String first = (comma < 0 ? value : value.substring(0, comma)).trim();
     if (first.isEmpty() || first.length() > 64) {
       return -1;
     }

@@ -19,6 +19,11 @@ final class KeywordReader implements CacheStatusReader {
     this.kinds = Map.copyOf(kinds);
   }
 
+  /** The header this reader reads. */
+  String header() {
+    return header;
+  }
+
   @Override
   public CacheStatus read(WarmResponse response) {
     long age = Dialects.ageSeconds(response);

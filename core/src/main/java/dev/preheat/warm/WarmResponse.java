@@ -1,11 +1,10 @@
 package dev.preheat.warm;
 
+import dev.preheat.internal.warm.ResponseHeaders;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,13 +43,8 @@ public record WarmResponse(
     if (bodyBytes < 0) {
       throw new IllegalArgumentException("bodyBytes must be >= 0 but was " + bodyBytes);
     }
-    TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> copy.merge(name, List.copyOf(values), (a, b) -> {
-      List<String> merged = new java.util.ArrayList<>(a);
-      merged.addAll(b);
-      return List.copyOf(merged);
-    }));
-    headers = Collections.unmodifiableMap(copy);
+    // one immutable case-insensitive map; a transport's ResponseHeaders is kept as it is
+    headers = ResponseHeaders.of(headers);
   }
 
   /** The first value of header {@code name} (case-insensitive), or null when absent. */

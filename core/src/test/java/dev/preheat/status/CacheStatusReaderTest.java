@@ -231,4 +231,67 @@ class CacheStatusReaderTest {
     assertThat(status.kind()).isEqualTo(Kind.UNKNOWN);
     assertThat(status.raw()).isEqualTo(huge);
   }
+
+  /**
+   * The combined reader skips a dialect reader whose header is absent; its answer is still the
+   * one of asking every reader in order (the first recognized, else the first naming a header,
+   * else unknown with the Age), for any mix of present, absent and empty status headers.
+   */
+  @Test
+  void firstOfAnswersAsAskingEveryReaderInOrder() {
+    String[][] choices = {
+        {"Cache-Status", "ExampleCache; hit"}, {"Cache-Status", "ExampleCache; fwd=uri-miss"},
+        {"Cache-Status", "garbage;;"}, {"CF-Cache-Status", "HIT"}, {"cf-cache-status", "weird"},
+        {"x-vercel-cache", "STALE"}, {"X-Cache-Status", "MISS"}, {"X-Cache-Status", "nonsense"},
+        {"X-Cache", "MISS, HIT"}, {"x-cache", "what"}, {"Age", "12"}, {"Age", "0"},
+        {"Age", "7, 9"}, {"Age", "x"}, {"Server", "nginx"}};
+    List<CacheStatusReader> dialects = List.of(CacheStatusReader.rfc9211(),
+        CacheStatusReader.cloudflare(), CacheStatusReader.vercel(), CacheStatusReader.nginx(),
+        CacheStatusReader.xCache(), CacheStatusReader.age());
+    CacheStatusReader custom = r -> r.hasHeader("X-Custom")
+        ? new CacheStatus(Kind.HIT, "X-Custom", r.header("X-Custom"), -1)
+        : new CacheStatus(Kind.UNKNOWN, "X-Custom", null, -1);
+    java.util.Random random = new java.util.Random(5);
+    for (int round = 0; round < 2000; round++) {
+      List<String> pairs = new ArrayList<>();
+      for (String[] c : choices) {
+        if (random.nextInt(4) == 0) {
+          pairs.add(c[0]);
+          pairs.add(c[1]);
+        }
+      }
+      if (random.nextInt(8) == 0) {
+        pairs.add("X-Custom");
+        pairs.add("yes");
+      }
+      WarmResponse r = response(pairs.toArray(new String[0]));
+      List<CacheStatusReader> readers = new ArrayList<>(dialects);
+      java.util.Collections.shuffle(readers, random);
+      readers = readers.subList(0, 1 + random.nextInt(readers.size()));
+      if (random.nextBoolean()) {
+        readers.add(random.nextInt(readers.size() + 1), custom);
+      }
+      assertThat(CacheStatusReader.firstOf(readers).read(r))
+          .as("%s over %s", readers, pairs)
+          .isEqualTo(askEveryReader(readers, r));
+    }
+    WarmResponse none = response("Age", "3");
+    assertThat(CacheStatusReader.standard().read(none))
+        .isEqualTo(askEveryReader(dialects, none));
+  }
+
+  private static CacheStatus askEveryReader(List<CacheStatusReader> readers, WarmResponse r) {
+    CacheStatus firstWithHeader = null;
+    for (CacheStatusReader reader : readers) {
+      CacheStatus s = reader.read(r);
+      if (s.kind() != Kind.UNKNOWN) {
+        return s;
+      }
+      if (firstWithHeader == null && s.header() != null) {
+        firstWithHeader = s;
+      }
+    }
+    return firstWithHeader != null ? firstWithHeader
+        : new CacheStatus(Kind.UNKNOWN, null, null, Dialects.ageSeconds(r));
+  }
 }

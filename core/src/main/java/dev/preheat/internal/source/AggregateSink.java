@@ -37,6 +37,17 @@ public interface AggregateSink extends TrafficSink {
   void add(String url, int window, long requests, long bytes);
 
   /**
+   * Does {@code add(urls[i], windows[i], requests[i], bytes[i])} for each {@code i < n}, in
+   * order: how the scanner hands its sums over, so that a sink can start the memory loads of
+   * several lookups before it needs the first (the default just calls {@link #add}).
+   */
+  default void addAll(String[] urls, int[] windows, long[] requests, long[] bytes, int n) {
+    for (int i = 0; i < n; i++) {
+      add(urls[i], windows[i], requests[i], bytes[i]);
+    }
+  }
+
+  /**
    * Told by the scanner before it hands over its final sums: about {@code urls} calls of
    * {@link #add} with URLs this sink may not have seen follow, and {@code sinks} sinks share the
    * counting (so it can size its tables once, within its share of any memory budget). The

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -406,6 +407,13 @@ public final class LogScanner {
     final boolean[] batchFiltered = new boolean[BATCH];
     /** Lines in {@link #batch} not counted yet. */
     int pending;
+    /** Sums {@link #entry} buffered for {@link #end}: URL, window, requests, bytes. */
+    final String[] handUrls = new String[BATCH];
+    final int[] handWindows = new int[BATCH];
+    final long[] handRequests = new long[BATCH];
+    final long[] handBytes = new long[BATCH];
+    /** Sums in the hand-over buffer. */
+    int handed;
     /** Sums the bytes the lookahead loads, so that the loads are not optimized away. */
     int peeked;
 
@@ -437,12 +445,29 @@ public final class LogScanner {
 
     @Override
     public void entry(Object url, long[] counts, int at) {
-      AggregateSink a = Objects.requireNonNull(drainTo);
       for (int w = 0; w < windows; w++) {
         long requests = counts[at + 2 * w];
         if (requests != 0) {
-          a.add((String) url, w, requests, counts[at + 2 * w + 1]);
+          int k = handed++;
+          handUrls[k] = (String) url;
+          handWindows[k] = w;
+          handRequests[k] = requests;
+          handBytes[k] = counts[at + 2 * w + 1];
+          if (k + 1 == BATCH) {
+            end();
+          }
         }
+      }
+    }
+
+    /** Hands the buffered sums to {@link #drainTo}, in the order they came. */
+    @Override
+    public void end() {
+      int n = handed;
+      if (n > 0) {
+        handed = 0;
+        Objects.requireNonNull(drainTo).addAll(handUrls, handWindows, handRequests, handBytes, n);
+        Arrays.fill(handUrls, 0, n, null);
       }
     }
 
@@ -717,11 +742,16 @@ public final class LogScanner {
         int entry = cache.find(t, to, tl, h);
         if (entry < 0) {
           Object canonical = canonicalize(t, to, tl);
+          // The hand-over shards and counts URLs by their hash code: computed now, while the
+          // string is in the processor's cache, String keeps it.
+          if (canonical instanceof String) {
+            canonical.hashCode();
+          }
           entry = cache.add(t, to, tl, h, canonical,
               canonical instanceof String && a.excluded((String) canonical));
         }
-        long[] rec = cache.records;
-        int at = entry * cache.stride();
+        long[] rec = cache.recordPage(entry);
+        int at = cache.recordAt(entry);
         long flags = rec[at];
         if ((flags & TargetCache.REJECTED) != 0) {
           malformed(lineNo, "invalid URL: " + ((TargetCache.Rejected) cache.value(entry)).reason,

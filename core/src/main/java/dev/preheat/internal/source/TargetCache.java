@@ -11,17 +11,21 @@ import org.jspecify.annotations.Nullable;
  * distinct target rather than once per line.
  *
  * <p>Open addressing with linear probing over one {@code long[]}: each slot packs 24 bits of the
- * hash, the key length and the entry number. Keys live back to back in one byte slab and values in
- * an array, both in insertion order, so the popular targets (seen first) sit together in a few
- * cache lines instead of being scattered over the heap as separate arrays. The cache is cleared
- * when it holds too many entries or key bytes, which bounds memory on any input; hot targets are
- * back after a few lines.
+ * hash, the key length and the entry number. Keys live back to back in byte pages and values in
+ * pages of entries, both in insertion order, so the popular targets (seen first) sit together in
+ * a few cache lines instead of being scattered over the heap as separate arrays. Keys, records and
+ * values are stored in fixed-size pages, so a growing cache allocates only what it fills: no
+ * array is copied into one twice its size (on a log with 200k distinct targets per worker that
+ * copying was ~20 MiB of garbage per worker, enough to cause a young collection); only the slot
+ * table is rebuilt when it grows. The cache is cleared when it holds too many entries or key
+ * bytes, which bounds memory on any input; hot targets are back after a few lines.
  *
  * <p>With {@code counters > 0} each entry also carries that many counters and two flags (rejected,
  * excluded), so the log scanner can count a line with this one lookup and hand the sums to its
  * sink once per distinct target; the cache then passes its counts to its {@link Drain} before it
- * clears itself. An entry's key offset, flags and counters sit side by side in one {@code long[]}
- * record, so a line touches three cache lines (slot, record, key bytes), not one per array.
+ * clears itself. An entry's key offset, key length, flags and counters sit side by side in one
+ * record of a {@code long[]} page, so a line touches three cache lines (slot, record, key bytes),
+ * not one per array.
  */
 final class TargetCache {
 
@@ -29,6 +33,10 @@ final class TargetCache {
   interface Drain {
     /** Called once per entry with its value and counters {@code counts[at, at + counters)}. */
     void entry(Object value, long[] counts, int at);
+
+    /** Called after the last {@link #entry} of a drain (entries may be buffered until then). */
+    default void end() {
+    }
   }
 
   /** The value stored for a target the canonicalizer rejected. */
@@ -51,24 +59,37 @@ final class TargetCache {
 
   private static final int MAX_ENTRIES_LIMIT = 1 << 24; // the entry number has 24 bits
   private static final int INITIAL_ENTRIES = 1 << 10;
+  /** Entries per record and value page, at most. */
+  private static final int ENTRY_PAGE_SHIFT = 12;
+  /** Key bytes per page, at most; at least {@link #MAX_KEY_LENGTH} + 1 unless keys are capped lower. */
+  private static final int SLAB_PAGE_SHIFT = 18;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final long ENTRY_MASK = 0xFFFFFFL;
   private static final long OFFSET_MASK = 0xFFFFFFFFL;
+  /** Where a record's first long keeps the key length. */
+  private static final int LENGTH_SHIFT = 40;
 
   private final int maxEntries;
   private final int maxKeyBytes;
-  /** Longs per entry record: the key offset with the flags, then the counters. */
+  /** Longs per entry record: the key offset with the flags and length, then the counters. */
   private final int stride;
   private final int counters;
   private final @Nullable Drain drain;
+  private final int entryShift;
+  private final int entryMask;
+  private final int slabShift;
+  private final int slabMask;
   private long[] table;
   private int mask;
-  private byte[] slab;
+  /** Entries the table takes before it is rebuilt twice as large (half its slots). */
+  private int capacity;
+  /** Key pages; a key never spans two. Offsets are {@code page << slabShift | position}. */
+  private byte[][] slab = new byte[1][];
+  /** The offset where the next key goes (bytes skipped at the ends of pages included). */
   private int slabUsed;
-  /** Entry e's record at {@code [e * stride, (e + 1) * stride)}. */
-  long[] records;
-  private int[] hashes;
-  private @Nullable Object[] values;
+  /** Entry e's record at {@code recordAt(e)} of page {@code e >>> entryShift}. */
+  private long[][] records = new long[1][];
+  private @Nullable Object[][] values = new Object[1][];
   private int size;
   private long clears;
   /** Each entry's shard, -1 for none, once {@link #assignShards} ran. */
@@ -83,18 +104,23 @@ final class TargetCache {
    * the cache is cleared and by {@link #drainAll()}.
    */
   TargetCache(int maxEntries, long maxKeyBytes, int counters, @Nullable Drain drain) {
-    this.maxEntries = Math.min(maxEntries, MAX_ENTRIES_LIMIT);
+    this.maxEntries = Math.max(1, Math.min(maxEntries, MAX_ENTRIES_LIMIT));
     this.maxKeyBytes = (int) Math.min(maxKeyBytes, Integer.MAX_VALUE - 16);
     this.counters = counters;
     this.stride = 1 + counters;
     this.drain = drain;
+    this.entryShift = Math.min(ENTRY_PAGE_SHIFT, ceilLog2(this.maxEntries));
+    this.entryMask = (1 << entryShift) - 1;
+    this.slabShift = Math.min(SLAB_PAGE_SHIFT, ceilLog2(Math.max(1, this.maxKeyBytes)));
+    this.slabMask = (1 << slabShift) - 1;
     int entries = Math.min(INITIAL_ENTRIES, this.maxEntries);
     this.table = new long[tableSize(entries)];
     this.mask = table.length - 1;
-    this.slab = new byte[Math.min(this.maxKeyBytes, entries * 64)];
-    this.records = new long[entries * stride];
-    this.hashes = new int[entries];
-    this.values = new Object[entries];
+    this.capacity = table.length / 2;
+  }
+
+  private static int ceilLog2(int n) {
+    return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
   }
 
   private static int tableSize(int entries) {
@@ -128,7 +154,7 @@ final class TargetCache {
       return null;
     }
     int e = find(b, off, len, hash);
-    return e < 0 ? null : values[e];
+    return e < 0 ? null : value(e);
   }
 
   /** Caches {@code value} for the target; the target must not be cached yet. */
@@ -143,8 +169,8 @@ final class TargetCache {
 
   /**
    * The entry of the target, or -1 when it is not cached. Its record starts at
-   * {@code entry * stride()}: the flags ({@link #REJECTED}, {@link #FLAGGED}) in the first long,
-   * then the counters.
+   * {@link #recordAt recordAt(entry)} in {@link #recordPage recordPage(entry)}: the flags
+   * ({@link #REJECTED}, {@link #FLAGGED}) in the first long, then the counters.
    */
   int find(byte[] b, int off, int len, int hash) {
     long tag = tag(hash, len);
@@ -157,8 +183,9 @@ final class TargetCache {
       }
       if ((m & ~ENTRY_MASK) == tag) {
         int e = (int) (m & ENTRY_MASK);
-        int o = (int) records[e * stride];
-        if (Arrays.equals(slab, o, o + len, b, off, off + len)) {
+        int o = (int) records[e >>> entryShift][(e & entryMask) * stride];
+        int p = o & slabMask;
+        if (Arrays.equals(slab[o >>> slabShift], p, p + len, b, off, off + len)) {
           return e;
         }
       }
@@ -185,13 +212,20 @@ final class TargetCache {
     if (slot == 0 || (slot & ~ENTRY_MASK) != tag(hash, len)) {
       return -1;
     }
-    return (int) (records[(int) (slot & ENTRY_MASK) * stride] & OFFSET_MASK);
+    int e = (int) (slot & ENTRY_MASK);
+    return (int) (records[e >>> entryShift][(e & entryMask) * stride] & OFFSET_MASK);
   }
 
   /** Loads the first byte of the key at {@code offset} from {@link #peekRecord}; a hint only. */
   int peekKey(int offset) {
-    byte[] s = slab;
-    return offset >= 0 && offset < s.length ? s[offset] : 0;
+    if (offset < 0) {
+      return 0;
+    }
+    byte[][] pages = slab;
+    int page = offset >>> slabShift;
+    byte[] s = page < pages.length ? pages[page] : null;
+    int p = offset & slabMask;
+    return s != null && p < s.length ? s[p] : 0;
   }
 
   /** Longs per entry record. */
@@ -199,9 +233,19 @@ final class TargetCache {
     return stride;
   }
 
+  /** The page holding entry {@code e}'s record. */
+  long[] recordPage(int e) {
+    return records[e >>> entryShift];
+  }
+
+  /** Where entry {@code e}'s record starts in its {@link #recordPage}. */
+  int recordAt(int e) {
+    return (e & entryMask) * stride;
+  }
+
   /** The value of entry {@code e}. */
   Object value(int e) {
-    return Objects.requireNonNull(values[e]);
+    return Objects.requireNonNull(values[e >>> entryShift][e & entryMask]);
   }
 
   /**
@@ -213,30 +257,60 @@ final class TargetCache {
     if (!cacheable(len)) {
       return -1;
     }
-    if (size >= maxEntries || slabUsed + len > maxKeyBytes) {
+    int at = slabUsed;
+    if ((at & slabMask) + len > slabMask + 1) {
+      at = (at | slabMask) + 1; // The key does not fit the rest of the page: start the next one.
+    }
+    if (size >= maxEntries || (long) at + len > maxKeyBytes) {
       drainAll();
-      Arrays.fill(table, 0);
-      Arrays.fill(values, 0, size, null);
-      Arrays.fill(records, 0, size * stride, 0);
-      size = 0;
-      slabUsed = 0;
-      clears++;
+      clear();
+      at = 0;
     }
-    if (size == hashes.length) {
-      growEntries();
+    if (size == capacity) {
+      growTable();
     }
-    if (slabUsed + len > slab.length) {
-      slab = Arrays.copyOf(slab, (int) Math.min(maxKeyBytes, Math.max(2L * slab.length, slabUsed + len)));
+    int page = at >>> slabShift;
+    if (page == slab.length) {
+      slab = Arrays.copyOf(slab, page * 2);
     }
-    System.arraycopy(b, off, slab, slabUsed, len);
+    byte[] keys = slab[page];
+    if (keys == null) {
+      keys = new byte[Math.min(slabMask + 1, maxKeyBytes - (page << slabShift))];
+      slab[page] = keys;
+    }
+    System.arraycopy(b, off, keys, at & slabMask, len);
     int e = size++;
+    int ep = e >>> entryShift;
+    if (ep == records.length) {
+      records = Arrays.copyOf(records, ep * 2);
+      values = Arrays.copyOf(values, ep * 2);
+    }
+    long[] rec = records[ep];
+    if (rec == null) {
+      int n = Math.min(entryMask + 1, maxEntries - (ep << entryShift));
+      rec = new long[n * stride];
+      records[ep] = rec;
+      values[ep] = new Object[n];
+    }
     long flags = (value instanceof Rejected ? REJECTED : 0) | (flag ? FLAGGED : 0);
-    records[e * stride] = slabUsed | flags;
-    hashes[e] = hash;
-    values[e] = value;
-    slabUsed += len;
+    rec[(e & entryMask) * stride] = at | flags | ((long) len << LENGTH_SHIFT);
+    values[ep][e & entryMask] = value;
+    slabUsed = at + len;
     insert(e, hash, len);
     return e;
+  }
+
+  /** Forgets every entry, keeping the pages for the entries to come. */
+  private void clear() {
+    Arrays.fill(table, 0);
+    for (int ep = 0; ep << entryShift < size; ep++) {
+      int n = Math.min(entryMask + 1, size - (ep << entryShift));
+      Arrays.fill(values[ep], 0, n, null);
+      Arrays.fill(records[ep], 0, n * stride, 0);
+    }
+    size = 0;
+    slabUsed = 0;
+    clears++;
   }
 
   /** Hands every entry with a nonzero counter to the drain and zeroes the counters. */
@@ -244,18 +318,19 @@ final class TargetCache {
     if (drain == null) {
       return;
     }
-    long[] r = records;
     for (int e = 0; e < size; e++) {
-      int at = e * stride + 1;
+      long[] r = records[e >>> entryShift];
+      int at = (e & entryMask) * stride + 1;
       boolean any = false;
       for (int k = at; k < at + counters; k++) {
         any |= r[k] != 0;
       }
       if (any) {
-        drain.entry(Objects.requireNonNull(values[e]), r, at);
+        drain.entry(value(e), r, at);
         Arrays.fill(r, at, at + counters, 0);
       }
     }
+    drain.end();
   }
 
   /**
@@ -267,11 +342,10 @@ final class TargetCache {
     int n = size;
     byte[] s = new byte[n];
     int[] perShard = new int[shards];
-    long[] r = records;
-    @Nullable Object[] v = values;
     for (int e = 0; e < n; e++) {
-      Object value = v[e];
-      int at = e * stride + 1;
+      long[] r = records[e >>> entryShift];
+      Object value = values[e >>> entryShift][e & entryMask];
+      int at = (e & entryMask) * stride + 1;
       boolean any = false;
       for (int k = at; k < at + counters; k++) {
         any |= r[k] != 0;
@@ -296,13 +370,12 @@ final class TargetCache {
    */
   void drainShard(int shard, Drain to) {
     byte[] s = Objects.requireNonNull(shardOfEntry, "assignShards first");
-    long[] r = records;
-    @Nullable Object[] v = values;
     for (int e = 0; e < s.length; e++) {
       if (s[e] == shard) {
-        to.entry(Objects.requireNonNull(v[e]), r, e * stride + 1);
+        to.entry(value(e), records[e >>> entryShift], (e & entryMask) * stride + 1);
       }
     }
+    to.end();
   }
 
   /**
@@ -330,24 +403,21 @@ final class TargetCache {
     table[i] = tag(hash, len) | e;
   }
 
-  private void growEntries() {
-    int n = Math.min(maxEntries, hashes.length * 2);
-    records = Arrays.copyOf(records, n * stride);
-    hashes = Arrays.copyOf(hashes, n);
-    values = Arrays.copyOf(values, n);
-    if (tableSize(n) > table.length) {
-      // Entry e's key ends where entry e + 1's begins; the last one ends at slabUsed.
-      table = new long[tableSize(n)];
-      mask = table.length - 1;
-      for (int e = 0; e < size; e++) {
-        int end = e + 1 < size ? offset(e + 1) : slabUsed;
-        insert(e, hashes[e], end - offset(e));
-      }
+  /**
+   * Rebuilds the slot table for twice the entries, rehashing the keys from their pages (a
+   * record holds its key's offset and length).
+   */
+  private void growTable() {
+    int n = (int) Math.min(maxEntries, 2L * capacity);
+    table = new long[tableSize(n)];
+    mask = table.length - 1;
+    capacity = Math.max(n, table.length / 2);
+    for (int e = 0; e < size; e++) {
+      long r = records[e >>> entryShift][(e & entryMask) * stride];
+      int o = (int) (r & OFFSET_MASK);
+      int len = (int) (r >>> LENGTH_SHIFT) & MAX_KEY_LENGTH;
+      insert(e, hash(slab[o >>> slabShift], o & slabMask, len), len);
     }
-  }
-
-  private int offset(int e) {
-    return (int) (records[e * stride] & OFFSET_MASK);
   }
 
   long clears() {

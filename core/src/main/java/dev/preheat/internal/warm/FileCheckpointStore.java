@@ -180,16 +180,31 @@ public final class FileCheckpointStore implements CheckpointStore {
    */
   private static void writeLine(java.io.Writer w, String planHash, String targetKey,
       @Nullable Outcome outcome) throws IOException {
-    JsonStringEncoder json = JsonStringEncoder.getInstance();
     w.write("{\"plan\":\"");
-    w.write(json.quoteAsCharArray(planHash));
+    writeQuoted(w, planHash);
     w.write("\",\"key\":\"");
-    w.write(json.quoteAsCharArray(targetKey));
+    writeQuoted(w, targetKey);
     if (outcome != null) {
       w.write("\",\"outcome\":\"");
       w.write(outcome.name());
     }
     w.write("\"}\n");
+  }
+
+  /**
+   * Writes {@code s} as the inside of a JSON string, as Jackson's {@link JsonStringEncoder}
+   * quotes it; a string with nothing to escape (a plan hash, almost every key) is written as it
+   * is, without the encoder's copy.
+   */
+  static void writeQuoted(java.io.Writer w, String s) throws IOException {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        w.write(JsonStringEncoder.getInstance().quoteAsCharArray(s));
+        return;
+      }
+    }
+    w.write(s);
   }
 
   private static BufferedWriter appender(Path path) throws IOException {

@@ -38,6 +38,73 @@ class TargetCacheTest {
     assertThat(cache.clears()).isZero();
   }
 
+  @Test
+  void keysOfEveryLengthAcrossKeyAndEntryPagesSurviveGrowthAndClears() {
+    // Keys of up to 3,000 bytes over several key pages (a key that does not fit the rest of a
+    // page starts the next one), 9,000 entries over three entry pages, the slot table rebuilt
+    // several times: each key is found with its own value, flag and counters, and the drain
+    // sees every counted entry.
+    java.util.Map<Object, Long> drained = new java.util.HashMap<>();
+    TargetCache cache = new TargetCache(10_000, 1 << 22, 2,
+        (v, counts, at) -> drained.merge(v, counts[at], Long::sum));
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 9_000; i++) {
+      StringBuilder k = new StringBuilder("/k/").append(i).append('/');
+      int extra = random.nextInt(10) == 0 ? random.nextInt(3_000) : random.nextInt(40);
+      for (int j = 0; j < extra; j++) {
+        k.append((char) ('a' + random.nextInt(26)));
+      }
+      String key = k.toString();
+      byte[] b = bytes(key);
+      int e = cache.add(b, 0, b.length, TargetCache.hash(b, 0, b.length), "v" + i, i % 3 == 0);
+      cache.recordPage(e)[cache.recordAt(e) + 1] += i;
+      keys.add(key);
+    }
+    assertThat(cache.clears()).isZero();
+    for (int i = 0; i < keys.size(); i++) {
+      byte[] b = bytes("xx" + keys.get(i) + "yy");
+      int e = cache.find(b, 2, b.length - 4, TargetCache.hash(b, 2, b.length - 4));
+      assertThat(e).isEqualTo(i);
+      assertThat(cache.value(e)).isEqualTo("v" + i);
+      long flags = cache.recordPage(e)[cache.recordAt(e)];
+      assertThat((flags & TargetCache.FLAGGED) != 0).isEqualTo(i % 3 == 0);
+      assertThat(cache.recordPage(e)[cache.recordAt(e) + 1]).isEqualTo(i);
+    }
+    cache.drainAll();
+    assertThat(drained).hasSize(keys.size() - 1).doesNotContainKey("v0");
+    assertThat(drained).containsEntry("v8999", 8_999L);
+
+    // 5,000 key bytes at most: a page of 4,096 bytes and one of 904, keys that do not fit the
+    // rest of the first start the second, and the cache clears when the second is full.
+    TargetCache small = new TargetCache(1_000, 5_000);
+    int clearsSeen = 0;
+    for (int i = 0; i < 2_000; i++) {
+      String key = "/s/" + i + "/" + "x".repeat(i % 300);
+      put(small, key, i);
+      assertThat(get(small, key)).isEqualTo(i);
+      clearsSeen = (int) small.clears();
+    }
+    assertThat(clearsSeen).isGreaterThan(20);
+    assertThat(get(small, "/s/0/")).isNull();
+  }
+
+  @Test
+  void keysAsLongAsTheLimitAreCachedAndLongerOnesAreNot() {
+    TargetCache cache = new TargetCache(1_000, 1 << 24);
+    String longest = "/" + "a".repeat(TargetCache.MAX_KEY_LENGTH - 1);
+    for (int i = 0; i < 10; i++) {
+      put(cache, i + longest.substring(1 + String.valueOf(i).length()) + "/", i);
+    }
+    put(cache, longest, "long");
+    assertThat(get(cache, longest)).isEqualTo("long");
+    for (int i = 0; i < 10; i++) {
+      assertThat(get(cache, i + longest.substring(1 + String.valueOf(i).length()) + "/")).isEqualTo(i);
+    }
+    assertThat(cache.cacheable(TargetCache.MAX_KEY_LENGTH + 1)).isFalse();
+    assertThat(cache.clears()).isZero();
+  }
+
   @ParameterizedTest
   @CsvSource({
     "100, 1000000, 250, 2",   // bounded by entries
@@ -100,7 +167,7 @@ class TargetCacheTest {
         Object value = i % 97 == 0 ? new TargetCache.Rejected("bad") : "/p/" + (i + 1_000 * c);
         int e = cache.add(b, 0, b.length, TargetCache.hash(b, 0, b.length), value, false);
         if (!(value instanceof TargetCache.Rejected) && i % 5 != 0) {
-          cache.records[e * cache.stride() + 1] = 1; // entries with i % 5 == 0 stay uncounted
+          cache.recordPage(e)[cache.recordAt(e) + 1] = 1; // entries with i % 5 == 0 stay uncounted
         }
       }
       caches[c] = cache;

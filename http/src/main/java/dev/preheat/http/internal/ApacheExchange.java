@@ -1,5 +1,6 @@
 package dev.preheat.http.internal;
 
+import dev.preheat.internal.warm.ResponseHeaders;
 import dev.preheat.warm.WarmResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -8,10 +9,8 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -280,17 +279,12 @@ public final class ApacheExchange
     HttpResponse r = response;
     long end = ticker.getAsLong();
     Header[] all = r.getHeaders();
-    // immutable values, so WarmResponse's defensive copy keeps them as they are
-    Map<String, List<String>> headerMap = new HashMap<>(all.length * 2);
+    // built once as WarmResponse's own immutable case-insensitive map, so it is not copied again
+    ResponseHeaders.Builder headerMap = ResponseHeaders.builder(all.length);
     for (Header h : all) {
-      List<String> before = headerMap.putIfAbsent(h.getName(), List.of(h.getValue()));
-      if (before != null) {
-        List<String> more = new ArrayList<>(before);
-        more.add(h.getValue());
-        headerMap.put(h.getName(), List.copyOf(more));
-      }
+      headerMap.add(h.getName(), h.getValue());
     }
-    return new WarmResponse(r.getCode(), headerMap, bodyBytes,
+    return new WarmResponse(r.getCode(), headerMap.build(), bodyBytes,
         Duration.ofNanos(Math.max(0, headersNanos - startNanos)),
         Duration.ofNanos(Math.max(0, end - startNanos)),
         protocolName(r));

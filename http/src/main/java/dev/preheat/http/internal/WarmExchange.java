@@ -1,13 +1,10 @@
 package dev.preheat.http.internal;
 
+import dev.preheat.internal.warm.ResponseHeaders;
 import dev.preheat.warm.WarmResponse;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -212,12 +209,12 @@ public final class WarmExchange implements Callback {
     return next.build();
   }
 
-  static Map<String, List<String>> toMap(Headers headers) {
-    Map<String, List<String>> map = new LinkedHashMap<>();
+  static ResponseHeaders toMap(Headers headers) {
+    ResponseHeaders.Builder map = ResponseHeaders.builder(headers.size());
     for (int i = 0; i < headers.size(); i++) {
-      map.computeIfAbsent(headers.name(i), k -> new ArrayList<>(1)).add(headers.value(i));
+      map.add(headers.name(i), headers.value(i));
     }
-    return map;
+    return map.build();
   }
 
   static String protocolName(Protocol protocol) {

@@ -567,6 +567,21 @@ final class HotsetOptions {
       public void add(String url, int window, long requests, long bytes) {
         sink.add(url, window, requests, bytes);
       }
+
+      @Override
+      public void addAll(String[] urls, int[] windows, long[] requests, long[] bytes, int n) {
+        sink.addAll(urls, windows, requests, bytes, n);
+      }
+
+      @Override
+      public void expect(int urls, int sinks) {
+        sink.expect(urls, sinks);
+      }
+
+      @Override
+      public void disjoint() {
+        sink.disjoint();
+      }
     }
 
     @Override
