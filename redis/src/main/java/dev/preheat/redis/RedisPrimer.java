@@ -1039,6 +1039,18 @@ public final class RedisPrimer<V> {
       }
     }
 
+    /** Ends a key whose write was sent: warmed, or failed with {@code why}; true if warmed. */
+    private boolean endWrite(Pending p, @Nullable String why) {
+      if (why != null) {
+        endP(p, Outcome.FAILED, null, "write failed: " + why);
+        return false;
+      }
+      tally.writes++;
+      tally.bytes += p.bytes;
+      endP(p, Outcome.WARMED, null, null);
+      return true;
+    }
+
     private void endP(Pending p, Outcome outcome, @Nullable SkipReason reason,
         @Nullable String detail) {
       p.ended = true;
@@ -1107,13 +1119,8 @@ public final class RedisPrimer<V> {
             waiting.putIfAbsent(p.key, clock.instant());
             continue;
           }
-          if (why == null) {
-            tally.writes++;
-            tally.bytes += p.bytes;
-            endP(p, Outcome.WARMED, null, null);
-          } else {
+          if (!endWrite(p, why)) {
             failed++;
-            endP(p, Outcome.FAILED, null, "write failed: " + why);
           }
           if (p.locked && (why != null || !call.lock)) {
             // A fenced write deleted the claims of the keys it wrote.
@@ -1185,16 +1192,11 @@ public final class RedisPrimer<V> {
         Pending p = batch.pending.get(j);
         String why = allFailed != null ? allFailed
             : plain.done().isDone() ? plain.error(j) : timedOut;
-        if (why == null) {
-          tally.writes++;
-          tally.bytes += p.bytes;
-          endP(p, Outcome.WARMED, null, null);
-        } else {
+        if (!endWrite(p, why)) {
           failed++;
           if (firstError == null) {
             firstError = why;
           }
-          endP(p, Outcome.FAILED, null, "write failed: " + why);
         }
         if (p.locked) {
           releases.add(p);
