@@ -164,29 +164,7 @@ public final class ClientFloor {
       c.execute(org.apache.hc.client5.http.async.methods.SimpleRequestProducer.create(request),
           new org.apache.hc.core5.http.nio.support.BasicResponseConsumer<>(
               new org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer<>()),
-          new org.apache.hc.core5.concurrent.FutureCallback<
-              org.apache.hc.core5.http.Message<org.apache.hc.core5.http.HttpResponse, Void>>() {
-            @Override
-            public void completed(
-                org.apache.hc.core5.http.Message<org.apache.hc.core5.http.HttpResponse, Void> r) {
-              permits.release();
-              done.countDown();
-            }
-
-            @Override
-            public void failed(Exception e) {
-              failures.incrementAndGet();
-              permits.release();
-              done.countDown();
-            }
-
-            @Override
-            public void cancelled() {
-              failures.incrementAndGet();
-              permits.release();
-              done.countDown();
-            }
-          });
+          inFlight(permits, done, failures, r -> { }));
     }
     done.await();
     return new long[] {bytes.get(), failures.get()};
@@ -330,31 +308,38 @@ public final class ClientFloor {
       request.addHeader("User-Agent", "Preheat/floor");
       request.addHeader("X-Preheat", "1");
       client.submit(new org.apache.hc.core5.http.nio.support.BasicRequestProducer(request, null),
-          new CountingConsumer(), new org.apache.hc.core5.concurrent.FutureCallback<Long>() {
-            @Override
-            public void completed(Long r) {
-              bytes.addAndGet(r);
-              permits.release();
-              done.countDown();
-            }
-
-            @Override
-            public void failed(Exception e) {
-              failures.incrementAndGet();
-              permits.release();
-              done.countDown();
-            }
-
-            @Override
-            public void cancelled() {
-              failures.incrementAndGet();
-              permits.release();
-              done.countDown();
-            }
-          });
+          new CountingConsumer(), inFlight(permits, done, failures, bytes::addAndGet));
     }
     done.await();
     return new long[] {bytes.get(), failures.get()};
+  }
+
+  /**
+   * The callback of one asynchronous floor request: hands the result to {@code onResult}, counts a
+   * failure or cancel, and always frees the request's permit and counts it down.
+   */
+  private static <T> org.apache.hc.core5.concurrent.FutureCallback<T> inFlight(Semaphore permits,
+      CountDownLatch done, AtomicLong failures, java.util.function.Consumer<T> onResult) {
+    return new org.apache.hc.core5.concurrent.FutureCallback<T>() {
+      @Override
+      public void completed(T result) {
+        onResult.accept(result);
+        permits.release();
+        done.countDown();
+      }
+
+      @Override
+      public void failed(Exception e) {
+        cancelled();
+      }
+
+      @Override
+      public void cancelled() {
+        failures.incrementAndGet();
+        permits.release();
+        done.countDown();
+      }
+    };
   }
 
   private static org.apache.hc.core5.reactor.IOReactorConfig oneReactor() {
