@@ -14,8 +14,11 @@ import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.impl.bootstrap.AsyncRequesterBootstrap;
+import org.apache.hc.core5.http.config.CharCodingConfig;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncRequester;
+import org.apache.hc.core5.http.impl.nio.ClientHttp1IOEventHandlerFactory;
+import org.apache.hc.core5.http.impl.nio.ClientHttp1StreamDuplexerFactory;
 import org.apache.hc.core5.http.nio.AsyncClientEndpoint;
 import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
@@ -25,13 +28,15 @@ import org.apache.hc.core5.http.nio.RequestChannel;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.http.protocol.HttpProcessor;
 import org.apache.hc.core5.http.protocol.HttpProcessorBuilder;
 import org.apache.hc.core5.http.protocol.RequestConnControl;
 import org.apache.hc.core5.http.protocol.RequestContent;
 import org.apache.hc.core5.http.protocol.RequestTargetHost;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.NamedEndpoint;
-import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.pool.DefaultDisposalCallback;
+import org.apache.hc.core5.pool.StrictConnPool;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.reactor.ssl.TransportSecurityLayer;
 import org.apache.hc.core5.util.TimeValue;
@@ -91,23 +96,27 @@ public final class LeanHttp1Client {
   public LeanHttp1Client(int maxConcurrency, Timeout connectTimeout, Timeout readTimeout) {
     this.connectTimeout = connectTimeout;
     this.maxConcurrency = maxConcurrency;
-    this.requester = AsyncRequesterBootstrap.bootstrap()
-        .setIOReactorConfig(IOReactorConfig.custom()
-            .setIoThreadCount(1)
-            .setSoTimeout(readTimeout)
-            .setTcpNoDelay(true)
-            .build())
-        // What HttpClient 5 adds on the wire for a request that already has its User-Agent.
-        .setHttpProcessor(HttpProcessorBuilder.create()
-            .addAll(new RequestContent(), new RequestTargetHost(), new RequestConnControl())
-            .build())
-        // Never used (only http:// comes here), but without one the bootstrap builds a default
-        // TLS strategy, loading the system trust store: ~0.2 s of CPU per run.
-        .setTlsStrategy(NO_TLS)
-        .setMaxTotal(maxConcurrency)
-        .setDefaultMaxPerRoute(maxConcurrency)
-        .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
-        .create();
+    // What AsyncRequesterBootstrap builds, with the lean response parser in place of the
+    // default one (the bootstrap has no setter for it).
+    IOReactorConfig reactorConfig = IOReactorConfig.custom()
+        .setIoThreadCount(1)
+        .setSoTimeout(readTimeout)
+        .setTcpNoDelay(true)
+        .build();
+    // What HttpClient 5 adds on the wire for a request that already has its User-Agent.
+    HttpProcessor processor = HttpProcessorBuilder.create()
+        .addAll(new RequestContent(), new RequestTargetHost(), new RequestConnControl())
+        .build();
+    ClientHttp1StreamDuplexerFactory duplexers = new ClientHttp1StreamDuplexerFactory(processor,
+        Http1Config.DEFAULT, CharCodingConfig.DEFAULT, null, LeanResponseParser.FACTORY, null,
+        null);
+    // Never used (only http:// comes here), but without one a default TLS strategy is built,
+    // loading the system trust store: ~0.2 s of CPU per run.
+    this.requester = new HttpAsyncRequester(reactorConfig,
+        new ClientHttp1IOEventHandlerFactory(duplexers, NO_TLS, null), null, null, null,
+        new StrictConnPool<>(maxConcurrency, maxConcurrency, null, null,
+            new DefaultDisposalCallback<>(), null),
+        NO_TLS, null);
     requester.start();
   }
 
