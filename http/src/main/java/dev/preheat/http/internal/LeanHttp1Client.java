@@ -53,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  * for a body; pooled keep-alive connections up to the transport's concurrency per host; the
  * connect timeout; the read timeout as the socket timeout of every connection; cancellation that
  * closes the connection and frees its slot at once; idle connections closed after the keep-alive
- * time. TLS, HTTP/2 and h2c stay on the full client.
+ * time. Response heads are read by {@link LeanResponseParser} (httpcore5's results, less
+ * garbage). TLS, HTTP/2 and h2c stay on the full client.
  */
 public final class LeanHttp1Client {
 
