@@ -3,12 +3,18 @@ package dev.preheat.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.preheat.warm.Warmer;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,9 +72,15 @@ class ReadinessTest {
       return new HeldTask();
     }
 
+    /** Client ports of warm requests, in order. */
+    static final List<Integer> warmPorts = new CopyOnWriteArrayList<>();
+
     @GetMapping("/hello")
-    String hello() {
+    String hello(HttpServletRequest request) {
       hello.incrementAndGet();
+      if (request.getHeader(Warmer.DEFAULT_WARM_HEADER) != null) {
+        warmPorts.add(request.getRemotePort());
+      }
       return "hi";
     }
   }
@@ -128,6 +140,7 @@ class ReadinessTest {
   @Test
   void jitBatchesRepeatUntilConvergedOrCapped() throws Exception {
     int before = App.hello.get();
+    App.warmPorts.clear();
     // room for two batches of 102 requests: the second stops on convergence or on the cap
     start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
         "--preheat.self.jit-max-requests=250",
@@ -141,6 +154,16 @@ class ReadinessTest {
     assertThat(report).containsPattern("ms\\), compiler idle after \\d+ ms, "
         + "(converged|cap reached)");
     assertThat(App.hello.get() - before).isGreaterThanOrEqualTo(2 + 204);
+    // each batch on connections of its own, closed after it (the first pass's before the
+    // first batch): the server's close path runs while warming, not first with real traffic
+    // (a closed connection's client port is not reused: the client side holds TIME_WAIT)
+    List<Integer> ports = List.copyOf(App.warmPorts);
+    assertThat(ports).hasSize(2 + 204);
+    Set<Integer> first = new HashSet<>(ports.subList(0, 2));
+    Set<Integer> batch1 = new HashSet<>(ports.subList(2, 104));
+    Set<Integer> batch2 = new HashSet<>(ports.subList(104, 206));
+    assertThat(first).doesNotContainAnyElementsOf(batch1).doesNotContainAnyElementsOf(batch2);
+    assertThat(batch1).doesNotContainAnyElementsOf(batch2);
   }
 
   @Test

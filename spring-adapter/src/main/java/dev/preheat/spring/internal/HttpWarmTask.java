@@ -172,7 +172,11 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
       String jit = "";
       if (settings.self() && settings.jitRequests() > 0 && report.stopReason() == null
           && !context.isCancelled()) {
-        jit = jitRounds(transport, plan, n, context);
+        // the first pass's connections close now, the JIT batches' each after its batch: the
+        // server's close path runs (and is profiled) while warming, not first with real traffic
+        open.remove(transport);
+        transport.close();
+        jit = jitRounds(tb, plan, n, context);
       }
       String detail = String.format(Locale.ROOT, "%s: %d target(s), %d warm%s%s", baseUri,
           targets, reached.get(),
@@ -195,10 +199,14 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
    * a wait for the compilers to go idle, until a batch no longer makes the JIT compile much (its
    * compile time at most a third of the first batch's, or no longer falling): the code has
    * converged. Bounded by {@code jitMaxRequests}, {@link #MAX_JIT_BATCHES} and the deadline. Not
-   * counted as warmed targets, not in {@code http.server.requests}.
+   * counted as warmed targets, not in {@code http.server.requests}. Each batch runs on
+   * connections of its own, closed after it (before the wait for the compilers), so the
+   * server's connection-close path is exercised and profiled while warming: otherwise the only
+   * close came at the end, deoptimized compiled request code (Tomcat's input buffer and
+   * processor) just before readiness, and its recompilation fell in the first users' requests.
    */
-  private String jitRounds(ApacheHttpTransport transport, WarmPlan.Builder plan, int paths,
-      WarmTaskContext context) throws InterruptedException {
+  private String jitRounds(ApacheHttpTransport.Builder transports, WarmPlan.Builder plan,
+      int paths, WarmTaskContext context) throws InterruptedException {
     int rounds = Math.min(MAX_JIT_ROUNDS, (settings.jitRequests() + paths - 1) / paths);
     for (int r = 1; r <= rounds; r++) {
       // with an Accept header, as most clients send one (content negotiation parses it)
@@ -223,24 +231,36 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
         break;
       }
       long before = timed ? jit.getTotalCompilationTime() : 0;
-      WarmRun run = Warmer.builder().transport(transport).noRateLimit()
-          .concurrency(settings.concurrency())
-          .deadline(left, Duration.ofSeconds(1))
-          .listener(new WarmListener() {
-            @Override
-            public void targetFinished(TargetResult r) {
-              if (r.status() >= 200 && r.status() < 400) {
-                ok.incrementAndGet();
+      ApacheHttpTransport transport = transports.build();
+      open.add(transport);
+      WarmRun run;
+      try {
+        run = Warmer.builder().transport(transport).noRateLimit()
+            .concurrency(settings.concurrency())
+            .deadline(left, Duration.ofSeconds(1))
+            .listener(new WarmListener() {
+              @Override
+              public void targetFinished(TargetResult r) {
+                if (r.status() >= 200 && r.status() < 400) {
+                  ok.incrementAndGet();
+                }
               }
-            }
-          })
-          .build().start(batchPlan);
+            })
+            .build().start(batchPlan);
+      } catch (RuntimeException e) {
+        open.remove(transport);
+        transport.close();
+        throw e;
+      }
       WarmReport report;
       try {
         report = run.await();
       } catch (InterruptedException e) {
         run.cancel();
         throw e;
+      } finally {
+        open.remove(transport);
+        transport.close();
       }
       batches++;
       sent += perBatch;
