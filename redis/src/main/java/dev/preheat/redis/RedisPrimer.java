@@ -72,27 +72,29 @@ import org.slf4j.LoggerFactory;
  * the start. On a cluster the write is one script call per hash slot.
  *
  * <h2>No stampede: per-key claims</h2>
- * With locking on (the default), a key is loaded only by the run holding its claim: a per-key
- * lock kept as a member of a Redis set, one set per batch ({@code <lockPrefix>claims:<token>:<n>},
- * named with the run's random token), listed in the claim registry {@code <lockPrefix>claims}, a
+ * With locking on (the default), a key is loaded only by the run holding its claim: a per-key lock
+ * kept as a member of a Redis set, one set per batch ({@code <lockPrefix>claimsets:<token>:<n>},
+ * named with the run's random token), listed in the claim registry {@code <lockPrefix>claimsets}, a
  * sorted set scoring each live claim set by its expiry on the server's clock ({@code TIME} in the
- * script). On a cluster both carry a hash tag of the batch's slot ({@code
- * <lockPrefix>claims{tag}}, and the set's name starts with it), so the check script can use them
- * with the slot's keys; a {@code lockPrefix} containing {@code '{'} is then refused. A run claims
- * a key unless it is in another run's claim set whose registry entry has not expired: the batch's
+ * script). (The earlier design's claim hash was named {@code <lockPrefix>claims}: a primer of that
+ * version running at the same time meets no key of another type, but the two versions do not see
+ * each other's claims.) On a cluster both carry a hash tag of the batch's slot ({@code
+ * <lockPrefix>claimsets{tag}}, and the set's name starts with it), so the check script can use them
+ * with the slot's keys; a {@code lockPrefix} containing {@code '{'} is then refused. A run claims a
+ * key unless it is in another run's claim set whose registry entry has not expired: the batch's
  * keys are added to its new set with one {@code SADD} per 1000 keys and the set is intersected
  * ({@code SINTER}) with each other run's live set, a few per run racing on the server; keys found
  * there are taken out again. With no other run there is no per-key work besides the {@code SADD}
  * and, on release, the set's {@code DEL}. A claim left by a run that died blocks only its keys,
- * until its expiry (the lock TTL): the set expires by itself and its registry entry is trimmed
- * by the next check; the registry's own TTL is kept at least as long as the newest claim. The
- * existence check runs after the claims in the same atomic script, so it sees any value written
- * by a previous holder: a holder releases a claim only behind its write on the same connection
- * (a {@code SREM} of released keys, or {@code DEL} of the set once all its keys are released),
- * and only its own (the sets are named by its token). Keys held by another run are re-checked
- * until that run wrote them ({@code ALREADY_CACHED}), the claim expired (this run loads them), or
- * {@link Builder#lockWait} passed ({@code FAILED}, naming the wait). Several primers racing on
- * the same keys therefore call the loader once per key.
+ * until its expiry (the lock TTL): the set expires by itself and its registry entry is trimmed by
+ * the next check; the registry's own TTL is kept at least as long as the newest claim. The
+ * existence check runs after the claims in the same atomic script, so it sees any value written by
+ * a previous holder: a holder releases a claim only behind its write on the same connection (a
+ * {@code SREM} of released keys, or {@code DEL} of the set once all its keys are released), and
+ * only its own (the sets are named by its token). Keys held by another run are re-checked until
+ * that run wrote them ({@code ALREADY_CACHED}), the claim expired (this run loads them), or {@link
+ * Builder#lockWait} passed ({@code FAILED}, naming the wait). Several primers racing on the same
+ * keys therefore call the loader once per key.
  *
  * <p><b>Fencing.</b> A batch whose claims are young, taken less than half the lock TTL ago
  * (measured from sending the check, before the server took them), cannot have lost them: a claim
@@ -795,9 +797,9 @@ public final class RedisPrimer<V> {
      */
     private String claimTable(String key) {
       if (!endpoint.isCluster()) {
-        return lockPrefix + "claims";
+        return lockPrefix + "claimsets";
       }
-      return lockPrefix + "claims{" + SlotTags.tag(SlotHash.getSlot(key)) + "}";
+      return lockPrefix + "claimsets{" + SlotTags.tag(SlotHash.getSlot(key)) + "}";
     }
 
     /**
@@ -1541,8 +1543,8 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * The prefix of the claim registry's and claim sets' names ({@code <prefix>claims}, {@code
-     * <prefix>claims:<token>:<n>}; per hash slot on a cluster, where the prefix must not contain
+     * The prefix of the claim registry's and claim sets' names ({@code <prefix>claimsets}, {@code
+     * <prefix>claimsets:<token>:<n>}; per hash slot on a cluster, where the prefix must not contain
      * {@code '{'}); default {@value
      * RedisPrimer#DEFAULT_LOCK_PREFIX}.
      */

@@ -318,7 +318,8 @@ class RedisPrimerTest {
         + "redis.call('sadd', KEYS[2], ARGV[1]) redis.call('pexpireat', KEYS[2], now + ARGV[2]) "
         + "redis.call('zadd', KEYS[1], now + ARGV[2], KEYS[2]) "
         + "redis.call('pexpire', KEYS[1], 600000) return 1",
-        "2", "preheat:lock:claims", "preheat:lock:claims:" + token + ":0", key, Long.toString(px));
+        "2", "preheat:lock:claimsets", "preheat:lock:claimsets:" + token + ":0", key,
+        Long.toString(px));
   }
 
   @Test
@@ -458,8 +459,8 @@ class RedisPrimerTest {
     // Run A's claims expire while its loader runs; another run then holds one of the keys (its
     // claim set still live, not yet written): A's fenced write leaves that key alone.
     RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
-        .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300)).lockWait(Duration.ofMillis(200))
-        .batchSize(5).build();
+        .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300))
+        .lockWait(Duration.ofMillis(200)).batchSize(5).build();
     RedisReport r = a.prime(keys("held:", 5), ks -> {
       Thread.sleep(500);
       claim("held:2", "other", 100_000);
@@ -471,8 +472,8 @@ class RedisPrimerTest {
     assertThat(server.cli("EXISTS", "held:2")).isEqualTo("0");
     assertThat(server.cli("GET", "held:3")).isEqualTo("v-held:3");
     assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
-    assertThat(server.cli("ZRANGE", "preheat:lock:claims", "0", "-1"))
-        .isEqualTo("preheat:lock:claims:other:0");
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
+        .isEqualTo("preheat:lock:claimsets:other:0");
   }
 
   @Test
@@ -483,11 +484,11 @@ class RedisPrimerTest {
     RedisReport r = primer.prime(List.of("w:1", "w:2"), echo(new AtomicInteger()));
     assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
     assertThat(r.warm().problems().get(0).detail())
-        .contains("held the claim on w:1 (preheat:lock:claims)");
-    assertThat(server.cli("SISMEMBER", "preheat:lock:claims:stuck:0", "w:1")).isEqualTo("1");
-    assertThat(server.cli("ZRANGE", "preheat:lock:claims", "0", "-1"))
+        .contains("held the claim on w:1 (preheat:lock:claimsets)");
+    assertThat(server.cli("SISMEMBER", "preheat:lock:claimsets:stuck:0", "w:1")).isEqualTo("1");
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
         .as("the run's own claim sets deleted, the stuck one left")
-        .isEqualTo("preheat:lock:claims:stuck:0");
+        .isEqualTo("preheat:lock:claimsets:stuck:0");
   }
 
   @Test
