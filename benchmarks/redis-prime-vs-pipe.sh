@@ -18,9 +18,9 @@
 # Rows: pipe = redis-cli --pipe of "SET k v EX 3600" (timed around the process);
 #   primer-overwrite = RedisPrimer without lock or freshness check (the same commands as the pipe);
 #   primer-nolock = with the PTTL freshness check (one instance);
-#   primer = the defaults: per-key lock (SET NX PX + release) and freshness check (many instances);
-#   (per batch the primer sends one Lua script call, by digest, for lock + EXISTS and one for the
-#   release; the writes are plain PSETEXes between CLIENT REPLY OFF and ON, then INFO stats)
+#   primer = the defaults: per-key claims (a claim set per batch) and freshness check (many instances);
+#   (per batch the primer sends one Lua script call, by digest, for claims + EXISTS; the writes are
+#   plain PSETEXes between CLIENT REPLY OFF and ON, then INFO stats; the release is DEL + ZREM)
 #   sync = one synchronous SET ... EX per key (Lettuce sync API).
 # Primer rows are timed inside the JVM around prime(), after start-up; they also print the
 # client's CPU per key (process CPU time over the timed part).

@@ -4,7 +4,7 @@
 # server cost of each RESP variant through redis-cli --pipe (fresh flushall each)
 set -euo pipefail
 N=$1; BS=$2; shift 2
-mkdir -p /tmp/redis-server-cost; cd "$(dirname "$0")"; javac -d /tmp/redis-server-cost Gen.java Gen2.java Gen3.java; cd /tmp/redis-server-cost
+mkdir -p /tmp/redis-server-cost; cd "$(dirname "$0")"; javac -d /tmp/redis-server-cost Gen.java Gen2.java Gen3.java Gen4.java; cd /tmp/redis-server-cost
 DATA=$(mktemp -d /dev/shm/rp2s.XXXXXX)
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DATA" --daemonize yes --pidfile "$DATA/redis.pid" --logfile "$DATA/redis.log"

@@ -72,33 +72,39 @@ import org.slf4j.LoggerFactory;
  * the start. On a cluster the write is one script call per hash slot.
  *
  * <h2>No stampede: per-key claims</h2>
- * With locking on (the default), a key is loaded only by the run holding its claim: a per-key
- * lock kept as a field of one Redis hash, the claim table {@code <lockPrefix>claims} (on a
- * cluster one table per hash slot, {@code <lockPrefix>claims{tag}}, whose tag puts it in that
- * slot, so the check script can use it with the slot's keys; a {@code lockPrefix} containing
- * {@code '{'} is then refused). The field is the key; its value is the run's random token and
- * the claim's expiry ({@code token:expiryMs}, on the server's clock: {@code TIME} in the
- * script). A run claims a key when its field is absent, expired, or its own, with one {@code
- * HMGET} and one {@code HSET} per 1000 keys instead of a {@code SET NX PX} per key; a claim left
- * by a run that died blocks only its key, until its expiry (the lock TTL), and the table's own
- * TTL is kept at least as long as the newest claim. The existence check runs after the claims
- * in the same atomic script, so it sees any value written by a previous holder: a holder
- * releases a claim only behind its write on the same connection (or after a fenced write), and
- * only its own. Keys held by another run are re-checked until that run wrote them ({@code
- * ALREADY_CACHED}), the claim expired (this run loads them), or {@link Builder#lockWait} passed
- * ({@code FAILED}, naming the wait). Several primers racing on the same keys therefore call the
- * loader once per key.
+ * With locking on (the default), a key is loaded only by the run holding its claim: a per-key lock
+ * kept as a member of a Redis set, one set per batch ({@code <lockPrefix>claimsets:<token>:<n>},
+ * named with the run's random token), listed in the claim registry {@code <lockPrefix>claimsets}, a
+ * sorted set scoring each live claim set by its expiry on the server's clock ({@code TIME} in the
+ * script). (The earlier design's claim hash was named {@code <lockPrefix>claims}: a primer of that
+ * version running at the same time meets no key of another type, but the two versions do not see
+ * each other's claims.) On a cluster both carry a hash tag of the batch's slot ({@code
+ * <lockPrefix>claimsets{tag}}, and the set's name starts with it), so the check script can use them
+ * with the slot's keys; a {@code lockPrefix} containing {@code '{'} is then refused. A run claims a
+ * key unless it is in another run's claim set whose registry entry has not expired: the batch's
+ * keys are added to its new set with one {@code SADD} per 1000 keys and the set is intersected
+ * ({@code SINTER}) with each other run's live set, a few per run racing on the server; keys found
+ * there are taken out again. With no other run there is no per-key work besides the {@code SADD}
+ * and, on release, the set's {@code DEL}. A claim left by a run that died blocks only its keys,
+ * until its expiry (the lock TTL): the set expires by itself and its registry entry is trimmed by
+ * the next check; the registry's own TTL is kept at least as long as the newest claim. The
+ * existence check runs after the claims in the same atomic script, so it sees any value written by
+ * a previous holder: a holder releases a claim only behind its write on the same connection (a
+ * {@code SREM} of released keys, or {@code DEL} of the set once all its keys are released), and
+ * only its own (the sets are named by its token). Keys held by another run are re-checked until
+ * that run wrote them ({@code ALREADY_CACHED}), the claim expired (this run loads them), or {@link
+ * Builder#lockWait} passed ({@code FAILED}, naming the wait). Several primers racing on the same
+ * keys therefore call the loader once per key.
  *
  * <p><b>Fencing.</b> A batch whose claims are young, taken less than half the lock TTL ago
  * (measured from sending the check, before the server took them), cannot have lost them: a claim
- * becomes free only when it expires. Its writes are the plain {@code PSETEX}es above and its
- * claims are released with a plain {@code HDEL} right behind them. A batch older than that (a
- * loader slower than half the lock TTL) is written by one script call that writes only the keys
- * whose claims still hold this run's token and deletes those claims; a key whose claim expired
- * and was taken over by another run is not written (the other run's value stands) and is
- * re-checked like any key held by another run. Releases of old claims likewise go through a
- * script deleting only fields that still hold the token. The plain path relies on the writes
- * reaching the server within half the lock TTL of being sent (15 s by default).
+ * becomes free only when it expires. Its writes are the plain {@code PSETEX}es above, its claims
+ * released right behind them. A batch older than that (a loader slower than half the lock TTL) is
+ * written by one script call: while the batch's registry entry has not expired every key is
+ * written; once it has, only keys that are absent and in no other run's live claim set are (a
+ * key another run claimed and wrote meanwhile keeps that run's value) and the others are
+ * re-checked like any key held by another run. The plain path relies on the writes reaching the
+ * server within half the lock TTL of being sent (15 s by default).
  *
  * <h2>What each mode costs the server</h2>
  * Redis runs commands on one thread, so the server's work per key bounds the primer's rate.
@@ -106,8 +112,9 @@ import org.slf4j.LoggerFactory;
  * benchmarks/redis-prime-vs-pipe.sh}, 1M keys), the server's work per key without the claims and
  * the freshness check ({@link Builder#noLock}, {@link Builder#overwriteFresh}) is about the
  * pipe's; the freshness check adds the {@code EXISTS} and the script call carrying the keys;
- * the claims add a share of a hash read, write and delete per key and the script's handling of
- * the keys (about 1.5x the pipe's work in all, against about 2.3x with a lock key per key). A
+ * the claims add a share of a set insertion per key, the set's deletion and the script's
+ * handling of the keys (about 1.3x the pipe's work in all, against about 2.3x with a lock key
+ * per key). A
  * single primer (one process, or one elected by a {@link WarmLease}) can turn the claims off.
  * Checks are sent {@value #CHECKS_AHEAD} batches ahead and write replies are awaited while the
  * next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in flight at most). A script runs
@@ -261,7 +268,7 @@ public final class RedisPrimer<V> {
     }
     if (endpoint.isCluster() && lockTtl != null && lockPrefix.indexOf('{') >= 0) {
       throw new IllegalArgumentException("lockPrefix \"" + lockPrefix + "\" contains '{': on a"
-          + " cluster the primer adds its own hash tag to name one claim table per hash slot");
+          + " cluster the primer adds its own hash tag to name one claim registry per hash slot");
     }
     Link link = endpoint.dedicated();
     try {
@@ -355,11 +362,30 @@ public final class RedisPrimer<V> {
     boolean sent;
     boolean ended;
     long bytes;
-    /** {@link System#nanoTime()} when the check taking this key's claim was sent. */
-    long claimedAt;
+    /** The claim set holding this key's claim until it is released; null when none. */
+    @Nullable ClaimSet claims;
 
     Pending(String key) {
       this.key = key;
+    }
+  }
+
+  /**
+   * One batch's claim set (one per hash slot on a cluster): {@code name}, listed in {@code
+   * registry}; {@code own} is the prefix of every claim set of the run (their names all start
+   * with it). {@code held} counts the keys claimed in it and not yet released: the set is deleted
+   * when the last is released.
+   */
+  private static final class ClaimSet {
+    final String registry;
+    final String name;
+    final byte[] own;
+    int held;
+
+    ClaimSet(String registry, String name, byte[] own) {
+      this.registry = registry;
+      this.name = name;
+      this.own = own;
     }
   }
 
@@ -376,6 +402,8 @@ public final class RedisPrimer<V> {
     final RawArgs args;
     final boolean array;
     RedisFuture<?> reply;
+    /** A check call's claim set (when it takes claims). */
+    @Nullable ClaimSet claims;
 
     Call(int[] idx, boolean lock, String script, RawArgs args, boolean array,
         RedisFuture<?> reply) {
@@ -403,8 +431,7 @@ public final class RedisPrimer<V> {
   private static final Map<String, String> SHAS = Map.of(
       Scripts.CLAIM, Scripts.sha1(Scripts.CLAIM),
       Scripts.FENCED_WRITE, Scripts.sha1(Scripts.FENCED_WRITE),
-      Scripts.WRITE, Scripts.sha1(Scripts.WRITE),
-      Scripts.RELEASE, Scripts.sha1(Scripts.RELEASE));
+      Scripts.WRITE, Scripts.sha1(Scripts.WRITE));
 
   static boolean noScript(Throwable e) {
     Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -427,8 +454,8 @@ public final class RedisPrimer<V> {
 
   /**
    * How long a batch's claims count as young: half the lock TTL. Within it no other run can
-   * have taken them over (a claim is free only once expired), so the batch's writes and releases
-   * are plain commands; after it they go through scripts comparing the claim's token.
+   * have taken them over (a claim is free only once expired), so the batch's writes are plain
+   * commands; after it they go through a script checking the claims' expiry.
    */
   private long youngNanos() {
     return lockTtl == null ? Long.MAX_VALUE : lockTtl.toNanos() / 2;
@@ -454,11 +481,14 @@ public final class RedisPrimer<V> {
      * token:expiry}, 36 bytes) stays within Redis's short-string encoding.
      */
     private final byte[] token = newToken();
+    private final String tokenText = new String(token, StandardCharsets.US_ASCII);
+    /** Numbers the run's claim sets. */
+    private long claimSeq;
     private final ArrayDeque<Writes> inFlight = new ArrayDeque<>();
     /** Keys whose claims this run holds and must release (sent with the next flush). */
     private final List<Pending> releases = new ArrayList<>();
-    /** Release calls sent and not yet checked for a refused digest. */
-    private final List<Call> releaseCalls = new ArrayList<>();
+    /** Release commands sent and not yet seen done. */
+    private final List<RedisFuture<?>> releasesSent = new ArrayList<>();
     private final Map<String, Instant> waiting = new LinkedHashMap<>();
     private final Set<String> everContended = new java.util.HashSet<>();
     private final Instant deadlineAt;
@@ -571,7 +601,6 @@ public final class RedisPrimer<V> {
       for (String script : SHAS.keySet()) {
         boolean needed = (script.equals(Scripts.WRITE) && endpoint.isCluster() && lockTtl == null)
             || (script.equals(Scripts.CLAIM) && (lockTtl != null || freshAtLeast != null))
-            || (script.equals(Scripts.RELEASE) && lockTtl != null)
             || (script.equals(Scripts.FENCED_WRITE) && lockTtl != null);
         if (needed) {
           loads.add(link.async().scriptLoad(script));
@@ -674,7 +703,10 @@ public final class RedisPrimer<V> {
             boolean[] notClaimed = notClaimed(r, call.idx.length);
             for (int j = 0; j < call.idx.length; j++) {
               if (!notClaimed[j]) {
-                releases.add(c.pending.get(call.idx[j]));
+                Pending p = c.pending.get(call.idx[j]);
+                p.claims = call.claims;
+                Objects.requireNonNull(call.claims).held++;
+                releases.add(p);
               }
             }
           }
@@ -719,7 +751,7 @@ public final class RedisPrimer<V> {
     /**
      * Sends the claim-and-freshness check of a batch without waiting for the replies: one
      * {@link Scripts#CLAIM} call taking the keys' claims and then reading their existence (one
-     * per hash slot on a cluster, where each slot has its own claim table).
+     * per hash slot on a cluster, where each slot has its own claim registry and sets).
      */
     private Check issue(List<String> batch, boolean retrying) {
       List<Pending> pending = new ArrayList<>(batch.size());
@@ -730,9 +762,6 @@ public final class RedisPrimer<V> {
       if (check) {
         for (int[] g : groups(batch)) {
           calls.add(checkCall(pending, g, lockTtl != null));
-        }
-        for (Pending p : pending) {
-          p.claimedAt = sentAt;
         }
         flushReleasesInto();
         link.connection().flushCommands();
@@ -762,29 +791,41 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * The claim table holding the claims of {@code key}: one hash per server, or per hash slot
-     * on a cluster (named with a hash tag of that slot, so a script can use it with the slot's
-     * data keys).
+     * The claim registry listing the claim sets that may hold {@code key}: one per server, or per
+     * hash slot on a cluster (named with a hash tag of that slot, so a script can use it and the
+     * slot's claim sets, whose names start with it, with the slot's data keys).
      */
     private String claimTable(String key) {
       if (!endpoint.isCluster()) {
-        return lockPrefix + "claims";
+        return lockPrefix + "claimsets";
       }
-      return lockPrefix + "claims{" + SlotTags.tag(SlotHash.getSlot(key)) + "}";
+      return lockPrefix + "claimsets{" + SlotTags.tag(SlotHash.getSlot(key)) + "}";
     }
 
-    /** One {@link Scripts#CLAIM} call for the keys of {@code pending} at {@code idx}. */
+    /**
+     * One {@link Scripts#CLAIM} call for the keys of {@code pending} at {@code idx}, with a new
+     * claim set when {@code lock}.
+     */
     private Call checkCall(List<Pending> pending, int[] idx, boolean lock) {
-      RawArgs a = new RawArgs(idx.length * 48 + 128);
-      a.number(idx.length + (lock ? 1 : 0));
+      RawArgs a = new RawArgs(idx.length * 48 + 160);
+      ClaimSet cs = null;
       if (lock) {
-        a.key(claimTable(pending.get(idx[0]).key));
+        String registry = claimTable(pending.get(idx[0]).key);
+        String own = registry + ":" + tokenText + ":";
+        cs = new ClaimSet(registry, own + Long.toString(claimSeq++, 36),
+            own.getBytes(StandardCharsets.UTF_8));
+        a.number(idx.length + 2).key(registry).key(cs.name);
+      } else {
+        a.number(idx.length);
       }
       for (int j : idx) {
         a.key(pending.get(j).key);
       }
-      a.bytes(token).number(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0);
-      return send(idx, lock, Scripts.CLAIM, a, true);
+      a.bytes(cs != null ? cs.own : token)
+          .number(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0);
+      Call call = send(idx, lock, Scripts.CLAIM, a, true);
+      call.claims = cs;
+      return call;
     }
 
     /** Sends a script call by its digest ({@code EVALSHA}); see {@link #await(Call)}. */
@@ -821,6 +862,10 @@ public final class RedisPrimer<V> {
         for (int j = 0; j < call.idx.length; j++) {
           Pending p = pending.get(call.idx[j]);
           p.locked = call.lock && !notClaimed[j];
+          if (p.locked) {
+            p.claims = call.claims;
+            Objects.requireNonNull(call.claims).held++;
+          }
           p.pttl = anyPresent ? (Long) r.get(2 + held + j) : -2;
         }
       }
@@ -988,8 +1033,8 @@ public final class RedisPrimer<V> {
         }
         // The claims are released right behind the writes: the server runs this connection's
         // commands in order, so a run claiming a key after its release sees the value written
-        // (or, if the write failed, rightly loads the key itself). The claim table then holds
-        // only the batches checked ahead.
+        // (or, if the write failed, rightly loads the key itself). The claim sets left are
+        // then those of the batches checked ahead.
         for (Pending p : writes) {
           if (p.locked) {
             releases.add(p);
@@ -1013,15 +1058,16 @@ public final class RedisPrimer<V> {
           size += writes.get(j).key.length() + payloads.get(j).length + 40;
         }
         RawArgs a = new RawArgs(size);
-        a.number(g.length + (fenced ? 1 : 0));
-        if (fenced) {
-          a.key(claimTable(writes.get(g[0]).key));
+        a.number(g.length + (fenced ? 2 : 0));
+        ClaimSet cs = fenced ? Objects.requireNonNull(writes.get(g[0]).claims) : null;
+        if (cs != null) {
+          a.key(cs.registry).key(cs.name);
         }
         for (int j : g) {
           a.key(writes.get(j).key);
         }
-        if (fenced) {
-          a.bytes(token);
+        if (cs != null) {
+          a.bytes(cs.own);
         }
         for (int j : g) {
           a.number(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0));
@@ -1109,10 +1155,14 @@ public final class RedisPrimer<V> {
         }
         for (int j = 0; j < call.idx.length; j++) {
           Pending p = batch.pending.get(call.idx[j]);
+          if (p.locked) {
+            // Written or not, the claim is released (behind the write, on the same connection).
+            releases.add(p);
+          }
           if (lost[j]) {
-            // Fenced: this run's claim expired and another run took it over, so the value was
-            // not written. The key is checked again like any key held by another run: it ends
-            // ALREADY_CACHED once the other run wrote it.
+            // Fenced: this run's claim expired and another run may have claimed or written the
+            // key, so the value was not written. The key is checked again like any key held by
+            // another run: it ends ALREADY_CACHED once the other run wrote it.
             LOG.debug("claim on {} lost before its write (loader slower than half the lock TTL"
                 + " {}); not written", p.key, lockTtl);
             everContended.add(p.key);
@@ -1121,10 +1171,6 @@ public final class RedisPrimer<V> {
           }
           if (!endWrite(p, why)) {
             failed++;
-          }
-          if (p.locked && (why != null || !call.lock)) {
-            // A fenced write deleted the claims of the keys it wrote.
-            releases.add(p);
           }
         }
       }
@@ -1233,95 +1279,73 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * Queues lock releases (one compare-and-delete script call, per hash slot on a cluster) on
-     * the connection; flushed with the next batch.
+     * Queues the releases of claims on the connection, flushed with the next batch: per claim
+     * set, a {@code DEL} of the set and a {@code ZREM} of its registry entry once none of its keys
+     * is held any more, else a {@code SREM} of the keys released. Plain commands, old claims
+     * included: a claim set holds only this run's claims (its name carries the run's token), so
+     * deleting from it never releases another run's claim.
      */
-    private List<RedisFuture<?>> flushReleasesInto() {
+    private void flushReleasesInto() {
       if (releases.isEmpty()) {
-        return List.of();
+        return;
       }
-      // Earlier releases that are done are dropped; one refused by digest is sent again.
-      releaseCalls.removeIf(c -> {
-        var f = c.reply.toCompletableFuture();
-        if (!f.isDone()) {
-          return false;
-        }
-        if (f.isCompletedExceptionally()) {
-          try {
-            f.getNow(null);
-          } catch (RuntimeException e) {
-            if (noScript(e.getCause() != null ? e.getCause() : e)) {
-              c.reply = dispatch(CommandType.EVAL, c.script, c.args, c.array);
-              return false;
-            }
-          }
-        }
-        return true;
-      });
-      List<RedisFuture<?>> sent = new ArrayList<>();
-      // Claims taken less than half the lock TTL ago cannot have been taken over by another run
-      // (a claim is free only once expired), so they are deleted with a plain HDEL; older ones
-      // by a script deleting only those still holding this run's token.
-      List<String> young = new ArrayList<>();
-      List<String> old = new ArrayList<>();
-      long now = System.nanoTime();
+      releasesSent.removeIf(f -> f.toCompletableFuture().isDone());
+      Map<ClaimSet, List<String>> bySet = new java.util.IdentityHashMap<>();
+      List<ClaimSet> order = new ArrayList<>();
       for (Pending p : releases) {
-        (!endpoint.isCluster() && now - p.claimedAt < youngNanos() ? young : old).add(p.key);
+        ClaimSet cs = p.claims;
+        if (cs == null) {
+          continue;
+        }
+        p.claims = null;
+        cs.held--;
+        bySet.computeIfAbsent(cs, x -> {
+          order.add(x);
+          return new ArrayList<>();
+        }).add(p.key);
       }
       releases.clear();
-      if (!young.isEmpty()) {
-        RawArgs a = new RawArgs(young.size() * 24 + 64);
-        a.key(claimTable(young.get(0)));
-        young.forEach(k -> a.bytes(k.getBytes(StandardCharsets.UTF_8)));
-        tally.commands++;
-        sent.add(link.async().dispatch(CommandType.HDEL, new IntegerOutput<>(RawArgs.codec()), a));
-      }
-      for (int[] g : groups(old)) {
-        RawArgs a = new RawArgs(g.length * 24 + 128);
-        a.number(g.length + 1);
-        a.key(claimTable(old.get(g[0])));
-        for (int j : g) {
-          a.key(old.get(j));
+      for (ClaimSet cs : order) {
+        if (cs.held <= 0) {
+          release(CommandType.DEL, new RawArgs(cs.name.length() + 16).key(cs.name));
+          release(CommandType.ZREM, new RawArgs(cs.registry.length() + cs.name.length() + 32)
+              .key(cs.registry).key(cs.name));
+        } else {
+          List<String> ks = bySet.get(cs);
+          RawArgs a = new RawArgs(ks.size() * 24 + cs.name.length() + 16).key(cs.name);
+          ks.forEach(k -> a.key(k));
+          release(CommandType.SREM, a);
         }
-        a.bytes(token);
-        Call call = send(g, false, Scripts.RELEASE, a, false);
-        releaseCalls.add(call);
-        sent.add(call.reply);
       }
-      return sent;
+    }
+
+    private void release(CommandType type, RawArgs args) {
+      tally.commands++;
+      releasesSent.add(link.async().dispatch(type, new IntegerOutput<>(RawArgs.codec()), args));
     }
 
     private void flushReleases() {
-      if (releases.isEmpty() && releaseCalls.isEmpty()) {
+      if (releases.isEmpty() && releasesSent.isEmpty()) {
         return;
       }
       try {
         flushReleasesInto();
         link.connection().flushCommands();
-        // The run's releases are awaited (bounded), so no lock outlives prime()'s return; one
-        // refused by digest (the script cache was flushed) is sent again with its script.
+        // The run's releases are awaited (bounded), so no claim outlives prime()'s return.
         long until = System.nanoTime() + RELEASE_WAIT.toNanos();
-        for (Call c : releaseCalls) {
+        for (RedisFuture<?> f : releasesSent) {
           long left = until - System.nanoTime();
           if (left <= 0) {
             break;
           }
-          try {
-            c.reply.get(left, TimeUnit.NANOSECONDS);
-          } catch (ExecutionException e) {
-            if (noScript(e)) {
-              c.reply = dispatch(CommandType.EVAL, c.script, c.args, c.array);
-              link.connection().flushCommands();
-              c.reply.get(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-          }
+          f.get(left, TimeUnit.NANOSECONDS);
         }
-        releaseCalls.clear();
+        releasesSent.clear();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
-        // Locks expire by themselves after lockTtl; a failed release only delays other primers.
-        LOG.debug("releasing locks failed: {}", e.toString());
+        // Claims expire by themselves after lockTtl; a failed release only delays other primers.
+        LOG.debug("releasing claims failed: {}", e.toString());
       }
     }
 
@@ -1519,8 +1543,9 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * The prefix of the claim table's name ({@code <prefix>claims}, per hash slot on a cluster,
-     * where the prefix must not contain {@code '{'}); default {@value
+     * The prefix of the claim registry's and claim sets' names ({@code <prefix>claimsets}, {@code
+     * <prefix>claimsets:<token>:<n>}; per hash slot on a cluster, where the prefix must not contain
+     * {@code '{'}); default {@value
      * RedisPrimer#DEFAULT_LOCK_PREFIX}.
      */
     public Builder<V> lockPrefix(String prefix) {

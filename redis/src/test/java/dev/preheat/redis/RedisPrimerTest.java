@@ -85,22 +85,26 @@ class RedisPrimerTest {
 
     assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2500);
     String stats = server.cli("INFO", "commandstats");
-    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first); the
-    // claims, young, are released with one plain HDEL per flush (releases of several batches may
-    // share one).
+    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first), adding
+    // the keys to the batch's claim set with one SADD; with no other run there is nothing to
+    // intersect. Once written, the batch's claims are released by deleting its set (DEL) and its
+    // registry entry (ZREM), no per-key release.
     long scripts = stat(stats, "evalsha");
     assertThat(scripts).isEqualTo(3);
     assertThat(stats).doesNotContain("cmdstat_eval:");
-    assertThat(stat(stats, "hmget")).isEqualTo(3);
+    assertThat(stat(stats, "sadd")).isEqualTo(3);
+    assertThat(stats).doesNotContain("cmdstat_sinter:").doesNotContain("cmdstat_srem:")
+        .doesNotContain("cmdstat_hdel:");
     assertThat(stat(stats, "exists")).isEqualTo(3);
-    long hdels = stat(stats, "hdel");
-    assertThat(hdels).isBetween(1L, 3L);
+    assertThat(stat(stats, "del")).isEqualTo(3);
+    assertThat(stat(stats, "zrem")).isEqualTo(3);
+    long releases = 3 + 3;
     // The writes are plain PSETEXes, sent with replies off: CLIENT REPLY OFF and ON around each
     // batch and an INFO after it (plus one of each for the probe at the start).
     assertThat(stat(stats, "psetex")).isEqualTo(2500);
     assertThat(stat(stats, "client|reply")).isEqualTo(2 + 3 * 2);
     assertThat(stat(stats, "info")).isEqualTo(1 + 3);
-    assertThat(r.warm().totals().requestsSent()).isEqualTo(scripts + hdels + 2500 + 3 * 3);
+    assertThat(r.warm().totals().requestsSent()).isEqualTo(scripts + releases + 2500 + 3 * 3);
     assertThat(server.cli("DBSIZE")).as("every claim released").isEqualTo("2500");
   }
 
@@ -311,9 +315,11 @@ class RedisPrimerTest {
   static void claim(String key, String token, long px) {
     server.cli("EVAL", "local t = redis.call('time') "
         + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
-        + "redis.call('hset', KEYS[1], ARGV[1], ARGV[2] .. ':' .. string.format('%d', now + ARGV[3])) "
+        + "redis.call('sadd', KEYS[2], ARGV[1]) redis.call('pexpireat', KEYS[2], now + ARGV[2]) "
+        + "redis.call('zadd', KEYS[1], now + ARGV[2], KEYS[2]) "
         + "redis.call('pexpire', KEYS[1], 600000) return 1",
-        "1", "preheat:lock:claims", key, token, Long.toString(px));
+        "2", "preheat:lock:claimsets", "preheat:lock:claimsets:" + token + ":0", key,
+        Long.toString(px));
   }
 
   @Test
@@ -427,6 +433,50 @@ class RedisPrimerTest {
   }
 
   @Test
+  void aBatchWhoseClaimsExpiredUntakenIsStillWrittenByTheFencedScriptAndLoadedOnce() {
+    // The loader outlives the lock TTL; nobody else claimed or wrote the keys meanwhile, so the
+    // fenced script writes them (absent, in no other run's live claim set).
+    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300)).batchSize(5).build();
+    Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+    server.cli("CONFIG", "RESETSTAT");
+    RedisReport r = primer.prime(keys("late:", 5), ks -> {
+      ks.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+      Thread.sleep(500);
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "v-" + k));
+      return m;
+    });
+    assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(5);
+    assertThat(loads.values()).hasSize(5).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+    assertThat(server.cli("GET", "late:4")).isEqualTo("v-late:4");
+    assertThat(stat(server.cli("INFO", "commandstats"), "psetex")).isEqualTo(5);
+    assertThat(server.cli("KEYS", "preheat:lock:*")).isEmpty();
+  }
+
+  @Test
+  void aKeyStillClaimedByAnotherRunIsNotWrittenByAFencedScriptWhoseClaimsExpired() {
+    // Run A's claims expire while its loader runs; another run then holds one of the keys (its
+    // claim set still live, not yet written): A's fenced write leaves that key alone.
+    RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300))
+        .lockWait(Duration.ofMillis(200)).batchSize(5).build();
+    RedisReport r = a.prime(keys("held:", 5), ks -> {
+      Thread.sleep(500);
+      claim("held:2", "other", 100_000);
+      Map<String, String> m = new HashMap<>();
+      ks.forEach(k -> m.put(k, "v-" + k));
+      return m;
+    });
+    assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(4);
+    assertThat(server.cli("EXISTS", "held:2")).isEqualTo("0");
+    assertThat(server.cli("GET", "held:3")).isEqualTo("v-held:3");
+    assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
+        .isEqualTo("preheat:lock:claimsets:other:0");
+  }
+
+  @Test
   void aLockHeldLongerThanTheWaitFailsTheKeyWithTheReason() {
     claim("w:1", "stuck", 100_000);
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
@@ -434,9 +484,11 @@ class RedisPrimerTest {
     RedisReport r = primer.prime(List.of("w:1", "w:2"), echo(new AtomicInteger()));
     assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
     assertThat(r.warm().problems().get(0).detail())
-        .contains("held the claim on w:1 (preheat:lock:claims)");
-    assertThat(server.cli("HGET", "preheat:lock:claims", "w:1")).startsWith("stuck:");
-    assertThat(server.cli("HEXISTS", "preheat:lock:claims", "w:2")).isEqualTo("0");
+        .contains("held the claim on w:1 (preheat:lock:claimsets)");
+    assertThat(server.cli("SISMEMBER", "preheat:lock:claimsets:stuck:0", "w:1")).isEqualTo("1");
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
+        .as("the run's own claim sets deleted, the stuck one left")
+        .isEqualTo("preheat:lock:claimsets:stuck:0");
   }
 
   @Test

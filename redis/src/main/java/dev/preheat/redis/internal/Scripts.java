@@ -60,34 +60,42 @@ public final class Scripts {
           + "redis.call('incrby', KEYS[1], take) return take";
 
   /**
-   * The primer's check of a batch, taking its claims (per-key locks) first. ARGV[1] is the run's
-   * token, ARGV[2] the lock TTL in ms, or 0 to take no claims. With claims, KEYS[1] is the claim
-   * table (a hash: field = data key, value = {@code token:expiry}, the expiry in the server's
-   * clock, ms) and the other KEYS are data keys; a key is claimed when its field is absent,
-   * expired or already this run's (one {@code HMGET} and one {@code HSET} per 1000 keys), and the
-   * table's TTL is raised to at least the lock TTL. Without claims every KEY is a data key. Then,
-   * after the claims, one {@code EXISTS} per 1000 data keys and, only when some exist, a {@code
-   * PTTL} per data key. Returns {@code {exists, m, i_1..i_m, pttl_1..pttl_n}}: how many data keys
-   * exist, how many were not claimed (held by another run), their 0-based positions, then the
-   * PTTLs (only when {@code exists > 0}). A cold batch with no contention costs the server a
-   * share of four multi-key commands per key, and its reply is two integers.
+   * The primer's check of a batch, taking its claims (per-key locks) first. ARGV[2] is the lock
+   * TTL in ms, or 0 to take no claims. With claims, KEYS[1] is the claim registry (a sorted set:
+   * member = a claim set's name, score = its expiry in the server's clock, ms), KEYS[2] this
+   * batch's claim set (a new name, unique to the run) and the other KEYS data keys; ARGV[1] is the
+   * prefix of the run's own claim sets. A key is claimed unless it is a member of another run's
+   * claim set that is still listed in the registry with an expiry in the future: the keys are
+   * added to the batch's set ({@code SADD} per 1000), the set is intersected ({@code SINTER}) with
+   * each other run's live set, and keys held elsewhere are removed from it again; a non-empty set
+   * is then listed in the registry (expiry now + TTL, also the set's own expiry), whose TTL is
+   * raised to at least the lock TTL. Expired entries are trimmed from the registry first. Without
+   * claims every KEY is a data key. Then, after the claims, one {@code EXISTS} per 1000 data keys
+   * and, only when some exist, a {@code PTTL} per data key. Returns {@code {exists, m, i_1..i_m,
+   * pttl_1..pttl_n}}: how many data keys exist, how many were not claimed (held by another run),
+   * their 0-based positions, then the PTTLs (only when {@code exists > 0}). A cold batch with no
+   * contention costs the server a share of two multi-key commands per key (one {@code SADD}, one
+   * {@code EXISTS}), a few per batch, and its reply is two integers; releasing it is a {@code DEL}.
    */
   public static final String CLAIM =
       "if redis.replicate_commands then redis.replicate_commands() end "
-          + "local c = redis.call local K = KEYS local tok = ARGV[1] local px = tonumber(ARGV[2]) "
+          + "local c = redis.call local K = KEYS local px = tonumber(ARGV[2]) "
           + "local first = 1 local r = {0, 0} "
-          + "if px > 0 then first = 2 local h = K[1] "
+          + "if px > 0 then first = 3 local reg = K[1] local set = K[2] "
+          + "local own = ARGV[1] local ol = #own "
           + "local t = c('time') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
-          + "local mine = tok .. ':' .. string.format('%d', now + px) local s = {} "
-          + "for a = 2, #K, 1000 do local b = math.min(#K, a + 999) "
-          + "local v = c('hmget', h, unpack(K, a, b)) "
-          + "for i = a, b do local x = v[i - a + 1] local free = not x "
-          + "if not free then local at = string.find(x, ':', 1, true) "
-          + "free = (not at) or string.sub(x, 1, at - 1) == tok "
-          + "or (tonumber(string.sub(x, at + 1)) or 0) <= now end "
-          + "if free then s[#s + 1] = K[i] s[#s + 1] = mine else r[#r + 1] = i - 2 end end end "
-          + "for a = 1, #s, 1000 do c('hset', h, unpack(s, a, math.min(#s, a + 999))) end "
-          + "if #s > 0 and c('pttl', h) < px then c('pexpire', h, px) end "
+          + "c('zremrangebyscore', reg, '-inf', now) "
+          + "local others = c('zrange', reg, 0, -1) "
+          + "for a = 3, #K, 1000 do c('sadd', set, unpack(K, a, math.min(#K, a + 999))) end "
+          + "local held = nil "
+          + "for _, o in ipairs(others) do if string.sub(o, 1, ol) ~= own then "
+          + "local x = c('sinter', set, o) if #x > 0 then held = held or {} "
+          + "for a = 1, #x, 1000 do c('srem', set, unpack(x, a, math.min(#x, a + 999))) end "
+          + "for _, m in ipairs(x) do held[m] = true end end end end "
+          + "if held then for i = 3, #K do if held[K[i]] then r[#r + 1] = i - 3 end end end "
+          + "if #r - 2 < #K - 2 then c('pexpireat', set, now + px) "
+          + "c('zadd', reg, now + px, set) "
+          + "if c('pttl', reg) < px then c('pexpire', reg, px) end end "
           + "r[2] = #r - 2 end "
           + "local n = 0 "
           + "for a = first, #K, 1000 do n = n + c('exists', unpack(K, a, math.min(#K, a + 999))) end "
@@ -96,21 +104,29 @@ public final class Scripts {
           + "return r";
 
   /**
-   * The primer's fenced write of a batch: KEYS[1] is the claim table, the other KEYS data keys;
-   * ARGV[1] the run's token, then a TTL in ms (jitter included) and a value per data key. Each
-   * key whose claim still holds the token is written ({@code PSETEX}) and its claim deleted; a key
-   * whose claim was taken over by another run (ours expired) is not written. Returns the 0-based
-   * positions of the keys not written.
+   * The primer's fenced write of a batch: KEYS[1] is the claim registry, KEYS[2] the batch's
+   * claim set, the other KEYS data keys (all claimed by this set); ARGV[1] the prefix of the run's
+   * own claim sets, then a TTL in ms (jitter included) and a value per data key. While the set's
+   * registry entry has not expired, no other run can hold the keys: every key is written ({@code
+   * PSETEX}). Once it has expired another run may have claimed or written a key since: only keys
+   * that are absent and in no other run's live claim set are written. Returns the 0-based
+   * positions of the keys not written. The claims are released by the caller afterwards.
    */
   public static final String FENCED_WRITE =
-      "local c = redis.call local K = KEYS local A = ARGV local h = K[1] local p = A[1] .. ':' "
-          + "local pl = #p local d = {} local lost = {} "
-          + "for a = 2, #K, 1000 do local b = math.min(#K, a + 999) "
-          + "local v = c('hmget', h, unpack(K, a, b)) "
-          + "for i = a, b do local x = v[i - a + 1] "
-          + "if x and string.sub(x, 1, pl) == p then c('psetex', K[i], A[2 * i - 2], A[2 * i - 1]) "
-          + "d[#d + 1] = K[i] else lost[#lost + 1] = i - 2 end end end "
-          + "for a = 1, #d, 1000 do c('hdel', h, unpack(d, a, math.min(#d, a + 999))) end "
+      "if redis.replicate_commands then redis.replicate_commands() end "
+          + "local c = redis.call local K = KEYS local A = ARGV local reg = K[1] local set = K[2] "
+          + "local own = A[1] local ol = #own local lost = {} "
+          + "local t = c('time') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+          + "local sc = c('zscore', reg, set) "
+          + "if sc and tonumber(sc) > now then "
+          + "for i = 3, #K do c('psetex', K[i], A[2 * i - 4], A[2 * i - 3]) end "
+          + "else c('zremrangebyscore', reg, '-inf', now) local others = c('zrange', reg, 0, -1) "
+          + "for i = 3, #K do local free = c('exists', K[i]) == 0 "
+          + "if free then for _, o in ipairs(others) do "
+          + "if string.sub(o, 1, ol) ~= own and c('sismember', o, K[i]) == 1 then free = false break end "
+          + "end end "
+          + "if free then c('psetex', K[i], A[2 * i - 4], A[2 * i - 3]) else lost[#lost + 1] = i - 3 end "
+          + "end end "
           + "return lost";
 
   /**
@@ -120,21 +136,6 @@ public final class Scripts {
   public static final String WRITE =
       "local c = redis.call local K = KEYS local A = ARGV "
           + "for i = 1, #K do c('psetex', K[i], A[2 * i - 1], A[2 * i]) end return #K";
-
-  /**
-   * Releases the primer's claims: KEYS[1] is the claim table, the other KEYS data keys; deletes
-   * the field of each that still holds ARGV[1] (the run's token; one {@code HMGET} and one {@code
-   * HDEL} per 1000 keys). Returns how many were deleted.
-   */
-  public static final String RELEASE =
-      "local c = redis.call local K = KEYS local h = K[1] local p = ARGV[1] .. ':' local pl = #p "
-          + "local d = {} "
-          + "for a = 2, #K, 1000 do local b = math.min(#K, a + 999) "
-          + "local v = c('hmget', h, unpack(K, a, b)) "
-          + "for i = a, b do local x = v[i - a + 1] "
-          + "if x and string.sub(x, 1, pl) == p then d[#d + 1] = K[i] end end end "
-          + "for a = 1, #d, 1000 do c('hdel', h, unpack(d, a, math.min(#d, a + 999))) end "
-          + "return #d";
 
   /** The SHA-1 digest of {@code script}, as {@code EVALSHA} names it. */
   public static String sha1(String script) {

@@ -4,7 +4,7 @@ import io.lettuce.core.cluster.SlotHash;
 
 /**
  * A short hash tag for every Redis Cluster hash slot: a key containing {@code "{" + tag(s) +
- * "}"} (and no earlier hash tag) lives in slot {@code s}. Lets a per-slot key (a claim table)
+ * "}"} (and no earlier hash tag) lives in slot {@code s}. Lets a per-slot key (a claim registry or set)
  * share a slot with the data keys one script call uses. Computed once, on first use (a few
  * milliseconds: base-36 numbers are tried until every slot has one).
  */
