@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Future;
 import org.apache.hc.core5.concurrent.Cancellable;
@@ -13,12 +11,9 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.HttpVersion;
-import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.config.CharCodingConfig;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncRequester;
@@ -58,10 +53,7 @@ import org.jspecify.annotations.Nullable;
  * for a body; pooled keep-alive connections up to the transport's concurrency per host; the
  * connect timeout; the read timeout as the socket timeout of every connection; cancellation that
  * closes the connection and frees its slot at once; idle connections closed after the keep-alive
- * time. A connection that finished an exchange and may be kept alive stays leased from the pool:
- * it goes straight to the next waiting call for its host, or to a free list of idle connections
- * that the next call for that host takes first (the pool's release and lease cost ~4% of the
- * reactor thread's samples per request). Response heads are read by {@link LeanResponseParser} (httpcore5's results, less
+ * time. Response heads are read by {@link LeanResponseParser} (httpcore5's results, less
  * garbage). TLS, HTTP/2 and h2c stay on the full client.
  */
 public final class LeanHttp1Client {
@@ -94,18 +86,6 @@ public final class LeanHttp1Client {
    * is cancelled (by the transport's call timeout, for one), as on the full client.
    */
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
-  /**
-   * Open keep-alive connections between exchanges, still leased from the pool and holding no
-   * slot, the most recently used last; guarded by {@link #waiting}. They count against the
-   * pool's limit, so a call for a host with none of them hands the others back to the pool
-   * before it leases (the pool closes them when it needs the room).
-   */
-  private final ArrayDeque<Idle> idle = new ArrayDeque<>();
-  /** Set by {@link #close()}; guarded by {@link #waiting}. */
-  private boolean closed;
-
-  /** An idle connection to {@code route}, unused since {@code since} (nanoTime). */
-  private record Idle(HttpHost route, AsyncClientEndpoint endpoint, long since) { }
 
   /**
    * Starts the requester's reactor thread.
@@ -184,82 +164,6 @@ public final class LeanHttp1Client {
     }
   }
 
-  /**
-   * A call finished an exchange on {@code endpoint} (open, keep-alive) and gives its slot back:
-   * the next waiting call takes slot and connection over when it goes to the same host;
-   * otherwise the connection joins the idle ones.
-   */
-  private void slotFreed(HttpHost route, AsyncClientEndpoint endpoint) {
-    Call next;
-    boolean direct = false;
-    boolean discard = false;
-    synchronized (waiting) {
-      next = waiting.poll();
-      if (next == null) {
-        active--;
-      } else {
-        direct = next.route.equals(route);
-      }
-      if (!direct) {
-        if (closed) {
-          discard = true;
-        } else {
-          idle.addLast(new Idle(route, endpoint, System.nanoTime()));
-        }
-      }
-    }
-    if (discard) {
-      endpoint.releaseAndDiscard();
-    }
-    if (next != null) {
-      if (direct) {
-        next.startOn(endpoint);
-      } else {
-        next.start();
-      }
-    }
-  }
-
-  /**
-   * Takes an idle connection to {@code route} (the most recently used one), or null when there
-   * is none; then hands the idle connections to other hosts back to the pool, which may need
-   * their room for the lease that follows.
-   */
-  private @Nullable AsyncClientEndpoint takeIdle(HttpHost route) {
-    while (true) {
-      AsyncClientEndpoint found = null;
-      List<Idle> others = null;
-      synchronized (waiting) {
-        if (idle.isEmpty()) {
-          return null;
-        }
-        for (Iterator<Idle> it = idle.descendingIterator(); it.hasNext(); ) {
-          Idle i = it.next();
-          if (i.route.equals(route)) {
-            it.remove();
-            found = i.endpoint;
-            break;
-          }
-        }
-        if (found == null) {
-          others = new ArrayList<>(idle);
-          idle.clear();
-        }
-      }
-      if (found == null) {
-        for (Idle i : others) {
-          i.endpoint.releaseAndReuse();
-        }
-        return null;
-      }
-      if (found.isConnected()) {
-        return found;
-      }
-      // the server closed it (or it timed out) while idle
-      found.releaseAndDiscard();
-    }
-  }
-
   /** Removes {@code call} from the wait; false when it already has a slot. */
   private boolean unqueue(Call call) {
     synchronized (waiting) {
@@ -267,50 +171,13 @@ public final class LeanHttp1Client {
     }
   }
 
-  /**
-   * Closes connections idle for longer than {@code idleTime}, and idle ones the server closed.
-   */
-  public void closeIdle(TimeValue idleTime) {
-    long oldest = System.nanoTime() - idleTime.toNanoseconds();
-    List<AsyncClientEndpoint> expired = null;
-    synchronized (waiting) {
-      for (Iterator<Idle> it = idle.iterator(); it.hasNext(); ) {
-        Idle i = it.next();
-        if (i.since - oldest < 0 || !i.endpoint.isConnected()) {
-          it.remove();
-          if (expired == null) {
-            expired = new ArrayList<>();
-          }
-          expired.add(i.endpoint);
-        }
-      }
-    }
-    if (expired != null) {
-      for (AsyncClientEndpoint e : expired) {
-        e.releaseAndDiscard();
-      }
-    }
-    requester.closeIdle(idleTime);
-  }
-
-  /** The number of idle connections between exchanges (for tests). */
-  int idleConnections() {
-    synchronized (waiting) {
-      return idle.size();
-    }
+  /** Closes pooled connections idle for longer than {@code idle}. */
+  public void closeIdle(TimeValue idle) {
+    requester.closeIdle(idle);
   }
 
   /** Stops the reactor thread and closes every connection. */
   public void close() {
-    List<Idle> left;
-    synchronized (waiting) {
-      closed = true;
-      left = new ArrayList<>(idle);
-      idle.clear();
-    }
-    for (Idle i : left) {
-      i.endpoint.releaseAndDiscard();
-    }
     requester.initiateShutdown();
     try {
       requester.awaitShutdown(TimeValue.ofSeconds(2));
@@ -321,10 +188,9 @@ public final class LeanHttp1Client {
   }
 
   /**
-   * One call: a slot, a connection (an idle one to its host, else a lease from the pool), then
-   * the exchange on it. The connection is kept for the next call when the response has been read
-   * (or had no body) and the connection may be kept alive, and is closed otherwise (a failure,
-   * cancellation, {@code Connection: close}); the slot is given back once, with it.
+   * One call: a slot, the connection lease, then the exchange on the leased connection. The
+   * connection goes back to the pool when the response has been read (or had no body), and is
+   * closed on a failure or cancellation; the slot is given back once, right after.
    */
   private final class Call
       implements FutureCallback<AsyncClientEndpoint>, AsyncClientExchangeHandler {
@@ -338,8 +204,6 @@ public final class LeanHttp1Client {
     private boolean started;
     private boolean cancelled;
     private boolean slotReturned;
-    /** Whether the response lets the connection be kept alive; set on the reactor thread. */
-    private boolean keepAlive = true;
 
     Call(HttpHost route, HttpRequest request, @Nullable AsyncEntityProducer body,
         ApacheExchange exchange) {
@@ -365,11 +229,6 @@ public final class LeanHttp1Client {
         slotFreed();
         return;
       }
-      AsyncClientEndpoint reused = takeIdle(route);
-      if (reused != null) {
-        completed(reused);
-        return;
-      }
       Future<AsyncClientEndpoint> future = requester.connect(route, connectTimeout, null, this);
       boolean cancelNow;
       synchronized (this) {
@@ -378,25 +237,6 @@ public final class LeanHttp1Client {
       }
       if (cancelNow) {
         future.cancel(true);
-      }
-    }
-
-    /** Runs on {@code handedOver}, an open connection to its route, with a slot held. */
-    void startOn(AsyncClientEndpoint handedOver) {
-      boolean go;
-      synchronized (this) {
-        go = !cancelled;
-        if (go) {
-          started = true;
-        } else {
-          slotReturned = true;
-        }
-      }
-      if (go) {
-        completed(handedOver);
-      } else {
-        // cancelled while it waited: slot and connection go to the next call
-        slotFreed(route, handedOver);
       }
     }
 
@@ -469,32 +309,20 @@ public final class LeanHttp1Client {
       return true;
     }
 
-    /**
-     * Keeps the connection for the next call (reuse, when it can be kept alive) or closes it,
-     * and gives the slot back; once.
-     */
+    /** Gives the connection back to the pool (reuse) or closes it, then the slot; once. */
     private void release(boolean reuse) {
       AsyncClientEndpoint e;
-      boolean keep;
       synchronized (this) {
         e = endpoint;
         endpoint = null;
-        keep = e != null && reuse && keepAlive && !slotReturned;
-        if (keep) {
-          slotReturned = true;
-        }
       }
       if (e != null) {
-        if (keep && e.isConnected()) {
-          slotFreed(route, e);
-          return;
-        }
-        e.releaseAndDiscard();
-        if (keep) {
-          slotFreed();
+        if (reuse) {
+          e.releaseAndReuse();
         } else {
-          returnSlot();
+          e.releaseAndDiscard();
         }
+        returnSlot();
       } else if (!isLeasing()) {
         // failed before or without a connection (e.g. the connect failed)
         returnSlot();
@@ -534,39 +362,10 @@ public final class LeanHttp1Client {
     @Override
     public void consumeResponse(HttpResponse response, @Nullable EntityDetails entityDetails,
         HttpContext context) throws HttpException, IOException {
-      keepAlive = keepAlive(response);
       if (entityDetails == null) {
         release(true);
       }
       exchange.consumeResponse(response, entityDetails, context, exchange);
-    }
-
-    /**
-     * Whether the connection may serve another exchange after {@code response}: not after
-     * {@code Connection: close}, an HTTP/1.0 answer without {@code keep-alive}, or an error
-     * answer to a request with a body (whose rest may not have been sent).
-     */
-    private boolean keepAlive(HttpResponse response) {
-      if (body != null && response.getCode() >= 400) {
-        return false;
-      }
-      Header connection = response.getFirstHeader(HttpHeaders.CONNECTION);
-      if (connection != null) {
-        String value = connection.getValue();
-        if (value != null) {
-          for (String token : value.split(",")) {
-            String t = token.trim();
-            if (t.equalsIgnoreCase("close")) {
-              return false;
-            }
-            if (t.equalsIgnoreCase("keep-alive")) {
-              return true;
-            }
-          }
-        }
-      }
-      ProtocolVersion version = response.getVersion();
-      return version == null || version.greaterEquals(HttpVersion.HTTP_1_1);
     }
 
     @Override
