@@ -332,6 +332,72 @@ class HttpTransportTest {
   }
 
   @Test
+  void waitingRequestsTakeOverTheConnectionOfTheOneBefore() throws Exception {
+    transport.close();
+    transport = kind.builder().maxConcurrency(1).build();
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(new MockResponse.Builder().body("q" + i)
+          .headersDelay(50, TimeUnit.MILLISECONDS).build());
+    }
+
+    List<CompletableFuture<WarmResponse>> futures = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      futures.add(transport.send(WarmRequest.get(uri("/q" + i), Map.of())));
+    }
+    for (CompletableFuture<WarmResponse> f : futures) {
+      assertThat(await(f).bodyBytes()).isEqualTo(2);
+    }
+
+    int first = taken().getConnectionIndex();
+    for (int i = 1; i < 4; i++) {
+      assertThat(taken().getConnectionIndex()).as("request %d", i).isEqualTo(first);
+    }
+  }
+
+  @Test
+  void anIdleConnectionToOneHostMakesRoomForAnotherHost() throws Exception {
+    transport.close();
+    InetSocketAddress node = new InetSocketAddress(server.getSocketAddress().getAddress(),
+        server.getPort());
+    transport = kind.builder().maxConcurrency(1).connectTimeout(Duration.ofMillis(500))
+        .connectTo("a.shop.invalid", node).connectTo("b.shop.invalid", node).build();
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().body("h" + i).build());
+    }
+
+    for (String host : List.of("a", "b", "a")) {
+      WarmResponse response = transport.send(WarmRequest.get(
+          URI.create("http://" + host + ".shop.invalid/x"), Map.of())).get(3, TimeUnit.SECONDS);
+      assertThat(response.status()).as(host).isEqualTo(200);
+    }
+    assertThat(taken().getHeaders().get("Host")).isEqualTo("a.shop.invalid");
+    assertThat(taken().getHeaders().get("Host")).isEqualTo("b.shop.invalid");
+    assertThat(taken().getHeaders().get("Host")).isEqualTo("a.shop.invalid");
+  }
+
+  @Test
+  void aCancelOnAReusedConnectionClosesItAndFreesTheSlot() throws Exception {
+    transport.close();
+    transport = kind.builder().maxConcurrency(1).build();
+    server.enqueue(new MockResponse.Builder().body("warm").build());
+    server.enqueue(new MockResponse.Builder().body("stuck")
+        .onResponseStart(SocketEffect.Stall.INSTANCE).build());
+    server.enqueue(new MockResponse.Builder().body("next").build());
+
+    assertThat(await(transport.send(WarmRequest.get(uri("/1"), Map.of()))).bodyBytes())
+        .isEqualTo(4);
+    int first = taken().getConnectionIndex();
+    CompletableFuture<WarmResponse> stuck = transport.send(WarmRequest.get(uri("/2"), Map.of()));
+    assertThat(taken().getConnectionIndex()).as("the idle connection is reused").isEqualTo(first);
+    assertThat(stuck.cancel(true)).isTrue();
+
+    WarmResponse next = transport.send(WarmRequest.get(uri("/3"), Map.of()))
+        .get(3, TimeUnit.SECONDS);
+    assertThat(next.bodyBytes()).isEqualTo(4);
+    assertThat(taken().getConnectionIndex()).as("not the cancelled one").isNotEqualTo(first);
+  }
+
+  @Test
   void popPinningConnectsToTheChosenAddressAndPortKeepingTheHost() throws Exception {
     transport.close();
     InetSocketAddress node = new InetSocketAddress(server.getSocketAddress().getAddress(),
