@@ -43,4 +43,17 @@ public class Gen {
   static String sha1(String s) throws Exception {
     return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(b(s)));
   }
+  /** Appends {@code EVALSHA <sha1(script)> numkeys keys... argv...}. */
+  static void evalsha(String script, List<byte[]> keys, List<byte[]> argv) throws Exception {
+    List<byte[]> a = new java.util.ArrayList<>();
+    a.add(b("EVALSHA")); a.add(b(sha1(script))); a.add(b(Integer.toString(keys.size())));
+    a.addAll(keys); a.addAll(argv); cmd(a);
+  }
+  /** Appends the primer's quiet writes: PSETEX per key between CLIENT REPLY OFF and ON, then INFO. */
+  static void quiet(List<byte[]> dk, List<byte[]> tv) throws Exception {
+    cmd(List.of(b("CLIENT"), b("REPLY"), b("OFF")));
+    for (int i = 0; i < dk.size(); i++) cmd(List.of(b("PSETEX"), dk.get(i), tv.get(2 * i), tv.get(2 * i + 1)));
+    cmd(List.of(b("CLIENT"), b("REPLY"), b("ON")));
+    cmd(List.of(b("INFO"), b("stats")));
+  }
 }

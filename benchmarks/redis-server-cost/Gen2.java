@@ -30,13 +30,8 @@ public class Gen2 {
         + "for i = 1, #K do if v[i] == tok then d[#d + 1] = K[i] end end if #d > 0 then redis.call('del', unpack(d)) end return #d");
     S.put("setlocal", "local c = redis.call local K = KEYS local A = ARGV for i = 1, #K do c('set', K[i], A[2 * i], 'PX', A[2 * i - 1]) end return #K");
   }
-  static String sha1(String s) throws Exception {
-    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(Gen.b(s)));
-  }
   static void eval(String name, List<byte[]> keys, List<byte[]> argv) throws Exception {
-    List<byte[]> a = new ArrayList<>();
-    a.add(Gen.b("EVALSHA")); a.add(Gen.b(sha1(S.get(name)))); a.add(Gen.b(Integer.toString(keys.size())));
-    a.addAll(keys); a.addAll(argv); Gen.cmd(a);
+    Gen.evalsha(S.get(name), keys, argv);
   }
   public static void main(String[] args) throws Exception {
     Gen.out = new BufferedOutputStream(new FileOutputStream(args[0]), 1 << 20);

@@ -50,19 +50,8 @@ public class Gen3 {
         + "c('psetex', K[i], A[2 * i - 2], A[2 * i - 1]) d[#d + 1] = K[i] else lost[#lost + 1] = i - 1 end end end "
         + "for a = 1, #d, 1000 do c('hdel', h, unpack(d, a, math.min(#d, a + 999))) end return lost");
   }
-  static String sha1(String s) throws Exception {
-    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(Gen.b(s)));
-  }
   static void eval(String name, List<byte[]> keys, List<byte[]> argv) throws Exception {
-    List<byte[]> a = new ArrayList<>();
-    a.add(Gen.b("EVALSHA")); a.add(Gen.b(sha1(S.get(name)))); a.add(Gen.b(Integer.toString(keys.size())));
-    a.addAll(keys); a.addAll(argv); Gen.cmd(a);
-  }
-  static void quiet(List<byte[]> dk, List<byte[]> tv) throws Exception {
-    Gen.cmd(List.of(Gen.b("CLIENT"), Gen.b("REPLY"), Gen.b("OFF")));
-    for (int i = 0; i < dk.size(); i++) Gen.cmd(List.of(Gen.b("PSETEX"), dk.get(i), tv.get(2 * i), tv.get(2 * i + 1)));
-    Gen.cmd(List.of(Gen.b("CLIENT"), Gen.b("REPLY"), Gen.b("ON")));
-    Gen.cmd(List.of(Gen.b("INFO"), Gen.b("stats")));
+    Gen.evalsha(S.get(name), keys, argv);
   }
   public static void main(String[] args) throws Exception {
     Gen.out = new BufferedOutputStream(new FileOutputStream(args[0]), 1 << 20);
@@ -91,7 +80,7 @@ public class Gen3 {
         while (pending.size() > ahead || (last && !pending.isEmpty())) {
           Object[] o = pending.remove(0);
           @SuppressWarnings("unchecked") List<byte[]> odk = (List<byte[]>) o[0], otv = (List<byte[]>) o[1], ohk = (List<byte[]>) o[3], olk = (List<byte[]>) o[4];
-          quiet(odk, otv);
+          Gen.quiet(odk, otv);
           if (v.startsWith("hx")) { List<byte[]> a = new ArrayList<>(); a.add(Gen.b("CLIENT")); a.add(Gen.b("REPLY")); a.add(Gen.b("OFF")); Gen.cmd(a);
             a = new ArrayList<>(); a.add(Gen.b("HDEL")); a.addAll(ohk); Gen.cmd(a); Gen.cmd(List.of(Gen.b("CLIENT"), Gen.b("REPLY"), Gen.b("ON"))); }
           else if (v.startsWith("hq") || v.startsWith("hy")) eval("hrel", ohk, List.of(tok)); else eval("relm", olk, List.of(tok));
@@ -112,15 +101,15 @@ public class Gen3 {
         List<byte[]> ex = new ArrayList<>(); ex.add(Gen.b("EXISTS")); ex.addAll(dk);
         Gen.cmd(List.of(Gen.b("MULTI"))); Gen.cmd(set1); Gen.cmd(get0);
         Gen.cmd(List.of(Gen.b("PEXPIRE"), Gen.b("preheat:claims:{e5}"), Gen.b("90000"))); Gen.cmd(ex); Gen.cmd(List.of(Gen.b("EXEC")));
-        quiet(dk, tv);
+        Gen.quiet(dk, tv);
         Gen.cmd(List.of(Gen.b("CLIENT"), Gen.b("REPLY"), Gen.b("OFF"))); Gen.cmd(clr); Gen.cmd(List.of(Gen.b("CLIENT"), Gen.b("REPLY"), Gen.b("ON")));
         continue;
       }
       switch (v) {
         case "set" -> { for (int i = 0; i < dk.size(); i++) Gen.cmd(List.of(Gen.b("SET"), dk.get(i), tv.get(2 * i + 1), Gen.b("EX"), Gen.b("3600"))); }
-        case "q" -> quiet(dk, tv);
-        case "cur" -> { eval("lockex", both, List.of(tok, Gen.b("30000"))); quiet(dk, tv); eval("relm", lk, List.of(tok)); }
-        case "hq" -> { eval("hcheck", hk, List.of(tok, Gen.b("30000"))); quiet(dk, tv); eval("hrel", hk, List.of(tok)); }
+        case "q" -> Gen.quiet(dk, tv);
+        case "cur" -> { eval("lockex", both, List.of(tok, Gen.b("30000"))); Gen.quiet(dk, tv); eval("relm", lk, List.of(tok)); }
+        case "hq" -> { eval("hcheck", hk, List.of(tok, Gen.b("30000"))); Gen.quiet(dk, tv); eval("hrel", hk, List.of(tok)); }
         case "hf" -> { eval("hcheck", hk, List.of(tok, Gen.b("30000"))); eval("hwrite", hk, tokTv); }
         case "hc" -> { eval("hcheck", hk, List.of(tok, Gen.b("30000"))); }
         default -> throw new IllegalArgumentException(v);

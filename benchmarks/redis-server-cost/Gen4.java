@@ -77,19 +77,8 @@ public class Gen4 {
           + "c('srem', set, unpack(x)) for _, m in ipairs(x) do r[#r + 1] = m end end end end "
           + "return r");
   }
-  static String sha1(String s) throws Exception {
-    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(Gen.b(s)));
-  }
   static void eval(String name, List<byte[]> keys, List<byte[]> argv) throws Exception {
-    List<byte[]> a = new ArrayList<>();
-    a.add(Gen.b("EVALSHA")); a.add(Gen.b(sha1(S.get(name)))); a.add(Gen.b(Integer.toString(keys.size())));
-    a.addAll(keys); a.addAll(argv); Gen.cmd(a);
-  }
-  static void quiet(List<byte[]> dk, List<byte[]> tv) throws Exception {
-    Gen.cmd(List.of(Gen.b("CLIENT"), Gen.b("REPLY"), Gen.b("OFF")));
-    for (int i = 0; i < dk.size(); i++) Gen.cmd(List.of(Gen.b("PSETEX"), dk.get(i), tv.get(2 * i), tv.get(2 * i + 1)));
-    Gen.cmd(List.of(Gen.b("CLIENT"), Gen.b("REPLY"), Gen.b("ON")));
-    Gen.cmd(List.of(Gen.b("INFO"), Gen.b("stats")));
+    Gen.evalsha(S.get(name), keys, argv);
   }
   public static void main(String[] args) throws Exception {
     Gen.out = new BufferedOutputStream(new FileOutputStream(args[0]), 1 << 20);
@@ -107,8 +96,8 @@ public class Gen4 {
         tv.add(Gen.b(Long.toString(3600000 + r.nextInt(300000)))); tv.add(Gen.value(i, 100)); }
       byte[] set = Gen.b("preheat:lock:claims:" + tok + ":" + Integer.toString(seq++, 36));
       switch (v) {
-        case "ow" -> { quiet(dk, tv); continue; }
-        case "nl" -> { eval("claim", dk, List.of(Gen.b(tok), Gen.b("0"))); quiet(dk, tv); continue; }
+        case "ow" -> { Gen.quiet(dk, tv); continue; }
+        case "nl" -> { eval("claim", dk, List.of(Gen.b(tok), Gen.b("0"))); Gen.quiet(dk, tv); continue; }
         case "cur" -> { List<byte[]> k = new ArrayList<>(); k.add(table); k.addAll(dk);
           eval("claim", k, List.of(Gen.b(tok), Gen.b("30000"))); }
         case "bs" -> { List<byte[]> k = new ArrayList<>(); k.add(reg); k.add(set); k.addAll(dk);
@@ -124,7 +113,7 @@ public class Gen4 {
       while (pending.size() > 3 || (last && !pending.isEmpty())) {
         Object[] o = pending.remove(0);
         @SuppressWarnings("unchecked") List<byte[]> odk = (List<byte[]>) o[0], otv = (List<byte[]>) o[1];
-        quiet(odk, otv);
+        Gen.quiet(odk, otv);
         if (v.equals("cur")) { List<byte[]> a = new ArrayList<>(); a.add(Gen.b("HDEL")); a.add(table); a.addAll(odk); Gen.cmd(a); }
         else { Gen.cmd(List.of(Gen.b("DEL"), (byte[]) o[2])); Gen.cmd(List.of(Gen.b("ZREM"), reg, (byte[]) o[2])); }
       }
