@@ -122,8 +122,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
       tb.connectTo(baseUri.getHost(), new InetSocketAddress(ct.substring(0, colon),
           Integer.parseInt(ct.substring(colon + 1))));
     }
-    ApacheHttpTransport transport = tb.build();
-    open.add(transport);
+    ApacheHttpTransport transport = openTransport(tb);
     AtomicLong reached = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     WarmListener counting = new WarmListener() {
@@ -174,8 +173,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
           && !context.isCancelled()) {
         // the first pass's connections close now, the JIT batches' each after its batch: the
         // server's close path runs (and is profiled) while warming, not first with real traffic
-        open.remove(transport);
-        transport.close();
+        closeTransport(transport);
         jit = jitRounds(tb, plan, n, context);
       }
       String detail = String.format(Locale.ROOT, "%s: %d target(s), %d warm%s%s", baseUri,
@@ -183,9 +181,21 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
           report.stopReason() == null ? "" : ", stopped: " + report.stopReason(), jit);
       return new TaskOutcome(reached.get(), failed.get(), detail, report);
     } finally {
-      open.remove(transport);
-      transport.close();
+      closeTransport(transport);
     }
+  }
+
+  /** A transport for one pass, tracked so that {@link #close()} can close it on shutdown. */
+  private ApacheHttpTransport openTransport(ApacheHttpTransport.Builder builder) {
+    ApacheHttpTransport transport = builder.build();
+    open.add(transport);
+    return transport;
+  }
+
+  /** Closes a pass's transport (its connections) and stops tracking it; closing twice is a no-op. */
+  private void closeTransport(ApacheHttpTransport transport) {
+    open.remove(transport);
+    transport.close();
   }
 
   /**
@@ -231,11 +241,10 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
         break;
       }
       long before = timed ? jit.getTotalCompilationTime() : 0;
-      ApacheHttpTransport transport = transports.build();
-      open.add(transport);
-      WarmRun run;
+      ApacheHttpTransport transport = openTransport(transports);
+      WarmReport report;
       try {
-        run = Warmer.builder().transport(transport).noRateLimit()
+        WarmRun run = Warmer.builder().transport(transport).noRateLimit()
             .concurrency(settings.concurrency())
             .deadline(left, Duration.ofSeconds(1))
             .listener(new WarmListener() {
@@ -247,20 +256,14 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
               }
             })
             .build().start(batchPlan);
-      } catch (RuntimeException e) {
-        open.remove(transport);
-        transport.close();
-        throw e;
-      }
-      WarmReport report;
-      try {
-        report = run.await();
-      } catch (InterruptedException e) {
-        run.cancel();
-        throw e;
+        try {
+          report = run.await();
+        } catch (InterruptedException e) {
+          run.cancel();
+          throw e;
+        }
       } finally {
-        open.remove(transport);
-        transport.close();
+        closeTransport(transport);
       }
       batches++;
       sent += perBatch;
