@@ -37,10 +37,11 @@ import org.jspecify.annotations.Nullable;
  * One warm request in flight on Apache HttpClient 5 async: the response consumer that counts and
  * discards the body, the callback that completes the future, redirect following and the call
  * deadline. Every path completes the future exactly once; the consumer and callback run on the
- * I/O reactor thread, one hop at a time.
+ * I/O reactor thread, one hop at a time. On the lean HTTP/1.1 path the same exchange receives
+ * the response as a {@link LeanHttp1Client.Receiver}.
  */
-public final class ApacheExchange
-    implements AsyncResponseConsumer<WarmResponse>, FutureCallback<WarmResponse> {
+public final class ApacheExchange implements AsyncResponseConsumer<WarmResponse>,
+    FutureCallback<WarmResponse>, LeanHttp1Client.Receiver {
 
   /** Starts one hop on a client; returns what cancels it. */
   @FunctionalInterface
@@ -273,6 +274,29 @@ public final class ApacheExchange
   @Override
   public void releaseResources() {
     resultCallback = null;
+  }
+
+  // --- LeanHttp1Client.Receiver: one hop's response on the lean path --------------------------
+
+  @Override
+  public void responseHead(HttpResponse head, boolean hasBody) {
+    this.headersNanos = ticker.getAsLong();
+    this.response = head;
+    if (!hasBody) {
+      completed(result());
+    }
+  }
+
+  @Override
+  public void responseBody(int bytes) {
+    bodyBytes += bytes;
+  }
+
+  @Override
+  public void responseEnd() {
+    if (response != null) {
+      completed(result());
+    }
   }
 
   private WarmResponse result() {
