@@ -55,8 +55,12 @@ import org.jspecify.annotations.Nullable;
  *       the connection);
  *   <li>cancellation that drops a waiting call, aborts a connect or closes the connection, and
  *       frees its slot at once (before any call submitted after the cancel is admitted);
- *   <li>a pooled connection that the server closed (end of stream or reset before any byte of the
- *       response) retried once on a new connection for GET and HEAD;
+ *   <li>a stale pooled connection (end of stream or reset before any byte of the response, on a
+ *       connection that sat idle for at least {@link #STALE_IDLE_MILLIS} ms, where a server's
+ *       idle timeout may have closed it as the request went out) retried once on a new
+ *       connection for GET and HEAD. A connection that breaks after a shorter idle time is the
+ *       server's answer to this request: the call fails, and the caller's retry policy decides
+ *       (no silent retry, as on OkHttp with {@code retryOnConnectionFailure(false)});
  *   <li>response heads read by {@link LeanResponseParser} within {@link #LIMITS} and a total head
  *       size of {@link #MAX_HEAD_BYTES}; 1xx skipped; bodies by {@code Content-Length}, chunked
  *       (extensions and trailers ignored, within the same limits) or delimited by the close, none
@@ -107,6 +111,12 @@ public final class LeanHttp1Client {
       .setMaxLineLength(8 * 1024)
       .setMaxHeaderCount(200)
       .build();
+
+  /**
+   * How long a pooled connection must have been idle for a break before the first response byte
+   * to count as stale (retried once); see the class comment.
+   */
+  static final long STALE_IDLE_MILLIS = 1000;
 
   /** The largest response head accepted, status line to the empty line. */
   static final int MAX_HEAD_BYTES = 64 * 1024;
@@ -485,7 +495,7 @@ public final class LeanHttp1Client {
     ArrayDeque<Conn> pool = idle.get(call.route);
     Conn c = pool == null ? null : pool.pollLast();
     if (c != null) {
-      c.reused = true;
+      c.mayBeStale = now - c.idleSince >= TimeUnit.MILLISECONDS.toNanos(STALE_IDLE_MILLIS);
       startExchange(c, call);
     } else {
       open(call);
@@ -958,12 +968,13 @@ public final class LeanHttp1Client {
   }
 
   /**
-   * The connection broke (reset, end of stream, write failure): a pooled connection that had not
-   * answered yet is retried once on a new one, for GET and HEAD; any other call fails.
+   * The connection broke (reset, end of stream, write failure): a stale pooled connection (see
+   * the class comment) that had not answered yet is retried once on a new one, for GET and HEAD;
+   * any other call fails.
    */
   private void broken(Conn c, IOException e) {
     Call call = c.call;
-    if (call != null && c.reused && !c.gotBytes && call.idempotent && !call.retried) {
+    if (call != null && c.mayBeStale && !c.gotBytes && call.idempotent && !call.retried) {
       call.retried = true;
       c.call = null;
       close(c);
@@ -1077,8 +1088,8 @@ public final class LeanHttp1Client {
     boolean connected;
     /** The call on it; null while idle. */
     @Nullable Call call;
-    /** Whether it served an earlier call (a stale keep-alive connection may be retried). */
-    boolean reused;
+    /** Whether it was reused after {@link #STALE_IDLE_MILLIS} of idle time (see broken()). */
+    boolean mayBeStale;
     /** Whether any byte of the current response arrived. */
     boolean gotBytes;
     @Nullable ByteBuffer pending;

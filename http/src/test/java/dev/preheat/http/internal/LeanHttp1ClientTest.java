@@ -270,22 +270,33 @@ class LeanHttp1ClientTest {
       readHead(in);
     };
     Script drop = (in, out) -> readHead(in);
+    long staleAfter = LeanHttp1Client.STALE_IDLE_MILLIS + 100;
     scripts.add(answerOnceThenDrop);
     scripts.add(answerOnceThenDrop); // the retry, on a new connection
 
     assertThat(get("/first").bytes).isEqualTo(2);
+    sleepQuietly(staleAfter);
     assertThat(get("/retried").bytes).as("retried on a new connection").isEqualTo(2);
     assertThat(connections).hasValue(2);
 
-    // the retry's connection is stale now too, and the retry's connection is dropped as well
+    // stale again, and the retry's new connection is dropped as well: one retry only
+    sleepQuietly(staleAfter);
     scripts.add(drop);
     assertThat(failureOf(send("GET", "/twice"))).isInstanceOf(IOException.class);
     assertThat(connections).as("one retry only").hasValue(3);
 
     scripts.add(answerOnceThenDrop);
     assertThat(get("/again").bytes).isEqualTo(2);
+    sleepQuietly(staleAfter);
     assertThat(failureOf(send("POST", "/not-idempotent"))).isInstanceOf(IOException.class);
     assertThat(connections).as("no retry for POST").hasValue(4);
+
+    // a connection that breaks right after its last answer was not stale: the server dropped
+    // this request, and the caller's retry policy decides
+    scripts.add(answerOnceThenDrop);
+    assertThat(get("/quick").bytes).isEqualTo(2);
+    assertThat(failureOf(send("GET", "/dropped"))).isInstanceOf(IOException.class);
+    assertThat(connections).as("no silent retry").hasValue(5);
   }
 
   @Test
