@@ -62,11 +62,11 @@ import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link dev.preheat.spi.Transport} on Apache HttpClient 5: one non-blocking I/O reactor thread
- * runs every connection, so a warm request costs no thread hand-off and no blocking read. Plain
- * {@code http://} requests go over HTTP/1.1 on a lean hand-written client ({@code
- * LeanHttp1Client}: one selector thread, no HttpClient exec chain or httpcore5 reactor, about a
- * third of their CPU per request); {@code https://} (TLS, HTTP/2 over ALPN) and h2c prior
+ * A {@link dev.preheat.spi.Transport} on Apache HttpClient 5: non-blocking I/O, one thread runs
+ * every connection of a kind, so a warm request costs no thread hand-off and no blocking read.
+ * Plain {@code http://} requests go over HTTP/1.1 on a lean hand-written client ({@code
+ * LeanHttp1Client}: one selector thread, no HttpClient exec chain or httpcore5 reactor, less than
+ * half of their CPU per request); {@code https://} (TLS, HTTP/2 over ALPN) and h2c prior
  * knowledge go through HttpClient 5's full async client, started on the first such request, with
  * its own reactor thread. It behaves as {@link OkHttpTransport} does and passes the same test
  * suite:

@@ -37,7 +37,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class LeanResponseParser implements NHttpMessageParser<HttpResponse> {
 
-  /** Creates one parser per connection. */
+  /**
+   * Creates parsers with httpcore5's default limits, to compare with its default parser
+   * (LeanHttp1Client creates its own with {@link LeanHttp1Client#LIMITS}).
+   */
   static final NHttpMessageParserFactory<HttpResponse> FACTORY =
       () -> new LeanResponseParser(Http1Config.DEFAULT);
 
