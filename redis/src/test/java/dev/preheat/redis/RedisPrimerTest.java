@@ -3,6 +3,7 @@ package dev.preheat.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.preheat.redis.internal.ClaimHashes;
 import dev.preheat.redis.testing.RedisServer;
 import dev.preheat.report.ReportWriter;
 import dev.preheat.spi.CheckpointStore;
@@ -85,16 +86,16 @@ class RedisPrimerTest {
 
     assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2500);
     String stats = server.cli("INFO", "commandstats");
-    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first), adding
-    // the keys to the batch's claim set with one SADD; with no other run there is nothing to
-    // intersect. Once written, the batch's claims are released by deleting its set (DEL) and its
-    // registry entry (ZREM), no per-key release.
+    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first),
+    // storing the batch's claim list (the keys' hashes) with one SET; with no other run there is
+    // nothing to compare. Once written, the batch's claims are released by deleting its list (DEL)
+    // and its registry entry (ZREM), no per-key release.
     long scripts = stat(stats, "evalsha");
     assertThat(scripts).isEqualTo(3);
     assertThat(stats).doesNotContain("cmdstat_eval:");
-    assertThat(stat(stats, "sadd")).isEqualTo(3);
-    assertThat(stats).doesNotContain("cmdstat_sinter:").doesNotContain("cmdstat_srem:")
-        .doesNotContain("cmdstat_hdel:");
+    assertThat(stat(stats, "set")).isEqualTo(3);
+    assertThat(stats).doesNotContain("cmdstat_get:").doesNotContain("cmdstat_sadd:")
+        .doesNotContain("cmdstat_srem:").doesNotContain("cmdstat_setrange:");
     assertThat(stat(stats, "exists")).isEqualTo(3);
     assertThat(stat(stats, "del")).isEqualTo(3);
     assertThat(stat(stats, "zrem")).isEqualTo(3);
@@ -315,11 +316,23 @@ class RedisPrimerTest {
   static void claim(String key, String token, long px) {
     server.cli("EVAL", "local t = redis.call('time') "
         + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
-        + "redis.call('sadd', KEYS[2], ARGV[1]) redis.call('pexpireat', KEYS[2], now + ARGV[2]) "
+        + "local h = ARGV[1]:gsub('..', function(x) return string.char(tonumber(x, 16)) end) "
+        + "redis.call('set', KEYS[2], h, 'PX', ARGV[2]) "
         + "redis.call('zadd', KEYS[1], now + ARGV[2], KEYS[2]) "
         + "redis.call('pexpire', KEYS[1], 600000) return 1",
-        "2", "preheat:lock:claimsets", "preheat:lock:claimsets:" + token + ":0", key,
-        Long.toString(px));
+        "2", "preheat:lock:claimlists", "preheat:lock:claimlists:" + token + ":0",
+        hex(ClaimHashes.list(List.of(key))), Long.toString(px));
+  }
+
+  /** The claim list {@code list} as hex (its keys' hashes, 16 hex digits each). */
+  static String claimList(String list) {
+    return server.cli("EVAL", "local b = redis.call('get', KEYS[1]) or '' "
+        + "return (b:gsub('.', function(c) return string.format('%02x', c:byte()) end))",
+        "1", list);
+  }
+
+  static String hex(byte[] b) {
+    return java.util.HexFormat.of().formatHex(b);
   }
 
   @Test
@@ -435,7 +448,7 @@ class RedisPrimerTest {
   @Test
   void aBatchWhoseClaimsExpiredUntakenIsStillWrittenByTheFencedScriptAndLoadedOnce() {
     // The loader outlives the lock TTL; nobody else claimed or wrote the keys meanwhile, so the
-    // fenced script writes them (absent, in no other run's live claim set).
+    // fenced script writes them (absent, in no other run's live claim list).
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300)).batchSize(5).build();
     Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
@@ -457,7 +470,7 @@ class RedisPrimerTest {
   @Test
   void aKeyStillClaimedByAnotherRunIsNotWrittenByAFencedScriptWhoseClaimsExpired() {
     // Run A's claims expire while its loader runs; another run then holds one of the keys (its
-    // claim set still live, not yet written): A's fenced write leaves that key alone.
+    // claim list still live, not yet written): A's fenced write leaves that key alone.
     RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300))
         .lockWait(Duration.ofMillis(200)).batchSize(5).build();
@@ -472,8 +485,8 @@ class RedisPrimerTest {
     assertThat(server.cli("EXISTS", "held:2")).isEqualTo("0");
     assertThat(server.cli("GET", "held:3")).isEqualTo("v-held:3");
     assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
-    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
-        .isEqualTo("preheat:lock:claimsets:other:0");
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimlists", "0", "-1"))
+        .isEqualTo("preheat:lock:claimlists:other:0");
   }
 
   @Test
@@ -484,11 +497,12 @@ class RedisPrimerTest {
     RedisReport r = primer.prime(List.of("w:1", "w:2"), echo(new AtomicInteger()));
     assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
     assertThat(r.warm().problems().get(0).detail())
-        .contains("held the claim on w:1 (preheat:lock:claimsets)");
-    assertThat(server.cli("SISMEMBER", "preheat:lock:claimsets:stuck:0", "w:1")).isEqualTo("1");
-    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
-        .as("the run's own claim sets deleted, the stuck one left")
-        .isEqualTo("preheat:lock:claimsets:stuck:0");
+        .contains("held the claim on w:1 (preheat:lock:claimlists)");
+    assertThat(claimList("preheat:lock:claimlists:stuck:0"))
+        .isEqualTo(hex(ClaimHashes.list(List.of("w:1"))));
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimlists", "0", "-1"))
+        .as("the run's own claim lists deleted, the stuck one left")
+        .isEqualTo("preheat:lock:claimlists:stuck:0");
   }
 
   @Test
