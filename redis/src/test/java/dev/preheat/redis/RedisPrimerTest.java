@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.preheat.redis.internal.ClaimHashes;
+import dev.preheat.redis.internal.Scripts;
 import dev.preheat.redis.testing.RedisServer;
 import dev.preheat.report.ReportWriter;
 import dev.preheat.spi.CheckpointStore;
@@ -333,6 +334,92 @@ class RedisPrimerTest {
 
   static String hex(byte[] b) {
     return java.util.HexFormat.of().formatHex(b);
+  }
+
+  @Test
+  void theClaimScriptComparesHashesOnlyWithOtherRunsLiveListsAndStoresTheKeysItClaimed()
+      throws Exception {
+    String reg = "preheat:lock:claimlists";
+    claim("mix:1", "other", 100_000);
+    // Run "mine" claims mix:0..2: mix:1 is in the other run's live list, so it is reported held
+    // (position 1) and left out of mine's list.
+    List<Object> r = claimScript(reg, "mine", List.of("mix:0", "mix:1", "mix:2"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 1L, 1L});
+    assertThat(claimList(reg + ":mine:0"))
+        .isEqualTo(hex(ClaimHashes.list(List.of("mix:0", "mix:2"))));
+    // A third run finds mix:0 in mine's list and mix:1 in other's; it claims only mix:3.
+    r = claimScript(reg, "third", List.of("mix:0", "mix:1", "mix:3"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 2L, 0L, 1L});
+    assertThat(claimList(reg + ":third:0")).isEqualTo(hex(ClaimHashes.list(List.of("mix:3"))));
+    // Its own earlier list never holds a run back.
+    r = claimScript(reg, "third", List.of("mix:3", "mix:4"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 0L});
+    // A run whose every key is held stores no list and adds no registry entry.
+    server.cli("DEL", reg + ":third:0");
+    r = claimScript(reg, "fourth", List.of("mix:0", "mix:2"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 2L, 0L, 1L});
+    assertThat(server.cli("EXISTS", reg + ":fourth:0")).isEqualTo("0");
+    assertThat(server.cli("ZSCORE", reg, reg + ":fourth:0")).isEmpty();
+  }
+
+  /** Calls {@link Scripts#CLAIM} as run {@code run} would for its first batch, {@code keys}. */
+  static List<Object> claimScript(String reg, String run, List<String> keys) throws Exception {
+    List<String> ks = new ArrayList<>(List.of(reg, reg + ":" + run + ":0"));
+    ks.addAll(keys);
+    return endpoint.shared().async().<List<Object>>eval(Scripts.CLAIM,
+            io.lettuce.core.ScriptOutputType.MULTI, ks.toArray(new String[0]),
+            (reg + ":" + run + ":").getBytes(), "30000".getBytes(), ClaimHashes.list(keys))
+        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aPrimerRunningAloneComparesNoHashesUntilASecondJoinsMidRunThenEachKeyLoadsOnce()
+      throws Exception {
+    List<String> keys = keys("join:", 4000);
+    Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch aStarted = new java.util.concurrent.CountDownLatch(5);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      server.cli("CONFIG", "RESETSTAT");
+      RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+          .ttl(Duration.ofMinutes(10)).batchSize(100).build();
+      Future<RedisReport> ra = pool.submit(() -> a.prime(keys, ks -> {
+        ks.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+        aStarted.countDown();
+        Thread.sleep(3);
+        Map<String, String> m = new HashMap<>();
+        ks.forEach(k -> m.put(k, "a-" + k));
+        return m;
+      }));
+      aStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      // Run A has been alone: its checks read no other run's list.
+      assertThat(stat(server.cli("INFO", "commandstats"), "get")).isZero();
+      List<String> reversed = new ArrayList<>(keys);
+      java.util.Collections.reverse(reversed);
+      RedisPrimer<String> b = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+          .ttl(Duration.ofMinutes(10)).batchSize(100).build();
+      Future<RedisReport> rb = pool.submit(() -> b.prime(reversed, ks -> {
+        ks.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+        Thread.sleep(3);
+        Map<String, String> m = new HashMap<>();
+        ks.forEach(k -> m.put(k, "b-" + k));
+        return m;
+      }));
+      RedisReport reportA = ra.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      RedisReport reportB = rb.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(reportB.warm().totals().count(Outcome.WARMED)).as(reportB.text()).isPositive();
+      assertThat(reportA.warm().totals().count(Outcome.FAILED)).isZero();
+      assertThat(reportB.warm().totals().count(Outcome.FAILED)).isZero();
+      assertThat(reportA.warm().totals().count(Outcome.WARMED)
+          + reportB.warm().totals().count(Outcome.WARMED)).isEqualTo(4000);
+      assertThat(loads).hasSize(4000);
+      assertThat(loads.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+      // Once both were live, their checks compared hashes with the other's lists.
+      assertThat(stat(server.cli("INFO", "commandstats"), "get")).isPositive();
+      assertThat(server.cli("KEYS", "preheat:lock:*")).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
