@@ -74,21 +74,22 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>No stampede: per-key claims</h2>
  * With locking on (the default), a key is loaded only by the run holding its claim: a per-key lock
- * kept as a 64-bit hash of the key ({@code internal.ClaimHashes}) in a claim list, one string value
- * per batch holding the hashes of the keys it claims ({@code <lockPrefix>claimlists:<token>:<n>},
- * named with the run's random token), listed in the claim registry {@code <lockPrefix>claimlists},
- * a sorted set scoring each live claim list by its expiry on the server's clock ({@code TIME} in
- * the script). (Earlier designs kept claims in one hash, {@code <lockPrefix>claims}, then in one
- * set per batch listed in {@code <lockPrefix>claimsets}: primers of those versions running at the
- * same time meet no key of another type, but the versions do not see each other's claims.) On a
- * cluster both carry a hash tag of the batch's slot ({@code <lockPrefix>claimlists{tag}}, and the
- * list's name starts with it), so the check script can use them with the slot's keys; a {@code
- * lockPrefix} containing {@code '{'} is then refused. A run claims a key unless its hash is in
- * another run's claim list whose registry entry has not expired. With no other run live the
- * claims cost one {@code SET} of the batch's list (8 bytes per key, sent with the check) and, on
- * release, its {@code DEL}: no per-key work on the server. Only when another run's list is live
- * does the script compare hashes key by key, and keys found there are left out of the batch's
- * list. Two keys with the same hash only make one look held while the other is claimed, never let
+ * kept in a claim list, one per batch ({@code <lockPrefix>claimlists:<token>:<n>}, named with the
+ * run's random token), listed in the claim registry {@code <lockPrefix>claimlists}, a sorted set
+ * scoring each live claim list by its expiry on the server's clock ({@code TIME} in the script).
+ * (Earlier designs kept claims in one hash, {@code <lockPrefix>claims}, then in one set per batch
+ * listed in {@code <lockPrefix>claimsets}: primers of those versions running at the same time
+ * meet no key of another type, but the versions do not see each other's claims.) On a cluster
+ * both carry a hash tag of the batch's slot ({@code <lockPrefix>claimlists{tag}}, and the list's
+ * name starts with it), so the check script can use them with the slot's keys; a {@code
+ * lockPrefix} containing {@code '{'} is then refused. A run claims a key unless another run's
+ * claim list whose registry entry has not expired holds it. A run that finds no other run's list
+ * live stores its batch's claims as one string of 64-bit key hashes ({@code internal.ClaimHashes},
+ * 8 bytes per key, sent with the check): one {@code SET} per batch and, on release, its {@code
+ * DEL}, no per-key work on the server. Once another run is live, each check stores its claims as
+ * a set of the keys ({@code SADD}), intersects it with each other run's live set ({@code SINTER})
+ * and compares hashes with each other run's live string, and takes the keys held there out of the
+ * set. Two keys with the same hash only make one look held while the other is claimed, never let
  * two runs load a key. A claim left by a run that died blocks only its keys, until its expiry (the
  * lock TTL): the list expires by itself and its registry entry is trimmed by the next check; the
  * registry's own TTL is kept at least as long as the newest claim. The existence check runs after
@@ -105,9 +106,8 @@ import org.slf4j.LoggerFactory;
  * becomes free only when it expires. Its writes are the plain {@code PSETEX}es above, its claims
  * released right behind them. A batch older than that (a loader slower than half the lock TTL) is
  * written by one script call: while the batch's registry entry has not expired every key is
- * written; once it has, only keys that are absent and whose hash is in no other run's live
- * claim list are (a key another run claimed and wrote meanwhile keeps that run's value) and the
- * others are
+ * written; once it has, only keys that are absent and held by no other run's live claim list
+ * are (a key another run claimed and wrote meanwhile keeps that run's value) and the others are
  * re-checked like any key held by another run. The plain path relies on the writes reaching the
  * server within half the lock TTL of being sent (15 s by default).
  *

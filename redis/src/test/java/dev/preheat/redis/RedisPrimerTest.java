@@ -325,6 +325,17 @@ class RedisPrimerTest {
         hex(ClaimHashes.list(List.of(key))), Long.toString(px));
   }
 
+  /** Leaves a claim on {@code key} as another run racing with a third would: as a set member. */
+  static void claimInSet(String key, String token, long px) {
+    server.cli("EVAL", "local t = redis.call('time') "
+        + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+        + "redis.call('sadd', KEYS[2], ARGV[1]) redis.call('pexpire', KEYS[2], ARGV[2]) "
+        + "redis.call('zadd', KEYS[1], now + ARGV[2], KEYS[2]) "
+        + "redis.call('pexpire', KEYS[1], 600000) return 1",
+        "2", "preheat:lock:claimlists", "preheat:lock:claimlists:" + token + ":0", key,
+        Long.toString(px));
+  }
+
   /** The claim list {@code list} as hex (its keys' hashes, 16 hex digits each). */
   static String claimList(String list) {
     return server.cli("EVAL", "local b = redis.call('get', KEYS[1]) or '' "
@@ -337,26 +348,33 @@ class RedisPrimerTest {
   }
 
   @Test
-  void theClaimScriptComparesHashesOnlyWithOtherRunsLiveListsAndStoresTheKeysItClaimed()
+  void theClaimScriptStoresHashesWhenAloneAndASetComparedWithOtherRunsListsOtherwise()
       throws Exception {
     String reg = "preheat:lock:claimlists";
-    claim("mix:1", "other", 100_000);
-    // Run "mine" claims mix:0..2: mix:1 is in the other run's live list, so it is reported held
-    // (position 1) and left out of mine's list.
-    List<Object> r = claimScript(reg, "mine", List.of("mix:0", "mix:1", "mix:2"));
+    // Alone: the claims are one string of the keys' hashes; nothing is compared.
+    List<Object> r = claimScript(reg, "first", List.of("mix:1", "mix:5"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 0L});
+    assertThat(server.cli("TYPE", reg + ":first:0")).isEqualTo("string");
+    assertThat(claimList(reg + ":first:0"))
+        .isEqualTo(hex(ClaimHashes.list(List.of("mix:1", "mix:5"))));
+    // Run "mine" claims mix:0..2 while "first" is live: mix:1 is in first's string (compared by
+    // hash), so it is reported held (position 1) and left out of mine's claims, now a set.
+    r = claimScript(reg, "mine", List.of("mix:0", "mix:1", "mix:2"));
     assertThat(r).containsExactly((Object[]) new Long[] {0L, 1L, 1L});
-    assertThat(claimList(reg + ":mine:0"))
-        .isEqualTo(hex(ClaimHashes.list(List.of("mix:0", "mix:2"))));
-    // A third run finds mix:0 in mine's list and mix:1 in other's; it claims only mix:3.
-    r = claimScript(reg, "third", List.of("mix:0", "mix:1", "mix:3"));
+    assertThat(server.cli("TYPE", reg + ":mine:0")).isEqualTo("set");
+    assertThat(server.cli("SMEMBERS", reg + ":mine:0").lines().sorted().toList())
+        .containsExactly("mix:0", "mix:2");
+    assertThat(Long.parseLong(server.cli("PTTL", reg + ":mine:0"))).isBetween(1L, 30_000L);
+    // A third run finds mix:0 in mine's set (SINTER) and mix:5 in first's string; it claims
+    // mix:3 only.
+    r = claimScript(reg, "third", List.of("mix:0", "mix:5", "mix:3"));
     assertThat(r).containsExactly((Object[]) new Long[] {0L, 2L, 0L, 1L});
-    assertThat(claimList(reg + ":third:0")).isEqualTo(hex(ClaimHashes.list(List.of("mix:3"))));
-    // Its own earlier list never holds a run back.
+    assertThat(server.cli("SMEMBERS", reg + ":third:0")).isEqualTo("mix:3");
+    // Its own earlier claims never hold a run back.
     r = claimScript(reg, "third", List.of("mix:3", "mix:4"));
     assertThat(r).containsExactly((Object[]) new Long[] {0L, 0L});
-    // A run whose every key is held stores no list and adds no registry entry.
-    server.cli("DEL", reg + ":third:0");
-    r = claimScript(reg, "fourth", List.of("mix:0", "mix:2"));
+    // A run whose every key is held keeps no claim list and adds no registry entry.
+    r = claimScript(reg, "fourth", List.of("mix:0", "mix:1"));
     assertThat(r).containsExactly((Object[]) new Long[] {0L, 2L, 0L, 1L});
     assertThat(server.cli("EXISTS", reg + ":fourth:0")).isEqualTo("0");
     assertThat(server.cli("ZSCORE", reg, reg + ":fourth:0")).isEmpty();
@@ -556,24 +574,28 @@ class RedisPrimerTest {
 
   @Test
   void aKeyStillClaimedByAnotherRunIsNotWrittenByAFencedScriptWhoseClaimsExpired() {
-    // Run A's claims expire while its loader runs; another run then holds one of the keys (its
-    // claim list still live, not yet written): A's fenced write leaves that key alone.
+    // Run A's claims expire while its loader runs; two other runs then hold one key each (their
+    // claim lists still live, not yet written; one as hashes, one as a set): A's fenced write
+    // leaves those keys alone.
     RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300))
         .lockWait(Duration.ofMillis(200)).batchSize(5).build();
     RedisReport r = a.prime(keys("held:", 5), ks -> {
       Thread.sleep(500);
       claim("held:2", "other", 100_000);
+      claimInSet("held:4", "racing", 100_000);
       Map<String, String> m = new HashMap<>();
       ks.forEach(k -> m.put(k, "v-" + k));
       return m;
     });
-    assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(4);
+    assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(3);
     assertThat(server.cli("EXISTS", "held:2")).isEqualTo("0");
+    assertThat(server.cli("EXISTS", "held:4")).isEqualTo("0");
     assertThat(server.cli("GET", "held:3")).isEqualTo("v-held:3");
-    assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
-    assertThat(server.cli("ZRANGE", "preheat:lock:claimlists", "0", "-1"))
-        .isEqualTo("preheat:lock:claimlists:other:0");
+    assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(2);
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimlists", "0", "-1").lines().sorted()
+        .toList()).containsExactly("preheat:lock:claimlists:other:0",
+            "preheat:lock:claimlists:racing:0");
   }
 
   @Test
