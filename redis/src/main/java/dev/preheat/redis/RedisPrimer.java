@@ -2,6 +2,7 @@ package dev.preheat.redis;
 
 import dev.preheat.redis.KeyLoader.KeyFailure;
 import dev.preheat.redis.RedisEndpoint.Link;
+import dev.preheat.redis.internal.ClaimHashes;
 import dev.preheat.redis.internal.RunTally;
 import dev.preheat.redis.internal.Scripts;
 import dev.preheat.redis.internal.SlotTags;
@@ -73,26 +74,30 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>No stampede: per-key claims</h2>
  * With locking on (the default), a key is loaded only by the run holding its claim: a per-key lock
- * kept as a member of a Redis set, one set per batch ({@code <lockPrefix>claimsets:<token>:<n>},
- * named with the run's random token), listed in the claim registry {@code <lockPrefix>claimsets}, a
- * sorted set scoring each live claim set by its expiry on the server's clock ({@code TIME} in the
- * script). (The earlier design's claim hash was named {@code <lockPrefix>claims}: a primer of that
- * version running at the same time meets no key of another type, but the two versions do not see
- * each other's claims.) On a cluster both carry a hash tag of the batch's slot ({@code
- * <lockPrefix>claimsets{tag}}, and the set's name starts with it), so the check script can use them
- * with the slot's keys; a {@code lockPrefix} containing {@code '{'} is then refused. A run claims a
- * key unless it is in another run's claim set whose registry entry has not expired: the batch's
- * keys are added to its new set with one {@code SADD} per 1000 keys and the set is intersected
- * ({@code SINTER}) with each other run's live set, a few per run racing on the server; keys found
- * there are taken out again. With no other run there is no per-key work besides the {@code SADD}
- * and, on release, the set's {@code DEL}. A claim left by a run that died blocks only its keys,
- * until its expiry (the lock TTL): the set expires by itself and its registry entry is trimmed by
- * the next check; the registry's own TTL is kept at least as long as the newest claim. The
- * existence check runs after the claims in the same atomic script, so it sees any value written by
- * a previous holder: a holder releases a claim only behind its write on the same connection (a
- * {@code SREM} of released keys, or {@code DEL} of the set once all its keys are released), and
- * only its own (the sets are named by its token). Keys held by another run are re-checked until
- * that run wrote them ({@code ALREADY_CACHED}), the claim expired (this run loads them), or {@link
+ * kept in a claim list, one per batch ({@code <lockPrefix>claimlists:<token>:<n>}, named with the
+ * run's random token), listed in the claim registry {@code <lockPrefix>claimlists}, a sorted set
+ * scoring each live claim list by its expiry on the server's clock ({@code TIME} in the script).
+ * (Earlier designs kept claims in one hash, {@code <lockPrefix>claims}, then in one set per batch
+ * listed in {@code <lockPrefix>claimsets}: primers of those versions running at the same time
+ * meet no key of another type, but the versions do not see each other's claims.) On a cluster
+ * both carry a hash tag of the batch's slot ({@code <lockPrefix>claimlists{tag}}, and the list's
+ * name starts with it), so the check script can use them with the slot's keys; a {@code
+ * lockPrefix} containing {@code '{'} is then refused. A run claims a key unless another run's
+ * claim list whose registry entry has not expired holds it. A run that finds no other run's list
+ * live stores its batch's claims as one string of 64-bit key hashes ({@code internal.ClaimHashes},
+ * 8 bytes per key, sent with the check): one {@code SET} per batch and, on release, its {@code
+ * DEL}, no per-key work on the server. Once another run is live, each check stores its claims as
+ * a set of the keys ({@code SADD}), intersects it with each other run's live set ({@code SINTER})
+ * and compares hashes with each other run's live string, and takes the keys held there out of the
+ * set. Two keys with the same hash only make one look held while the other is claimed, never let
+ * two runs load a key. A claim left by a run that died blocks only its keys, until its expiry (the
+ * lock TTL): the list expires by itself and its registry entry is trimmed by the next check; the
+ * registry's own TTL is kept at least as long as the newest claim. The existence check runs after
+ * the claims in the same atomic script, so it sees any value written by a previous holder: a
+ * holder releases a batch's claims only behind its writes on the same connection ({@code DEL} of
+ * the list once all its keys are done: a key skipped or failed stays claimed until then), and only
+ * its own (the lists are named by its token). Keys held by another run are re-checked until that
+ * run wrote them ({@code ALREADY_CACHED}), the claim expired (this run loads them), or {@link
  * Builder#lockWait} passed ({@code FAILED}, naming the wait). Several primers racing on the same
  * keys therefore call the loader once per key.
  *
@@ -101,8 +106,8 @@ import org.slf4j.LoggerFactory;
  * becomes free only when it expires. Its writes are the plain {@code PSETEX}es above, its claims
  * released right behind them. A batch older than that (a loader slower than half the lock TTL) is
  * written by one script call: while the batch's registry entry has not expired every key is
- * written; once it has, only keys that are absent and in no other run's live claim set are (a
- * key another run claimed and wrote meanwhile keeps that run's value) and the others are
+ * written; once it has, only keys that are absent and held by no other run's live claim list
+ * are (a key another run claimed and wrote meanwhile keeps that run's value) and the others are
  * re-checked like any key held by another run. The plain path relies on the writes reaching the
  * server within half the lock TTL of being sent (15 s by default).
  *
@@ -112,10 +117,9 @@ import org.slf4j.LoggerFactory;
  * benchmarks/redis-prime-vs-pipe.sh}, 1M keys), the server's work per key without the claims and
  * the freshness check ({@link Builder#noLock}, {@link Builder#overwriteFresh}) is about the
  * pipe's; the freshness check adds the {@code EXISTS} and the script call carrying the keys;
- * the claims add a share of a set insertion per key, the set's deletion and the script's
- * handling of the keys (about 1.3x the pipe's work in all, against about 2.3x with a lock key
- * per key). A
- * single primer (one process, or one elected by a {@link WarmLease}) can turn the claims off.
+ * the claims of a run alone add one {@code SET} and one {@code DEL} per batch, no per-key work
+ * (against about 2.3x the pipe's work with a lock key per key). A single primer (one process,
+ * or one elected by a {@link WarmLease}) can turn the claims off.
  * Checks are sent {@value #CHECKS_AHEAD} batches ahead and write replies are awaited while the
  * next batches load ({@value #MAX_BATCHES_IN_FLIGHT} batches in flight at most). A script runs
  * atomically, so Redis serves other clients between script calls, not during one: a batch of
@@ -362,7 +366,7 @@ public final class RedisPrimer<V> {
     boolean sent;
     boolean ended;
     long bytes;
-    /** The claim set holding this key's claim until it is released; null when none. */
+    /** The claim list holding this key's claim until it is released; null when none. */
     @Nullable ClaimSet claims;
 
     Pending(String key) {
@@ -371,9 +375,9 @@ public final class RedisPrimer<V> {
   }
 
   /**
-   * One batch's claim set (one per hash slot on a cluster): {@code name}, listed in {@code
-   * registry}; {@code own} is the prefix of every claim set of the run (their names all start
-   * with it). {@code held} counts the keys claimed in it and not yet released: the set is deleted
+   * One batch's claim list (one per hash slot on a cluster): {@code name}, listed in {@code
+   * registry}; {@code own} is the prefix of every claim list of the run (their names all start
+   * with it). {@code held} counts the keys claimed in it and not yet released: the list is deleted
    * when the last is released.
    */
   private static final class ClaimSet {
@@ -402,7 +406,7 @@ public final class RedisPrimer<V> {
     final RawArgs args;
     final boolean array;
     RedisFuture<?> reply;
-    /** A check call's claim set (when it takes claims). */
+    /** A check call's claim list (when it takes claims). */
     @Nullable ClaimSet claims;
 
     Call(int[] idx, boolean lock, String script, RawArgs args, boolean array,
@@ -482,7 +486,7 @@ public final class RedisPrimer<V> {
      */
     private final byte[] token = newToken();
     private final String tokenText = new String(token, StandardCharsets.US_ASCII);
-    /** Numbers the run's claim sets. */
+    /** Numbers the run's claim lists. */
     private long claimSeq;
     private final ArrayDeque<Writes> inFlight = new ArrayDeque<>();
     /** Keys whose claims this run holds and must release (sent with the next flush). */
@@ -791,20 +795,20 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * The claim registry listing the claim sets that may hold {@code key}: one per server, or per
+     * The claim registry listing the claim lists that may hold {@code key}: one per server, or per
      * hash slot on a cluster (named with a hash tag of that slot, so a script can use it and the
-     * slot's claim sets, whose names start with it, with the slot's data keys).
+     * slot's claim lists, whose names start with it, with the slot's data keys).
      */
     private String claimTable(String key) {
       if (!endpoint.isCluster()) {
-        return lockPrefix + "claimsets";
+        return lockPrefix + "claimlists";
       }
-      return lockPrefix + "claimsets{" + SlotTags.tag(SlotHash.getSlot(key)) + "}";
+      return lockPrefix + "claimlists{" + SlotTags.tag(SlotHash.getSlot(key)) + "}";
     }
 
     /**
      * One {@link Scripts#CLAIM} call for the keys of {@code pending} at {@code idx}, with a new
-     * claim set when {@code lock}.
+     * claim list when {@code lock}.
      */
     private Call checkCall(List<Pending> pending, int[] idx, boolean lock) {
       RawArgs a = new RawArgs(idx.length * 48 + 160);
@@ -823,9 +827,21 @@ public final class RedisPrimer<V> {
       }
       a.bytes(cs != null ? cs.own : token)
           .number(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0);
+      if (lock) {
+        a.bytes(hashes(pending, idx));
+      }
       Call call = send(idx, lock, Scripts.CLAIM, a, true);
       call.claims = cs;
       return call;
+    }
+
+    /** The {@link ClaimHashes} of the keys of {@code pending} at {@code idx}, in order. */
+    private static byte[] hashes(List<Pending> pending, int[] idx) {
+      byte[] out = new byte[idx.length * ClaimHashes.WIDTH];
+      for (int j = 0; j < idx.length; j++) {
+        ClaimHashes.put(ClaimHashes.of(pending.get(idx[j]).key), out, j * ClaimHashes.WIDTH);
+      }
+      return out;
     }
 
     /** Sends a script call by its digest ({@code EVALSHA}); see {@link #await(Call)}. */
@@ -1033,7 +1049,7 @@ public final class RedisPrimer<V> {
         }
         // The claims are released right behind the writes: the server runs this connection's
         // commands in order, so a run claiming a key after its release sees the value written
-        // (or, if the write failed, rightly loads the key itself). The claim sets left are
+        // (or, if the write failed, rightly loads the key itself). The claim lists left are
         // then those of the batches checked ahead.
         for (Pending p : writes) {
           if (p.locked) {
@@ -1067,7 +1083,7 @@ public final class RedisPrimer<V> {
           a.key(writes.get(j).key);
         }
         if (cs != null) {
-          a.bytes(cs.own);
+          a.bytes(cs.own).bytes(hashes(writes, g));
         }
         for (int j : g) {
           a.number(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0));
@@ -1280,43 +1296,31 @@ public final class RedisPrimer<V> {
 
     /**
      * Queues the releases of claims on the connection, flushed with the next batch: per claim
-     * set, a {@code DEL} of the set and a {@code ZREM} of its registry entry once none of its keys
-     * is held any more, else a {@code SREM} of the keys released. Plain commands, old claims
-     * included: a claim set holds only this run's claims (its name carries the run's token), so
-     * deleting from it never releases another run's claim.
+     * list, once none of its keys is held any more, a {@code DEL} of the list and a {@code ZREM} of
+     * its registry entry. Keys released before the rest of their batch (fresh, failed or skipped
+     * keys) stay claimed until then: a batch's keys are all done within its own write step (or its
+     * fenced write's reply), so other runs wait at most that much longer for them. Plain commands,
+     * old claims included: a claim list holds only this run's claims (its name carries the run's
+     * token), so deleting it never releases another run's claim.
      */
     private void flushReleasesInto() {
       if (releases.isEmpty()) {
         return;
       }
       releasesSent.removeIf(f -> f.toCompletableFuture().isDone());
-      Map<ClaimSet, List<String>> bySet = new java.util.IdentityHashMap<>();
-      List<ClaimSet> order = new ArrayList<>();
       for (Pending p : releases) {
         ClaimSet cs = p.claims;
         if (cs == null) {
           continue;
         }
         p.claims = null;
-        cs.held--;
-        bySet.computeIfAbsent(cs, x -> {
-          order.add(x);
-          return new ArrayList<>();
-        }).add(p.key);
-      }
-      releases.clear();
-      for (ClaimSet cs : order) {
-        if (cs.held <= 0) {
+        if (--cs.held == 0) {
           release(CommandType.DEL, new RawArgs(cs.name.length() + 16).key(cs.name));
           release(CommandType.ZREM, new RawArgs(cs.registry.length() + cs.name.length() + 32)
               .key(cs.registry).key(cs.name));
-        } else {
-          List<String> ks = bySet.get(cs);
-          RawArgs a = new RawArgs(ks.size() * 24 + cs.name.length() + 16).key(cs.name);
-          ks.forEach(k -> a.key(k));
-          release(CommandType.SREM, a);
         }
       }
+      releases.clear();
     }
 
     private void release(CommandType type, RawArgs args) {
@@ -1543,8 +1547,8 @@ public final class RedisPrimer<V> {
     }
 
     /**
-     * The prefix of the claim registry's and claim sets' names ({@code <prefix>claimsets}, {@code
-     * <prefix>claimsets:<token>:<n>}; per hash slot on a cluster, where the prefix must not contain
+     * The prefix of the claim registry's and claim lists' names ({@code <prefix>claimlists}, {@code
+     * <prefix>claimlists:<token>:<n>}; per hash slot on a cluster, where the prefix must not contain
      * {@code '{'}); default {@value
      * RedisPrimer#DEFAULT_LOCK_PREFIX}.
      */

@@ -3,6 +3,8 @@ package dev.preheat.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.preheat.redis.internal.ClaimHashes;
+import dev.preheat.redis.internal.Scripts;
 import dev.preheat.redis.testing.RedisServer;
 import dev.preheat.report.ReportWriter;
 import dev.preheat.spi.CheckpointStore;
@@ -85,16 +87,16 @@ class RedisPrimerTest {
 
     assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2500);
     String stats = server.cli("INFO", "commandstats");
-    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first), adding
-    // the keys to the batch's claim set with one SADD; with no other run there is nothing to
-    // intersect. Once written, the batch's claims are released by deleting its set (DEL) and its
-    // registry entry (ZREM), no per-key release.
+    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first),
+    // storing the batch's claim list (the keys' hashes) with one SET; with no other run there is
+    // nothing to compare. Once written, the batch's claims are released by deleting its list (DEL)
+    // and its registry entry (ZREM), no per-key release.
     long scripts = stat(stats, "evalsha");
     assertThat(scripts).isEqualTo(3);
     assertThat(stats).doesNotContain("cmdstat_eval:");
-    assertThat(stat(stats, "sadd")).isEqualTo(3);
-    assertThat(stats).doesNotContain("cmdstat_sinter:").doesNotContain("cmdstat_srem:")
-        .doesNotContain("cmdstat_hdel:");
+    assertThat(stat(stats, "set")).isEqualTo(3);
+    assertThat(stats).doesNotContain("cmdstat_get:").doesNotContain("cmdstat_sadd:")
+        .doesNotContain("cmdstat_srem:").doesNotContain("cmdstat_setrange:");
     assertThat(stat(stats, "exists")).isEqualTo(3);
     assertThat(stat(stats, "del")).isEqualTo(3);
     assertThat(stat(stats, "zrem")).isEqualTo(3);
@@ -315,11 +317,127 @@ class RedisPrimerTest {
   static void claim(String key, String token, long px) {
     server.cli("EVAL", "local t = redis.call('time') "
         + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
-        + "redis.call('sadd', KEYS[2], ARGV[1]) redis.call('pexpireat', KEYS[2], now + ARGV[2]) "
+        + "local h = ARGV[1]:gsub('..', function(x) return string.char(tonumber(x, 16)) end) "
+        + "redis.call('set', KEYS[2], h, 'PX', ARGV[2]) "
         + "redis.call('zadd', KEYS[1], now + ARGV[2], KEYS[2]) "
         + "redis.call('pexpire', KEYS[1], 600000) return 1",
-        "2", "preheat:lock:claimsets", "preheat:lock:claimsets:" + token + ":0", key,
+        "2", "preheat:lock:claimlists", "preheat:lock:claimlists:" + token + ":0",
+        hex(ClaimHashes.list(List.of(key))), Long.toString(px));
+  }
+
+  /** Leaves a claim on {@code key} as another run racing with a third would: as a set member. */
+  static void claimInSet(String key, String token, long px) {
+    server.cli("EVAL", "local t = redis.call('time') "
+        + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+        + "redis.call('sadd', KEYS[2], ARGV[1]) redis.call('pexpire', KEYS[2], ARGV[2]) "
+        + "redis.call('zadd', KEYS[1], now + ARGV[2], KEYS[2]) "
+        + "redis.call('pexpire', KEYS[1], 600000) return 1",
+        "2", "preheat:lock:claimlists", "preheat:lock:claimlists:" + token + ":0", key,
         Long.toString(px));
+  }
+
+  /** The claim list {@code list} as hex (its keys' hashes, 16 hex digits each). */
+  static String claimList(String list) {
+    return server.cli("EVAL", "local b = redis.call('get', KEYS[1]) or '' "
+        + "return (b:gsub('.', function(c) return string.format('%02x', c:byte()) end))",
+        "1", list);
+  }
+
+  static String hex(byte[] b) {
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  @Test
+  void theClaimScriptStoresHashesWhenAloneAndASetComparedWithOtherRunsListsOtherwise()
+      throws Exception {
+    String reg = "preheat:lock:claimlists";
+    // Alone: the claims are one string of the keys' hashes; nothing is compared.
+    List<Object> r = claimScript(reg, "first", List.of("mix:1", "mix:5"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 0L});
+    assertThat(server.cli("TYPE", reg + ":first:0")).isEqualTo("string");
+    assertThat(claimList(reg + ":first:0"))
+        .isEqualTo(hex(ClaimHashes.list(List.of("mix:1", "mix:5"))));
+    // Run "mine" claims mix:0..2 while "first" is live: mix:1 is in first's string (compared by
+    // hash), so it is reported held (position 1) and left out of mine's claims, now a set.
+    r = claimScript(reg, "mine", List.of("mix:0", "mix:1", "mix:2"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 1L, 1L});
+    assertThat(server.cli("TYPE", reg + ":mine:0")).isEqualTo("set");
+    assertThat(server.cli("SMEMBERS", reg + ":mine:0").lines().sorted().toList())
+        .containsExactly("mix:0", "mix:2");
+    assertThat(Long.parseLong(server.cli("PTTL", reg + ":mine:0"))).isBetween(1L, 30_000L);
+    // A third run finds mix:0 in mine's set (SINTER) and mix:5 in first's string; it claims
+    // mix:3 only.
+    r = claimScript(reg, "third", List.of("mix:0", "mix:5", "mix:3"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 2L, 0L, 1L});
+    assertThat(server.cli("SMEMBERS", reg + ":third:0")).isEqualTo("mix:3");
+    // Its own earlier claims never hold a run back.
+    r = claimScript(reg, "third", List.of("mix:3", "mix:4"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 0L});
+    // A run whose every key is held keeps no claim list and adds no registry entry.
+    r = claimScript(reg, "fourth", List.of("mix:0", "mix:1"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 2L, 0L, 1L});
+    assertThat(server.cli("EXISTS", reg + ":fourth:0")).isEqualTo("0");
+    assertThat(server.cli("ZSCORE", reg, reg + ":fourth:0")).isEmpty();
+  }
+
+  /** Calls {@link Scripts#CLAIM} as run {@code run} would for its first batch, {@code keys}. */
+  static List<Object> claimScript(String reg, String run, List<String> keys) throws Exception {
+    List<String> ks = new ArrayList<>(List.of(reg, reg + ":" + run + ":0"));
+    ks.addAll(keys);
+    return endpoint.shared().async().<List<Object>>eval(Scripts.CLAIM,
+            io.lettuce.core.ScriptOutputType.MULTI, ks.toArray(new String[0]),
+            (reg + ":" + run + ":").getBytes(), "30000".getBytes(), ClaimHashes.list(keys))
+        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aPrimerRunningAloneComparesNoHashesUntilASecondJoinsMidRunThenEachKeyLoadsOnce()
+      throws Exception {
+    List<String> keys = keys("join:", 4000);
+    Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch aStarted = new java.util.concurrent.CountDownLatch(5);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      server.cli("CONFIG", "RESETSTAT");
+      RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+          .ttl(Duration.ofMinutes(10)).batchSize(100).build();
+      Future<RedisReport> ra = pool.submit(() -> a.prime(keys, ks -> {
+        ks.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+        aStarted.countDown();
+        Thread.sleep(3);
+        Map<String, String> m = new HashMap<>();
+        ks.forEach(k -> m.put(k, "a-" + k));
+        return m;
+      }));
+      aStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      // Run A has been alone: its checks read no other run's list.
+      assertThat(stat(server.cli("INFO", "commandstats"), "get")).isZero();
+      List<String> reversed = new ArrayList<>(keys);
+      java.util.Collections.reverse(reversed);
+      RedisPrimer<String> b = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+          .ttl(Duration.ofMinutes(10)).batchSize(100).build();
+      Future<RedisReport> rb = pool.submit(() -> b.prime(reversed, ks -> {
+        ks.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+        Thread.sleep(3);
+        Map<String, String> m = new HashMap<>();
+        ks.forEach(k -> m.put(k, "b-" + k));
+        return m;
+      }));
+      RedisReport reportA = ra.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      RedisReport reportB = rb.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(reportB.warm().totals().count(Outcome.WARMED)).as(reportB.text()).isPositive();
+      assertThat(reportA.warm().totals().count(Outcome.FAILED)).isZero();
+      assertThat(reportB.warm().totals().count(Outcome.FAILED)).isZero();
+      assertThat(reportA.warm().totals().count(Outcome.WARMED)
+          + reportB.warm().totals().count(Outcome.WARMED)).isEqualTo(4000);
+      assertThat(loads).hasSize(4000);
+      assertThat(loads.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+      // Once both were live, their checks compared hashes with the other's lists.
+      assertThat(stat(server.cli("INFO", "commandstats"), "get")).isPositive();
+      assertThat(server.cli("KEYS", "preheat:lock:*")).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
@@ -435,7 +553,7 @@ class RedisPrimerTest {
   @Test
   void aBatchWhoseClaimsExpiredUntakenIsStillWrittenByTheFencedScriptAndLoadedOnce() {
     // The loader outlives the lock TTL; nobody else claimed or wrote the keys meanwhile, so the
-    // fenced script writes them (absent, in no other run's live claim set).
+    // fenced script writes them (absent, in no other run's live claim list).
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300)).batchSize(5).build();
     Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
@@ -456,24 +574,28 @@ class RedisPrimerTest {
 
   @Test
   void aKeyStillClaimedByAnotherRunIsNotWrittenByAFencedScriptWhoseClaimsExpired() {
-    // Run A's claims expire while its loader runs; another run then holds one of the keys (its
-    // claim set still live, not yet written): A's fenced write leaves that key alone.
+    // Run A's claims expire while its loader runs; two other runs then hold one key each (their
+    // claim lists still live, not yet written; one as hashes, one as a set): A's fenced write
+    // leaves those keys alone.
     RedisPrimer<String> a = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofMinutes(10)).lockTtl(Duration.ofMillis(300))
         .lockWait(Duration.ofMillis(200)).batchSize(5).build();
     RedisReport r = a.prime(keys("held:", 5), ks -> {
       Thread.sleep(500);
       claim("held:2", "other", 100_000);
+      claimInSet("held:4", "racing", 100_000);
       Map<String, String> m = new HashMap<>();
       ks.forEach(k -> m.put(k, "v-" + k));
       return m;
     });
-    assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(4);
+    assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(3);
     assertThat(server.cli("EXISTS", "held:2")).isEqualTo("0");
+    assertThat(server.cli("EXISTS", "held:4")).isEqualTo("0");
     assertThat(server.cli("GET", "held:3")).isEqualTo("v-held:3");
-    assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
-    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
-        .isEqualTo("preheat:lock:claimsets:other:0");
+    assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(2);
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimlists", "0", "-1").lines().sorted()
+        .toList()).containsExactly("preheat:lock:claimlists:other:0",
+            "preheat:lock:claimlists:racing:0");
   }
 
   @Test
@@ -484,11 +606,12 @@ class RedisPrimerTest {
     RedisReport r = primer.prime(List.of("w:1", "w:2"), echo(new AtomicInteger()));
     assertThat(r.warm().totals().count(Outcome.FAILED)).isEqualTo(1);
     assertThat(r.warm().problems().get(0).detail())
-        .contains("held the claim on w:1 (preheat:lock:claimsets)");
-    assertThat(server.cli("SISMEMBER", "preheat:lock:claimsets:stuck:0", "w:1")).isEqualTo("1");
-    assertThat(server.cli("ZRANGE", "preheat:lock:claimsets", "0", "-1"))
-        .as("the run's own claim sets deleted, the stuck one left")
-        .isEqualTo("preheat:lock:claimsets:stuck:0");
+        .contains("held the claim on w:1 (preheat:lock:claimlists)");
+    assertThat(claimList("preheat:lock:claimlists:stuck:0"))
+        .isEqualTo(hex(ClaimHashes.list(List.of("w:1"))));
+    assertThat(server.cli("ZRANGE", "preheat:lock:claimlists", "0", "-1"))
+        .as("the run's own claim lists deleted, the stuck one left")
+        .isEqualTo("preheat:lock:claimlists:stuck:0");
   }
 
   @Test

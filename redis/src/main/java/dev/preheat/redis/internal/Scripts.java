@@ -62,39 +62,55 @@ public final class Scripts {
   /**
    * The primer's check of a batch, taking its claims (per-key locks) first. ARGV[2] is the lock
    * TTL in ms, or 0 to take no claims. With claims, KEYS[1] is the claim registry (a sorted set:
-   * member = a claim set's name, score = its expiry in the server's clock, ms), KEYS[2] this
-   * batch's claim set (a new name, unique to the run) and the other KEYS data keys; ARGV[1] is the
-   * prefix of the run's own claim sets. A key is claimed unless it is a member of another run's
-   * claim set that is still listed in the registry with an expiry in the future: the keys are
-   * added to the batch's set ({@code SADD} per 1000), the set is intersected ({@code SINTER}) with
-   * each other run's live set, and keys held elsewhere are removed from it again; a non-empty set
-   * is then listed in the registry (expiry now + TTL, also the set's own expiry), whose TTL is
-   * raised to at least the lock TTL. Expired entries are trimmed from the registry first. Without
-   * claims every KEY is a data key. Then, after the claims, one {@code EXISTS} per 1000 data keys
-   * and, only when some exist, a {@code PTTL} per data key. Returns {@code {exists, m, i_1..i_m,
-   * pttl_1..pttl_n}}: how many data keys exist, how many were not claimed (held by another run),
-   * their 0-based positions, then the PTTLs (only when {@code exists > 0}). A cold batch with no
-   * contention costs the server a share of two multi-key commands per key (one {@code SADD}, one
-   * {@code EXISTS}), a few per batch, and its reply is two integers; releasing it is a {@code DEL}.
+   * member = a claim list's name, score = its expiry in the server's clock, ms), KEYS[2] this
+   * batch's claim list (a new name, unique to the run) and the other KEYS data keys; ARGV[1] is
+   * the prefix of the run's own claim lists and ARGV[3] the data keys' {@link ClaimHashes}, 8 bytes
+   * each, in order. A key is claimed unless another run's claim list that is still listed in the
+   * registry with an expiry in the future holds it. Expired entries are trimmed from the registry
+   * first. A claim list takes one of two forms, chosen by the script: with no other run's list
+   * live (a run alone) it is one string, the hashes of its keys ({@code SET}, nothing compared,
+   * no per-key work); with another run live it is a set of the key names ({@code SADD} per 1000),
+   * compared with each other live list at the server's speed when that is a set ({@code SINTER}),
+   * hash by hash in the script when it is a string (a run that was alone when it took those
+   * claims). Keys held elsewhere are taken out of the set again. A list not empty gets the
+   * expiry now + TTL and is listed in the registry with it, whose own TTL is raised to at least
+   * the lock TTL. Without claims every KEY is a data key. Then, after the claims, one {@code
+   * EXISTS} per 1000 data keys and, only when some exist, a {@code PTTL} per data key. Returns
+   * {@code {exists, m, i_1..i_m, pttl_1..pttl_n}}: how many data keys exist, how many were not
+   * claimed (held by another run), their 0-based positions, then the PTTLs (only when {@code
+   * exists > 0}). A cold batch of a run alone costs the server a share of one multi-key command
+   * per key ({@code EXISTS}) and a few per batch, and its reply is two integers; releasing it is
+   * a {@code DEL}, whatever its form.
    */
   public static final String CLAIM =
       "if redis.replicate_commands then redis.replicate_commands() end "
           + "local c = redis.call local K = KEYS local px = tonumber(ARGV[2]) "
           + "local first = 1 local r = {0, 0} "
           + "if px > 0 then first = 3 local reg = K[1] local set = K[2] "
-          + "local own = ARGV[1] local ol = #own "
+          + "local own = ARGV[1] local ol = #own local hs = ARGV[3] local n = #K - 2 "
+          + "local sub = string.sub "
           + "local t = c('time') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
           + "c('zremrangebyscore', reg, '-inf', now) "
-          + "local others = c('zrange', reg, 0, -1) "
-          + "for a = 3, #K, 1000 do c('sadd', set, unpack(K, a, math.min(#K, a + 999))) end "
-          + "local held = nil "
-          + "for _, o in ipairs(others) do if string.sub(o, 1, ol) ~= own then "
-          + "local x = c('sinter', set, o) if #x > 0 then held = held or {} "
-          + "for a = 1, #x, 1000 do c('srem', set, unpack(x, a, math.min(#x, a + 999))) end "
-          + "for _, m in ipairs(x) do held[m] = true end end end end "
-          + "if held then for i = 3, #K do if held[K[i]] then r[#r + 1] = i - 3 end end end "
-          + "if #r - 2 < #K - 2 then c('pexpireat', set, now + px) "
-          + "c('zadd', reg, now + px, set) "
+          + "local live = {} for _, o in ipairs(c('zrange', reg, 0, -1)) do "
+          + "if sub(o, 1, ol) ~= own then live[#live + 1] = o end end "
+          + "local held = {} local any = false "
+          + "if #live == 0 then c('set', set, hs) c('pexpireat', set, now + px) "
+          + "else for a = 3, #K, 1000 do c('sadd', set, unpack(K, a, math.min(#K, a + 999))) end "
+          + "local mine = nil local named = nil "
+          + "for _, o in ipairs(live) do local ty = c('type', o)['ok'] "
+          + "if ty == 'set' then local x = c('sinter', set, o) if #x > 0 then named = named or {} "
+          + "for _, m in ipairs(x) do named[m] = true end end "
+          + "elseif ty == 'string' then local b = c('get', o) "
+          + "if not mine then mine = {} for i = 1, n do local h = sub(hs, 8 * i - 7, 8 * i) "
+          + "local l = mine[h] if l then l[#l + 1] = i else mine[h] = {i} end end end "
+          + "for j = 1, #b, 8 do local l = mine[sub(b, j, j + 7)] "
+          + "if l then any = true for _, i in ipairs(l) do held[i] = true end end end end end "
+          + "if named then for i = 1, n do if named[K[i + 2]] then held[i] = true any = true end end end "
+          + "local gone = {} if any then for i = 1, n do if held[i] then gone[#gone + 1] = K[i + 2] end end "
+          + "for a = 1, #gone, 1000 do c('srem', set, unpack(gone, a, math.min(#gone, a + 999))) end end "
+          + "if #gone < n then c('pexpireat', set, now + px) end end "
+          + "if any then for i = 1, n do if held[i] then r[#r + 1] = i - 1 end end end "
+          + "if #r - 2 < n then c('zadd', reg, now + px, set) "
           + "if c('pttl', reg) < px then c('pexpire', reg, px) end end "
           + "r[2] = #r - 2 end "
           + "local n = 0 "
@@ -105,27 +121,34 @@ public final class Scripts {
 
   /**
    * The primer's fenced write of a batch: KEYS[1] is the claim registry, KEYS[2] the batch's
-   * claim set, the other KEYS data keys (all claimed by this set); ARGV[1] the prefix of the run's
-   * own claim sets, then a TTL in ms (jitter included) and a value per data key. While the set's
-   * registry entry has not expired, no other run can hold the keys: every key is written ({@code
-   * PSETEX}). Once it has expired another run may have claimed or written a key since: only keys
-   * that are absent and in no other run's live claim set are written. Returns the 0-based
-   * positions of the keys not written. The claims are released by the caller afterwards.
+   * claim list, the other KEYS data keys (all claimed by this list); ARGV[1] the prefix of the
+   * run's own claim lists, ARGV[2] the data keys' {@link ClaimHashes}, then a TTL in ms (jitter
+   * included) and a value per data key. While the list's registry entry has not expired, no other
+   * run can hold the keys: every key is written ({@code PSETEX}). Once it has expired another run
+   * may have claimed or written a key since: only keys that are absent and held by no other run's
+   * live claim list (by name in a set, by hash in a string; see {@link #CLAIM}) are written.
+   * Returns the 0-based positions of the keys not written. The claims are released by the caller
+   * afterwards.
    */
   public static final String FENCED_WRITE =
       "if redis.replicate_commands then redis.replicate_commands() end "
           + "local c = redis.call local K = KEYS local A = ARGV local reg = K[1] local set = K[2] "
-          + "local own = A[1] local ol = #own local lost = {} "
+          + "local own = A[1] local ol = #own local hs = A[2] local lost = {} local sub = string.sub "
           + "local t = c('time') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
           + "local sc = c('zscore', reg, set) "
           + "if sc and tonumber(sc) > now then "
-          + "for i = 3, #K do c('psetex', K[i], A[2 * i - 4], A[2 * i - 3]) end "
+          + "for i = 3, #K do c('psetex', K[i], A[2 * i - 3], A[2 * i - 2]) end "
           + "else c('zremrangebyscore', reg, '-inf', now) local others = c('zrange', reg, 0, -1) "
-          + "for i = 3, #K do local free = c('exists', K[i]) == 0 "
-          + "if free then for _, o in ipairs(others) do "
-          + "if string.sub(o, 1, ol) ~= own and c('sismember', o, K[i]) == 1 then free = false break end "
+          + "local taken = {} local sets = {} "
+          + "for _, o in ipairs(others) do if sub(o, 1, ol) ~= own then local ty = c('type', o)['ok'] "
+          + "if ty == 'set' then sets[#sets + 1] = o elseif ty == 'string' then local b = c('get', o) "
+          + "for j = 1, #b, 8 do taken[sub(b, j, j + 7)] = true end end "
           + "end end "
-          + "if free then c('psetex', K[i], A[2 * i - 4], A[2 * i - 3]) else lost[#lost + 1] = i - 3 end "
+          + "for i = 3, #K do local q = 8 * (i - 2) "
+          + "local free = c('exists', K[i]) == 0 and not taken[sub(hs, q - 7, q)] "
+          + "if free then for _, o in ipairs(sets) do "
+          + "if c('sismember', o, K[i]) == 1 then free = false break end end end "
+          + "if free then c('psetex', K[i], A[2 * i - 3], A[2 * i - 2]) else lost[#lost + 1] = i - 3 end "
           + "end end "
           + "return lost";
 
