@@ -9,7 +9,6 @@ import dev.preheat.spring.WarmTaskContext;
 import dev.preheat.warm.Outcome;
 import dev.preheat.warm.TargetResult;
 import dev.preheat.warm.WarmPlan;
-import dev.preheat.warm.WarmRequest;
 import dev.preheat.warm.WarmRun;
 import dev.preheat.warm.WarmVariant;
 import dev.preheat.warm.Warmer;
@@ -311,7 +310,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
       settled += settleJit(context, JIT_SETTLE_LAST.minusMillis(settled));
     }
     String paced = context.isCancelled() || settings.jitPacedMax().isZero()
-        || settings.jitPacedMax().isNegative() ? "" : pacedSweeps(transports(baseUri, 1), batchPlan, context);
+        || settings.jitPacedMax().isNegative() ? "" : pacedSweeps(baseUri, batchPlan, context);
     return String.format(Locale.ROOT, "; JIT: %d round(s), %d request(s)%s, compiler idle after "
         + "%d ms%s%s", rounds * batches, ok.get(), compileMs.size() < 2 ? ""
         : " in " + batches + " batches (compile time per batch " + compileMs.stream()
@@ -321,7 +320,9 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
 
   /**
    * After the batches: the hot paths again, one request at a time on one keep-alive connection
-   * (as a user's browser or client sends them), in sweeps of {@link #sweepRequests()} requests,
+   * of a {@link PlainHttpConnection} (shaped like curl's, a Java or Go client's or a probe's
+   * requests, while the batches' transport sends a browser's {@code Connection: keep-alive}),
+   * in sweeps of {@link #sweepRequests()} requests,
    * each followed by a wait (up to {@link #JIT_SETTLE_MAX}) for the compilations it queued,
    * until a sweep makes the compilers work at most 1/{@value #PACED_CONVERGED_DIVISOR} of its
    * request time or 1/{@value #PACED_CONVERGED_DIVISOR_MAX} of the busiest sweep's, or {@code
@@ -333,12 +334,18 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
    * 5,000) in profiling code and wait for their next notification: without the sweeps it comes
    * with the first users' requests, and seconds of C2 compilation then compete with them for the
    * CPU. A sequential sweep notifies every method that runs at least once per request, with a
-   * short queue.
+   * short queue. Requests without {@code Connection: keep-alive} matter too: Tomcat's
+   * {@code Http11Processor.prepareResponse} branches on it, and C2 code compiled from warm
+   * traffic only deoptimizes ("unstable_if") on the first such user request and is recompiled
+   * while users wait.
    */
-  private String pacedSweeps(ApacheHttpTransport.Builder transports, WarmPlan plan,
-      WarmTaskContext context) throws InterruptedException {
+  private String pacedSweeps(URI baseUri, WarmPlan plan, WarmTaskContext context)
+      throws InterruptedException {
     JitActivity jit = JitActivity.of();
-    List<WarmRequest> requests = pacedRequests(plan);
+    List<String> requests = new ArrayList<>();
+    for (WarmPlan.Entry e : plan.entries()) {
+      requests.add(Urls.pathAndQuery(e.url().toString()));
+    }
     if (jit == null || requests.isEmpty()) {
       return "";
     }
@@ -349,8 +356,12 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     String stop = "cap reached";
     long sent = 0;
     long busiest = 0;
-    ApacheHttpTransport transport = openTransport(transports);
-    try {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("User-Agent", Warmer.DEFAULT_USER_AGENT);
+    headers.put("Accept", "*/*");
+    // marked like the other warm requests: kept out of the app's request metrics
+    headers.put(Warmer.DEFAULT_WARM_HEADER, Warmer.DEFAULT_WARM_HEADER_VALUE);
+    try (PlainHttpConnection connection = new PlainHttpConnection(baseUri, 10_000)) {
       int next = 0;
       while (true) {
         jit.rescan();
@@ -359,9 +370,9 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
         int i = 0;
         for (; i < perSweep && System.nanoTime() < end && !context.isCancelled(); i++) {
           try {
-            transport.send(requests.get(next)).get(10, java.util.concurrent.TimeUnit.SECONDS);
-          } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-            stop = "stopped: " + e.getMessage();
+            connection.get(requests.get(next), headers);
+          } catch (java.io.IOException | RuntimeException e) {
+            stop = "stopped: " + e;
             break;
           }
           sent++;
@@ -385,8 +396,6 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
           break;
         }
       }
-    } finally {
-      closeTransport(transport);
     }
     return String.format(Locale.ROOT, "; paced: %d sweep(s), %d request(s) in %d ms (compiler "
         + "ms/request ms per sweep: %s), %s", sweeps.size(), sent,
@@ -408,20 +417,6 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
       // not HotSpot: the HotSpot default
     }
     return 1 << Math.min(log, 16);
-  }
-
-  /** The plan's requests, one per hot path, marked as warm traffic. */
-  private static List<WarmRequest> pacedRequests(WarmPlan plan) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("User-Agent", Warmer.DEFAULT_USER_AGENT);
-    headers.put("Accept", "*/*");
-    // marked like the other warm requests: kept out of the app's request metrics
-    headers.put(Warmer.DEFAULT_WARM_HEADER, Warmer.DEFAULT_WARM_HEADER_VALUE);
-    List<WarmRequest> out = new ArrayList<>();
-    for (WarmPlan.Entry e : plan.entries()) {
-      out.add(WarmRequest.get(e.url(), headers));
-    }
-    return out;
   }
 
   /**
