@@ -346,7 +346,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     for (WarmPlan.Entry e : plan.entries()) {
       requests.add(Urls.pathAndQuery(e.url().toString()));
     }
-    if (jit == null || requests.isEmpty()) {
+    if (jit == null || requests.isEmpty() || !"http".equalsIgnoreCase(baseUri.getScheme())) {
       return "";
     }
     long start = System.nanoTime();
