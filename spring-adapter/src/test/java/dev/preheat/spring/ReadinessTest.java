@@ -143,7 +143,7 @@ class ReadinessTest {
     App.warmPorts.clear();
     // room for two batches of 102 requests: the second stops on convergence or on the cap
     start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
-        "--preheat.self.jit-max-requests=250",
+        "--preheat.self.jit-max-requests=250", "--preheat.self.jit-paced-max=0",
         "--management.endpoints.web.exposure.include=health,preheat");
     awaitWarming();
     LATCHES.get().release().countDown();
@@ -164,6 +164,37 @@ class ReadinessTest {
     Set<Integer> batch2 = new HashSet<>(ports.subList(104, 206));
     assertThat(first).doesNotContainAnyElementsOf(batch1).doesNotContainAnyElementsOf(batch2);
     assertThat(batch1).doesNotContainAnyElementsOf(batch2);
+  }
+
+  @Test
+  void pacedSweepsFollowTheBatchesOnOneConnection() throws Exception {
+    App.warmPorts.clear();
+    // one JIT batch (2 paths x 51 variants), then sequential sweeps for at most 2 s
+    start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
+        "--preheat.self.jit-max-requests=102", "--preheat.self.jit-paced-max=2s",
+        "--management.endpoints.web.exposure.include=health,preheat");
+    awaitWarming();
+    LATCHES.get().release().countDown();
+    running.get(60, TimeUnit.SECONDS);
+    String report = body("/actuator/preheat");
+    assertThat(report).containsPattern("JIT: 50 round\\(s\\), 102 request\\(s\\), compiler idle "
+        + "after \\d+ ms; paced: \\d+ sweep\\(s\\), \\d+ request\\(s\\) in \\d+ ms \\(compiler "
+        + "ms/request ms per sweep: \\d+/\\d+.*\\), (converged|cap reached)");
+    List<Integer> ports = List.copyOf(App.warmPorts);
+    assertThat(ports.size()).isGreaterThan(2 + 102);
+    // one keep-alive connection at a time, not the batch's: a connection's requests are
+    // contiguous, and a new one opens only when Tomcat closes the last (after 100 requests)
+    Set<Integer> batch = new HashSet<>(ports.subList(2, 104));
+    List<Integer> paced = ports.subList(104, ports.size());
+    assertThat(paced).doesNotContainAnyElementsOf(batch);
+    List<Integer> connections = new java.util.ArrayList<>();
+    for (int p : paced) {
+      if (connections.isEmpty() || connections.get(connections.size() - 1) != p) {
+        assertThat(connections).doesNotContain(p);
+        connections.add(p);
+      }
+    }
+    assertThat(connections).hasSizeLessThanOrEqualTo(paced.size() / 100 + 1);
   }
 
   @Test

@@ -175,7 +175,8 @@ public class PreheatAutoConfiguration {
       String contextPath = environment.getProperty("server.servlet.context-path", "");
       return new HttpWarmTask(new HttpWarmTask.Settings("self", true, null, List.of(), 0,
           properties.getSelf().getConcurrency(), null, null,
-          properties.getSelf().getJitRequests(), properties.getSelf().getJitMaxRequests()), hotset,
+          properties.getSelf().getJitRequests(), properties.getSelf().getJitMaxRequests(),
+          properties.getSelf().getJitPacedMax()), hotset,
           ctx -> URI.create("http://127.0.0.1:" + ctx.localPort().orElseThrow() + contextPath),
           WarmListener.composite(listeners.orderedStream().toList()));
     }

@@ -37,12 +37,13 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   /** Settings of one HTTP task. */
   public record Settings(String name, boolean self, @Nullable String connectTo,
       List<String> variants, double rate, int concurrency, @Nullable Long maxRequests,
-      @Nullable Long maxBytes, int jitRequests, long jitMaxRequests) {
+      @Nullable Long maxBytes, int jitRequests, long jitMaxRequests, Duration jitPacedMax) {
 
     /** Settings without JIT rounds (a CDN/proxy plan). */
     public Settings(String name, boolean self, @Nullable String connectTo, List<String> variants,
         double rate, int concurrency, @Nullable Long maxRequests, @Nullable Long maxBytes) {
-      this(name, self, connectTo, variants, rate, concurrency, maxRequests, maxBytes, 0, 0);
+      this(name, self, connectTo, variants, rate, concurrency, maxRequests, maxBytes, 0, 0,
+          Duration.ZERO);
     }
   }
 
@@ -67,6 +68,15 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
 
   /** At most this many JIT batches, however small the hotset. */
   static final int MAX_JIT_BATCHES = 8;
+
+  /**
+   * Paced sweeps stop once a sweep keeps the compilers busy for at most its request time
+   * divided by this,
+   */
+  static final long PACED_CONVERGED_DIVISOR = 10;
+
+  /** or for at most the busiest sweep's compile time divided by this. */
+  static final long PACED_CONVERGED_DIVISOR_MAX = 5;
 
   private final Settings settings;
   private final HotsetSource hotset;
@@ -114,14 +124,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     if (n == 0) {
       return TaskOutcome.of(0, 0, "hotset is empty");
     }
-    ApacheHttpTransport.Builder tb =
-        ApacheHttpTransport.builder().maxConcurrency(settings.concurrency());
-    if (settings.connectTo() != null) {
-      String ct = settings.connectTo();
-      int colon = ct.lastIndexOf(':');
-      tb.connectTo(baseUri.getHost(), new InetSocketAddress(ct.substring(0, colon),
-          Integer.parseInt(ct.substring(colon + 1))));
-    }
+    ApacheHttpTransport.Builder tb = transports(baseUri, settings.concurrency());
     ApacheHttpTransport transport = openTransport(tb);
     AtomicLong reached = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -174,7 +177,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
         // the first pass's connections close now, the JIT batches' each after its batch: the
         // server's close path runs (and is profiled) while warming, not first with real traffic
         closeTransport(transport);
-        jit = jitRounds(tb, plan, n, context);
+        jit = jitRounds(tb, plan, n, baseUri, context);
       }
       String detail = String.format(Locale.ROOT, "%s: %d target(s), %d warm%s%s", baseUri,
           targets, reached.get(),
@@ -183,6 +186,18 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     } finally {
       closeTransport(transport);
     }
+  }
+
+  /** A transport builder for {@code baseUri}, at most {@code concurrency} requests at a time. */
+  private ApacheHttpTransport.Builder transports(URI baseUri, int concurrency) {
+    ApacheHttpTransport.Builder tb = ApacheHttpTransport.builder().maxConcurrency(concurrency);
+    if (settings.connectTo() != null) {
+      String ct = settings.connectTo();
+      int colon = ct.lastIndexOf(':');
+      tb.connectTo(baseUri.getHost(), new InetSocketAddress(ct.substring(0, colon),
+          Integer.parseInt(ct.substring(colon + 1))));
+    }
+    return tb;
   }
 
   /** A transport for one pass, tracked so that {@link #close()} can close it on shutdown. */
@@ -216,7 +231,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
    * processor) just before readiness, and its recompilation fell in the first users' requests.
    */
   private String jitRounds(ApacheHttpTransport.Builder transports, WarmPlan.Builder plan,
-      int paths, WarmTaskContext context) throws InterruptedException {
+      int paths, URI baseUri, WarmTaskContext context) throws InterruptedException {
     int rounds = Math.min(MAX_JIT_ROUNDS, (settings.jitRequests() + paths - 1) / paths);
     for (int r = 1; r <= rounds; r++) {
       // with an Accept header, as most clients send one (content negotiation parses it)
@@ -294,11 +309,114 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
       // the last batch's compilations drain before readiness: up to JIT_SETTLE_LAST in all
       settled += settleJit(context, JIT_SETTLE_LAST.minusMillis(settled));
     }
+    String paced = context.isCancelled() || settings.jitPacedMax().isZero()
+        || settings.jitPacedMax().isNegative() ? "" : pacedSweeps(baseUri, batchPlan, context);
     return String.format(Locale.ROOT, "; JIT: %d round(s), %d request(s)%s, compiler idle after "
-        + "%d ms%s", rounds * batches, ok.get(), compileMs.size() < 2 ? ""
+        + "%d ms%s%s", rounds * batches, ok.get(), compileMs.size() < 2 ? ""
         : " in " + batches + " batches (compile time per batch " + compileMs.stream()
             .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " ms)",
-        settled, stop.isEmpty() ? "" : ", " + stop);
+        settled, stop.isEmpty() ? "" : ", " + stop, paced);
+  }
+
+  /**
+   * After the batches: the hot paths again, one request at a time on one keep-alive connection
+   * of a {@link PlainHttpConnection} (shaped like curl's, a Java or Go client's or a probe's
+   * requests, while the batches' transport sends a browser's {@code Connection: keep-alive}),
+   * in sweeps of {@link #sweepRequests()} requests,
+   * each followed by a wait (up to {@link #JIT_SETTLE_MAX}) for the compilations it queued,
+   * until a sweep makes the compilers work at most 1/{@value #PACED_CONVERGED_DIVISOR} of its
+   * request time or 1/{@value #PACED_CONVERGED_DIVISOR_MAX} of the busiest sweep's, or {@code
+   * jitPacedMax} or the deadline passes. Why: HotSpot looks at whether to compile a method with
+   * C2 only when its profiling code notifies the policy, once per 2^Tier3InvokeNotifyFreqLog
+   * (1024) invocations, and declines while the C2 queue is long (it scales the thresholds with
+   * the queue length), which the concurrent batches keep it. After the batches some 450
+   * request-path methods have run far past the threshold (7,000-28,000 invocations against
+   * 5,000) in profiling code and wait for their next notification: without the sweeps it comes
+   * with the first users' requests, and seconds of C2 compilation then compete with them for the
+   * CPU. A sequential sweep notifies every method that runs at least once per request, with a
+   * short queue. Requests without {@code Connection: keep-alive} matter too: Tomcat's
+   * {@code Http11Processor.prepareResponse} branches on it, and C2 code compiled from warm
+   * traffic only deoptimizes ("unstable_if") on the first such user request and is recompiled
+   * while users wait.
+   */
+  private String pacedSweeps(URI baseUri, WarmPlan plan, WarmTaskContext context)
+      throws InterruptedException {
+    JitActivity jit = JitActivity.of();
+    List<String> requests = new ArrayList<>();
+    for (WarmPlan.Entry e : plan.entries()) {
+      requests.add(Urls.pathAndQuery(e.url().toString()));
+    }
+    if (jit == null || requests.isEmpty() || !"http".equalsIgnoreCase(baseUri.getScheme())) {
+      return "";
+    }
+    long start = System.nanoTime();
+    long end = start + Math.min(settings.jitPacedMax().toNanos(), context.remaining().toNanos());
+    int perSweep = Math.max(sweepRequests(), requests.size());
+    List<String> sweeps = new ArrayList<>();
+    String stop = "cap reached";
+    long sent = 0;
+    long busiest = 0;
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("User-Agent", Warmer.DEFAULT_USER_AGENT);
+    headers.put("Accept", "*/*");
+    // marked like the other warm requests: kept out of the app's request metrics
+    headers.put(Warmer.DEFAULT_WARM_HEADER, Warmer.DEFAULT_WARM_HEADER_VALUE);
+    try (PlainHttpConnection connection = new PlainHttpConnection(baseUri, 10_000)) {
+      int next = 0;
+      while (true) {
+        jit.rescan();
+        long busy0 = jit.busyNanos();
+        long t0 = System.nanoTime();
+        int i = 0;
+        for (; i < perSweep && System.nanoTime() < end && !context.isCancelled(); i++) {
+          try {
+            connection.get(requests.get(next), headers);
+          } catch (java.io.IOException | RuntimeException e) {
+            stop = "stopped: " + e;
+            break;
+          }
+          sent++;
+          next = (next + 1) % requests.size();
+        }
+        long work = System.nanoTime() - t0;
+        // what the sweep queued compiles now, before the next sweep or the first user
+        jit.awaitIdle(Math.min(end, System.nanoTime() + JIT_SETTLE_MAX.toNanos()));
+        long busy = jit.busyNanos() - busy0;
+        sweeps.add(String.format(Locale.ROOT, "%d/%d", busy / 1_000_000, work / 1_000_000));
+        if (i < perSweep) {
+          if (stop.equals("cap reached") && context.isCancelled()) {
+            stop = "cancelled";
+          }
+          break;
+        }
+        busiest = Math.max(busiest, busy);
+        if (busy * PACED_CONVERGED_DIVISOR <= work
+            || (sweeps.size() > 1 && busy * PACED_CONVERGED_DIVISOR_MAX <= busiest)) {
+          stop = "converged";
+          break;
+        }
+      }
+    }
+    return String.format(Locale.ROOT, "; paced: %d sweep(s), %d request(s) in %d ms (compiler "
+        + "ms/request ms per sweep: %s), %s", sweeps.size(), sent,
+        (System.nanoTime() - start) / 1_000_000, String.join(", ", sweeps), stop);
+  }
+
+  /** Requests per paced sweep: enough for one policy notification of each once-per-request method. */
+  static int sweepRequests() {
+    int log = 10;
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
+          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (hs != null) {
+        // tier-2 code (compiled while the C2 queue is long) notifies less often than tier 3
+        log = Math.max(Integer.parseInt(hs.getVMOption("Tier3InvokeNotifyFreqLog").getValue()),
+            Integer.parseInt(hs.getVMOption("Tier2InvokeNotifyFreqLog").getValue()));
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // not HotSpot: the HotSpot default
+    }
+    return 1 << Math.min(log, 16);
   }
 
   /**
