@@ -837,11 +837,7 @@ public final class RedisPrimer<V> {
 
     /** The {@link ClaimHashes} of the keys of {@code pending} at {@code idx}, in order. */
     private static byte[] hashes(List<Pending> pending, int[] idx) {
-      byte[] out = new byte[idx.length * ClaimHashes.WIDTH];
-      for (int j = 0; j < idx.length; j++) {
-        ClaimHashes.put(ClaimHashes.of(pending.get(idx[j]).key), out, j * ClaimHashes.WIDTH);
-      }
-      return out;
+      return ClaimHashes.list(idx.length, j -> pending.get(idx[j]).key);
     }
 
     /** Sends a script call by its digest ({@code EVALSHA}); see {@link #await(Call)}. */

@@ -2,6 +2,7 @@ package dev.preheat.redis.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The 64-bit hashes by which a batch's claims are stored: 8 bytes per key, big-endian, in one
@@ -50,15 +51,20 @@ public final class ClaimHashes {
 
   /** The hashes of {@code keys}, 8 big-endian bytes each, in order. */
   public static byte[] list(List<String> keys) {
-    byte[] out = new byte[keys.size() * WIDTH];
-    for (int j = 0; j < keys.size(); j++) {
-      put(of(keys.get(j)), out, j * WIDTH);
+    return list(keys.size(), keys::get);
+  }
+
+  /** The hashes of keys {@code keyAt(0)} to {@code keyAt(n - 1)}, 8 big-endian bytes each. */
+  public static byte[] list(int n, IntFunction<String> keyAt) {
+    byte[] out = new byte[n * WIDTH];
+    for (int j = 0; j < n; j++) {
+      put(of(keyAt.apply(j)), out, j * WIDTH);
     }
     return out;
   }
 
   /** Writes {@code h} big-endian into {@code out} at {@code off}. */
-  public static void put(long h, byte[] out, int off) {
+  private static void put(long h, byte[] out, int off) {
     for (int s = 0; s < WIDTH; s++) {
       out[off + s] = (byte) (h >>> (56 - 8 * s));
     }
