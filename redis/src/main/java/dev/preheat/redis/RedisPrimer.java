@@ -256,7 +256,9 @@ public final class RedisPrimer<V> {
    * Duplicate keys are primed once. Interrupting the calling thread cancels the run: keys not
    * started end {@code CANCELLED}. A Redis that stops answering ends the run with stop reason
    * {@code redis unavailable} (keys not attempted end {@code CANCELLED}); the checkpoints let a
-   * later run of the same keys resume.
+   * later run of the same keys resume. The run's own connection is opened on a short-lived
+   * daemon thread ({@code preheat-redis-open}) while the calling thread checks and hashes the
+   * keys; a run whose keys are rejected closes it once it is open.
    *
    * @throws NullPointerException if a key is null
    * @throws IllegalArgumentException if a key is empty
