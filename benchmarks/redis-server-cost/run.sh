@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # redis-server-cost/run.sh N BS VARIANT...  (GEN=Gen: set psetex evalset evalshaset evalshapsetex evalshapsetexlocal evalshanoop;
+#   GEN=Gen5: pipe ow cur sx curc sxc (the primer's claim check, read from Scripts.java);
 #   GEN=Gen2: ow-cur ow-psetex ow-lcg ow-setlocal nl-cur nl-local nl-exists lk-cur lk-new lk-getdel lk-getdel2)
 # server cost of each RESP variant through redis-cli --pipe (fresh flushall each)
 set -euo pipefail
 N=$1; BS=$2; shift 2
-mkdir -p /tmp/redis-server-cost; cd "$(dirname "$0")"; javac -d /tmp/redis-server-cost Gen.java Gen2.java Gen3.java Gen4.java; cd /tmp/redis-server-cost
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p /tmp/redis-server-cost; cd "$(dirname "$0")"; javac -d /tmp/redis-server-cost Gen*.java; cd /tmp/redis-server-cost
 DATA=$(mktemp -d /dev/shm/rp2s.XXXXXX)
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DATA" --daemonize yes --pidfile "$DATA/redis.pid" --logfile "$DATA/redis.log"
@@ -14,7 +16,7 @@ RPID=$(cat $DATA/redis.pid); TCK=$(getconf CLK_TCK)
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 for v in "$@"; do
   f=/dev/shm/rp2g-${GEN:-Gen}-$v-$N-$BS.resp
-  if [ ! -f $f ]; then java -cp . ${GEN:-Gen} $f $N $BS $v 2> $f.script; fi
+  if [ ! -f $f ]; then java -Dscripts="$REPO/redis/src/main/java/dev/preheat/redis/internal/Scripts.java" -cp . ${GEN:-Gen} $f $N $BS $v 2> $f.script; fi
   while read -r _ sc; do redis-cli -p $PORT script load "$sc" > /dev/null; done < $f.script
   redis-cli -p $PORT flushall >/dev/null; redis-cli -p $PORT config resetstat >/dev/null
   r0=$(cpu $RPID); t0=$(date +%s.%N)

@@ -1,5 +1,6 @@
 package dev.preheat.redis;
 
+import dev.preheat.redis.internal.LeanRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -62,7 +63,7 @@ public final class RedisEndpoint implements AutoCloseable {
     TimeoutOptions timeouts = TimeoutOptions.builder().timeoutCommands(false).build();
     if (single != null) {
       single.setTimeout(commandTimeout);
-      this.client = RedisClient.create(resources, single);
+      this.client = new LeanRedisClient(resources, single);
       client.setOptions(ClientOptions.builder().timeoutOptions(timeouts)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
       this.clusterClient = null;

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -255,7 +256,9 @@ public final class RedisPrimer<V> {
    * Duplicate keys are primed once. Interrupting the calling thread cancels the run: keys not
    * started end {@code CANCELLED}. A Redis that stops answering ends the run with stop reason
    * {@code redis unavailable} (keys not attempted end {@code CANCELLED}); the checkpoints let a
-   * later run of the same keys resume.
+   * later run of the same keys resume. The run's own connection is opened on a short-lived
+   * daemon thread ({@code preheat-redis-open}) while the calling thread checks and hashes the
+   * keys; a run whose keys are rejected closes it once it is open.
    *
    * @throws NullPointerException if a key is null
    * @throws IllegalArgumentException if a key is empty
@@ -263,32 +266,79 @@ public final class RedisPrimer<V> {
    */
   public RedisReport prime(List<String> keys, KeyLoader<? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
-    List<String> unique = new ArrayList<>(new LinkedHashSet<>(keys));
-    for (int i = 0; i < unique.size(); i++) {
-      if (Objects.requireNonNull(unique.get(i), "key " + i).isEmpty()) {
-        throw new IllegalArgumentException("key " + i + " is empty; Redis keys to prime must be"
-            + " non-empty");
-      }
-    }
     if (endpoint.isCluster() && lockTtl != null && lockPrefix.indexOf('{') >= 0) {
       throw new IllegalArgumentException("lockPrefix \"" + lockPrefix + "\" contains '{': on a"
           + " cluster the primer adds its own hash tag to name one claim registry per hash slot");
     }
-    Link link = endpoint.dedicated();
+    // The run's connection is opened on another thread while this one checks and hashes the
+    // keys: the first connection of a process (Netty, Lettuce's command interfaces, the
+    // handshake) takes a few hundred milliseconds, as long as both of those on a million keys.
+    CompletableFuture<Opened> opening = new CompletableFuture<>();
+    Thread opener = new Thread(() -> {
+      try {
+        opening.complete(open());
+      } catch (Throwable t) {
+        opening.completeExceptionally(t);
+      }
+    }, "preheat-redis-open");
+    opener.setDaemon(true);
+    opener.start();
+    List<String> unique;
+    String hash;
     try {
-      long errorReplies = -1;
-      if (!endpoint.isCluster()) {
-        errorReplies = probeRepliesOff(link);
-        if (errorReplies == PROBE_OUT_OF_STEP) {
-          endpoint.release(link);
-          link = endpoint.dedicated();
-          errorReplies = -1;
+      unique = new ArrayList<>(new LinkedHashSet<>(keys));
+      for (int i = 0; i < unique.size(); i++) {
+        String k = unique.get(i);
+        if (k == null || k.isEmpty()) {
+          throw k == null ? new NullPointerException("key " + i)
+              : new IllegalArgumentException("key " + i + " is empty; Redis keys to prime must be"
+                  + " non-empty");
         }
       }
-      return new Run(link, unique, loader, errorReplies).run();
-    } finally {
-      endpoint.release(link);
+      hash = planHash(unique);
+    } catch (RuntimeException | Error e) {
+      opening.thenAccept(o -> endpoint.release(o.link));
+      throw e;
     }
+    Opened o;
+    try {
+      o = opening.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+    try {
+      return new Run(o.link, unique, hash, loader, o.errorReplies).run();
+    } finally {
+      endpoint.release(o.link);
+    }
+  }
+
+  /** The run's connection, and how its writes are answered (see {@link #probeRepliesOff}). */
+  private record Opened(Link link, long errorReplies) {}
+
+  private Opened open() {
+    Link link = endpoint.dedicated();
+    long errorReplies = -1;
+    if (!endpoint.isCluster()) {
+      try {
+        errorReplies = probeRepliesOff(link);
+      } catch (RuntimeException | Error e) {
+        endpoint.release(link);
+        throw e;
+      }
+      if (errorReplies == PROBE_OUT_OF_STEP) {
+        endpoint.release(link);
+        link = endpoint.dedicated();
+        errorReplies = -1;
+      }
+    }
+    return new Opened(link, errorReplies);
   }
 
   private static final long PROBE_OUT_OF_STEP = -2;
@@ -515,12 +565,12 @@ public final class RedisPrimer<V> {
         new java.util.concurrent.atomic.AtomicBoolean();
     private boolean closedOutOfStep;
 
-    Run(Link link, List<String> keys, KeyLoader<? extends V> loader, long errorReplies) {
+    Run(Link link, List<String> keys, String hash, KeyLoader<? extends V> loader,
+        long errorReplies) {
       this.link = link;
       this.errorReplies = errorReplies;
       this.keys = keys;
       this.loader = loader;
-      String hash = planHash(keys);
       this.tally = new RunTally(hash, endpoint.toString(), clock, checkpoints);
       this.deadlineAt = deadline == null ? Instant.MAX : tally.startedAt().plus(deadline);
     }

@@ -761,6 +761,49 @@ class RedisPrimerTest {
         .hasMessageContaining("key 1 is empty");
   }
 
+  @Test
+  void keysRejectedWhileTheConnectionOpensLeaveNoConnectionAndAnUnreachableServerFailsClearly()
+      throws Exception {
+    RedisPrimer<String> p = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(10)).build();
+    long before = connectedClients();
+    List<String> withNull = new java.util.ArrayList<>(List.of("a", "b"));
+    withNull.add(null);
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> p.prime(withNull, echo(new AtomicInteger())))
+          .isInstanceOf(NullPointerException.class).hasMessage("key 2");
+      assertThatThrownBy(() -> p.prime(List.of("a", ""), echo(new AtomicInteger())))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 1 is empty");
+    }
+    // The connections opened for the rejected runs are closed as soon as they are open.
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (connectedClients() > before && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(connectedClients()).isEqualTo(before);
+    assertThat(server.cli("DBSIZE")).isEqualTo("0");
+
+    int port;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    try (RedisEndpoint nowhere = RedisEndpoint.open("redis://127.0.0.1:" + port,
+        Duration.ofSeconds(2))) {
+      RedisPrimer<String> q = RedisPrimer.builder(nowhere, ValueSerializer.strings())
+          .ttl(Duration.ofSeconds(10)).build();
+      assertThatThrownBy(() -> q.prime(keys("k", 3), echo(new AtomicInteger())))
+          .isInstanceOf(RedisUnavailableException.class)
+          .hasMessageContaining("cannot connect to redis://127.0.0.1:" + port);
+    }
+  }
+
+  static long connectedClients() {
+    var m = java.util.regex.Pattern.compile("connected_clients:(\\d+)")
+        .matcher(server.cli("INFO", "clients"));
+    assertThat(m.find()).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
   static final class MutableClock extends Clock {
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
