@@ -334,9 +334,9 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
    * their next notification: without the sweeps it comes with the first users' requests, and
    * seconds of C2 compilation then compete with them for the CPU. A sequential sweep notifies
    * every method that runs at least once per request, with a short queue; the sweeps go on
-   * until the compilers are nearly idle (a sweep that still compiles a fifth of the busiest
-   * sweep's time is not converged: that backlog was measured to fall in the first users'
-   * requests). Request shape matters too:
+   * until the compilers are nearly idle (stopping once a sweep compiled a fifth of the busiest
+   * sweep's time still left 40-220 ms of C2 work per sweep, on the core request path, which
+   * then fell in the first users' requests). Request shape matters too:
    * <ul>
    *   <li>Requests without {@code Connection: keep-alive}: Tomcat's {@code
    *       Http11Processor.prepareResponse} branches on it, and C2 code compiled from warm traffic
@@ -346,9 +346,10 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
    *       within microseconds of the last response, so Tomcat often reads it in the same
    *       processor loop, without going back to its poller; a client across a network (or a
    *       separate process like curl) is slower, and nearly every request passes the poller, a
-   *       new socket event and a worker hand-off (measured: 0.45-0.8 worker hand-offs per
-   *       request on one connection, 1.0 on two in turn, 0.8-0.9 with curl). Those per-event
-   *       methods were otherwise compiled with the first users' requests.
+   *       new socket event and a worker hand-off (measured with a client in another JVM:
+   *       0.45-0.8 worker hand-offs per request on one connection, 1.0 on two in turn; curl
+   *       0.8-0.9). Those per-event methods were otherwise compiled with the first users'
+   *       requests.
    *   <li>Closing the connections while idle after each sweep: Tomcat closes a keep-alive
    *       connection itself after 100 requests (with a request in progress), but clients also
    *       close idle ones (curl at its exit, pools); without it the first such close
