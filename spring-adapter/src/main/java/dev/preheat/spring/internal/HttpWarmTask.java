@@ -386,6 +386,11 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     try {
       int next = 0;
       while (true) {
+        if (System.nanoTime() >= end || context.isCancelled()) {
+          // no sweep of no requests: the last one ended at the cap (or warming was cancelled)
+          stop = context.isCancelled() ? "cancelled" : stop;
+          break;
+        }
         jit.rescan();
         long busy0 = jit.busyNanos();
         long t0 = System.nanoTime();
