@@ -292,11 +292,11 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
     private long jitMaxRequests = 20_000;
 
     /**
-     * After the JIT batches: the hot paths again, one request at a time on one connection, in
-     * sweeps of 2048 requests (HotSpot's policy looks at a method in profiling code once per 1024
-     * or 2048 invocations), each followed by a wait for the JIT compilers, until a sweep makes
-     * them compile little (a tenth of its time, or a fifth of the busiest sweep's), or this long
-     * in all. What the batches left pending (request-path methods past their C2 threshold,
+     * After the JIT batches: the hot paths again, one request at a time, in turn on two
+     * connections (closed after each sweep), in sweeps of 2048 requests (HotSpot's policy looks
+     * at a method in profiling code once per 1024 or 2048 invocations), each followed by a wait
+     * for the JIT compilers, until a sweep makes them compile at most a tenth of its time, or
+     * this long in all. What the batches left pending (request-path methods past their C2 threshold,
      * declined while the compile queue was long) is then compiled before readiness instead of
      * during the first users' requests. Costs up to this much more warming; 0 turns it off.
      */

@@ -71,12 +71,12 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
 
   /**
    * Paced sweeps stop once a sweep keeps the compilers busy for at most its request time
-   * divided by this,
+   * divided by this.
    */
   static final long PACED_CONVERGED_DIVISOR = 10;
 
-  /** or for at most the busiest sweep's compile time divided by this. */
-  static final long PACED_CONVERGED_DIVISOR_MAX = 5;
+  /** Paced sweeps use this many connections in turn, one request at a time. */
+  static final int PACED_CONNECTIONS = 2;
 
   private final Settings settings;
   private final HotsetSource hotset;
@@ -319,25 +319,43 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   }
 
   /**
-   * After the batches: the hot paths again, one request at a time on one keep-alive connection
-   * of a {@link PlainHttpConnection} (shaped like curl's, a Java or Go client's or a probe's
-   * requests, while the batches' transport sends a browser's {@code Connection: keep-alive}),
-   * in sweeps of {@link #sweepRequests()} requests,
-   * each followed by a wait (up to {@link #JIT_SETTLE_MAX}) for the compilations it queued,
-   * until a sweep makes the compilers work at most 1/{@value #PACED_CONVERGED_DIVISOR} of its
-   * request time or 1/{@value #PACED_CONVERGED_DIVISOR_MAX} of the busiest sweep's, or {@code
-   * jitPacedMax} or the deadline passes. Why: HotSpot looks at whether to compile a method with
-   * C2 only when its profiling code notifies the policy, once per 2^Tier3InvokeNotifyFreqLog
-   * (1024) invocations, and declines while the C2 queue is long (it scales the thresholds with
-   * the queue length), which the concurrent batches keep it. After the batches some 450
-   * request-path methods have run far past the threshold (7,000-28,000 invocations against
-   * 5,000) in profiling code and wait for their next notification: without the sweeps it comes
-   * with the first users' requests, and seconds of C2 compilation then compete with them for the
-   * CPU. A sequential sweep notifies every method that runs at least once per request, with a
-   * short queue. Requests without {@code Connection: keep-alive} matter too: Tomcat's
-   * {@code Http11Processor.prepareResponse} branches on it, and C2 code compiled from warm
-   * traffic only deoptimizes ("unstable_if") on the first such user request and is recompiled
-   * while users wait.
+   * After the batches: the hot paths again, one request at a time, in turn on {@value
+   * #PACED_CONNECTIONS} keep-alive connections of a {@link PlainHttpConnection} (shaped like
+   * curl's, a Java or Go client's or a probe's requests, while the batches' transport sends a
+   * browser's {@code Connection: keep-alive}), in sweeps of {@link #sweepRequests()} requests,
+   * each followed by closing the connections and a wait (up to {@link #JIT_SETTLE_MAX}) for the
+   * compilations it queued, until a sweep makes the compilers work at most 1/{@value
+   * #PACED_CONVERGED_DIVISOR} of its request time, or {@code jitPacedMax} or the deadline
+   * passes. Why: HotSpot looks at whether to compile a method with C2 only when its profiling
+   * code notifies the policy, once per 2^Tier3InvokeNotifyFreqLog (1024) invocations, and
+   * declines while the C2 queue is long (it scales the thresholds with the queue length), which
+   * the concurrent batches keep it. After the batches some 450 request-path methods have run far
+   * past the threshold (7,000-28,000 invocations against 5,000) in profiling code and wait for
+   * their next notification: without the sweeps it comes with the first users' requests, and
+   * seconds of C2 compilation then compete with them for the CPU. A sequential sweep notifies
+   * every method that runs at least once per request, with a short queue; the sweeps go on
+   * until the compilers are nearly idle (stopping once a sweep compiled a fifth of the busiest
+   * sweep's time still left 40-220 ms of C2 work per sweep, on the core request path, which
+   * then fell in the first users' requests). Request shape matters too:
+   * <ul>
+   *   <li>Requests without {@code Connection: keep-alive}: Tomcat's {@code
+   *       Http11Processor.prepareResponse} branches on it, and C2 code compiled from warm traffic
+   *       only deoptimizes ("unstable_if") on the first such user request and is recompiled
+   *       while users wait.
+   *   <li>Two connections in turn: a client on one connection in this JVM sends its next request
+   *       within microseconds of the last response, so Tomcat often reads it in the same
+   *       processor loop, without going back to its poller; a client across a network (or a
+   *       separate process like curl) is slower, and nearly every request passes the poller, a
+   *       new socket event and a worker hand-off (measured with a client in another JVM:
+   *       0.45-0.8 worker hand-offs per request on one connection, 1.0 on two in turn; curl
+   *       0.8-0.9). Those per-event methods were otherwise compiled with the first users'
+   *       requests.
+   *   <li>Closing the connections while idle after each sweep: Tomcat closes a keep-alive
+   *       connection itself after 100 requests (with a request in progress), but clients also
+   *       close idle ones (curl at its exit, pools); without it the first such close
+   *       deoptimized compiled connection-handling code ("null_check" in {@code
+   *       ConnectionHandler.release}).
+   * </ul>
    */
   private String pacedSweeps(URI baseUri, WarmPlan plan, WarmTaskContext context)
       throws InterruptedException {
@@ -355,22 +373,31 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     List<String> sweeps = new ArrayList<>();
     String stop = "cap reached";
     long sent = 0;
-    long busiest = 0;
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("User-Agent", Warmer.DEFAULT_USER_AGENT);
     headers.put("Accept", "*/*");
     // marked like the other warm requests: kept out of the app's request metrics
     headers.put(Warmer.DEFAULT_WARM_HEADER, Warmer.DEFAULT_WARM_HEADER_VALUE);
-    try (PlainHttpConnection connection = new PlainHttpConnection(baseUri, 10_000)) {
+    // two connections, used in turn: see the Javadoc
+    PlainHttpConnection[] connections = new PlainHttpConnection[PACED_CONNECTIONS];
+    for (int c = 0; c < connections.length; c++) {
+      connections[c] = new PlainHttpConnection(baseUri, 10_000);
+    }
+    try {
       int next = 0;
       while (true) {
+        if (System.nanoTime() >= end || context.isCancelled()) {
+          // no sweep of no requests: the last one ended at the cap (or warming was cancelled)
+          stop = context.isCancelled() ? "cancelled" : stop;
+          break;
+        }
         jit.rescan();
         long busy0 = jit.busyNanos();
         long t0 = System.nanoTime();
         int i = 0;
         for (; i < perSweep && System.nanoTime() < end && !context.isCancelled(); i++) {
           try {
-            connection.get(requests.get(next), headers);
+            connections[(int) (sent % connections.length)].get(requests.get(next), headers);
           } catch (java.io.IOException | RuntimeException e) {
             stop = "stopped: " + e;
             break;
@@ -379,6 +406,11 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
           next = (next + 1) % requests.size();
         }
         long work = System.nanoTime() - t0;
+        // closed by the client while idle, as curl does at its exit and pools do with idle
+        // connections: Tomcat's close path for a connection without a request in progress
+        for (PlainHttpConnection c : connections) {
+          c.close();
+        }
         // what the sweep queued compiles now, before the next sweep or the first user
         jit.awaitIdle(Math.min(end, System.nanoTime() + JIT_SETTLE_MAX.toNanos()));
         long busy = jit.busyNanos() - busy0;
@@ -389,12 +421,14 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
           }
           break;
         }
-        busiest = Math.max(busiest, busy);
-        if (busy * PACED_CONVERGED_DIVISOR <= work
-            || (sweeps.size() > 1 && busy * PACED_CONVERGED_DIVISOR_MAX <= busiest)) {
+        if (busy * PACED_CONVERGED_DIVISOR <= work) {
           stop = "converged";
           break;
         }
+      }
+    } finally {
+      for (PlainHttpConnection c : connections) {
+        c.close();
       }
     }
     return String.format(Locale.ROOT, "; paced: %d sweep(s), %d request(s) in %d ms (compiler "
