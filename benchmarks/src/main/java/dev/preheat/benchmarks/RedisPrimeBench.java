@@ -80,6 +80,7 @@ public final class RedisPrimeBench {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpu0;
     long start;
+    long[] firstLoad = {0};
     double seconds;
     String outcome;
     if (mode.equals("raw")) {
@@ -152,6 +153,9 @@ public final class RedisPrimeBench {
           }
         }
         KeyLoader<byte[]> loader = ks -> {
+          if (firstLoad[0] == 0) {
+            firstLoad[0] = System.nanoTime();
+          }
           Map<String, byte[]> m = new HashMap<>(ks.size() * 2);
           for (String k : ks) {
             m.put(k, generate ? value(Long.parseLong(k.substring(6)), size) : source.get(k));
@@ -169,7 +173,9 @@ public final class RedisPrimeBench {
       }
     }
     double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3 / n;
+    // first_load_ms: from the call to prime() to the loader's first call (the start-up part)
     System.out.printf(Locale.ROOT, "%s keys=%d seconds=%.3f keys_per_s=%.0f outcome=%s"
-        + " client_cpu_us_per_key=%.2f%n", mode, n, seconds, n / seconds, outcome, cpuUs);
+        + " client_cpu_us_per_key=%.2f first_load_ms=%.0f%n", mode, n, seconds, n / seconds,
+        outcome, cpuUs, firstLoad[0] == 0 ? -1.0 : (firstLoad[0] - start) / 1e6);
   }
 }
