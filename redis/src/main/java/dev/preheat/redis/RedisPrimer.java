@@ -3,6 +3,7 @@ package dev.preheat.redis;
 import dev.preheat.redis.KeyLoader.KeyFailure;
 import dev.preheat.redis.RedisEndpoint.Link;
 import dev.preheat.redis.internal.ClaimHashes;
+import dev.preheat.redis.internal.PrimeKeys;
 import dev.preheat.redis.internal.RunTally;
 import dev.preheat.redis.internal.Scripts;
 import dev.preheat.redis.internal.SlotTags;
@@ -21,16 +22,12 @@ import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -222,33 +219,11 @@ public final class RedisPrimer<V> {
    * checkpoints are recorded.
    */
   public String planHash(List<String> keys) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(("redis-prime\nttl=" + ttl.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
-      // The same bytes as one update per key and newline, fed in large chunks (a call per key
-      // cost more than the digest on a run of a million keys).
-      byte[] buf = new byte[1 << 16];
-      int n = 0;
-      for (String k : keys) {
-        byte[] b = k.getBytes(StandardCharsets.UTF_8);
-        if (n + b.length + 1 > buf.length) {
-          d.update(buf, 0, n);
-          n = 0;
-        }
-        if (b.length + 1 > buf.length) {
-          d.update(b);
-          d.update((byte) '\n');
-          continue;
-        }
-        System.arraycopy(b, 0, buf, n, b.length);
-        n += b.length;
-        buf[n++] = '\n';
-      }
-      d.update(buf, 0, n);
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("SHA-256 is always available", e);
-    }
+    return PrimeKeys.planHash(planHeader(), keys);
+  }
+
+  private String planHeader() {
+    return "redis-prime\nttl=" + ttl.toMillis() + "\n";
   }
 
   /**
@@ -283,19 +258,9 @@ public final class RedisPrimer<V> {
     }, "preheat-redis-open");
     opener.setDaemon(true);
     opener.start();
-    List<String> unique;
-    String hash;
+    PrimeKeys checked;
     try {
-      unique = new ArrayList<>(new LinkedHashSet<>(keys));
-      for (int i = 0; i < unique.size(); i++) {
-        String k = unique.get(i);
-        if (k == null || k.isEmpty()) {
-          throw k == null ? new NullPointerException("key " + i)
-              : new IllegalArgumentException("key " + i + " is empty; Redis keys to prime must be"
-                  + " non-empty");
-        }
-      }
-      hash = planHash(unique);
+      checked = PrimeKeys.of(keys, planHeader());
     } catch (RuntimeException | Error e) {
       opening.thenAccept(o -> endpoint.release(o.link));
       throw e;
@@ -313,7 +278,7 @@ public final class RedisPrimer<V> {
       throw e;
     }
     try {
-      return new Run(o.link, unique, hash, loader, o.errorReplies).run();
+      return new Run(o.link, checked.keys(), checked.planHash(), loader, o.errorReplies).run();
     } finally {
       endpoint.release(o.link);
     }
@@ -861,14 +826,23 @@ public final class RedisPrimer<V> {
      * claim list when {@code lock}.
      */
     private Call checkCall(List<Pending> pending, int[] idx, boolean lock) {
-      RawArgs a = new RawArgs(idx.length * 48 + 160);
       ClaimSet cs = null;
       if (lock) {
         String registry = claimTable(pending.get(idx[0]).key);
         String own = registry + ":" + tokenText + ":";
         cs = new ClaimSet(registry, own + Long.toString(claimSeq++, 36),
             own.getBytes(StandardCharsets.UTF_8));
-        a.number(idx.length + 2).key(registry).key(cs.name);
+      }
+      Call call = send(idx, lock, Scripts.CLAIM, checkArgs(pending, idx, cs), true);
+      call.claims = cs;
+      return call;
+    }
+
+    /** The arguments of a {@link Scripts#CLAIM} call; with claims when {@code cs} is not null. */
+    private RawArgs checkArgs(List<Pending> pending, int[] idx, @Nullable ClaimSet cs) {
+      RawArgs a = new RawArgs(idx.length * 48 + 160);
+      if (cs != null) {
+        a.number(idx.length + 2).key(cs.registry).key(cs.name);
       } else {
         a.number(idx.length);
       }
@@ -876,13 +850,11 @@ public final class RedisPrimer<V> {
         a.key(pending.get(j).key);
       }
       a.bytes(cs != null ? cs.own : token)
-          .number(lock ? Objects.requireNonNull(lockTtl).toMillis() : 0);
-      if (lock) {
+          .number(cs != null ? Objects.requireNonNull(lockTtl).toMillis() : 0);
+      if (cs != null) {
         a.bytes(hashes(pending, idx));
       }
-      Call call = send(idx, lock, Scripts.CLAIM, a, true);
-      call.claims = cs;
-      return call;
+      return a;
     }
 
     /** The {@link ClaimHashes} of the keys of {@code pending} at {@code idx}, in order. */
@@ -917,26 +889,92 @@ public final class RedisPrimer<V> {
         if (outOfStepWhy != null) {
           throw new IllegalStateException(outOfStepWhy);
         }
-        List<?> r = (List<?>) reply;
-        boolean anyPresent = ((Long) r.get(0)) > 0;
-        int held = (int) (long) (Long) r.get(1);
-        boolean[] notClaimed = notClaimed(r, call.idx.length);
-        for (int j = 0; j < call.idx.length; j++) {
-          Pending p = pending.get(call.idx[j]);
-          p.locked = call.lock && !notClaimed[j];
-          if (p.locked) {
-            p.claims = call.claims;
-            Objects.requireNonNull(call.claims).held++;
+        applyReply(pending, call, (List<?>) reply);
+      }
+    }
+
+    private static void applyReply(List<Pending> pending, Call call, List<?> r) {
+      boolean anyPresent = ((Long) r.get(0)) > 0;
+      int held = (int) (long) (Long) r.get(1);
+      boolean[] notClaimed = notClaimed(r, call.idx.length);
+      for (int j = 0; j < call.idx.length; j++) {
+        Pending p = pending.get(call.idx[j]);
+        p.locked = call.lock && !notClaimed[j];
+        if (p.locked) {
+          p.claims = call.claims;
+          Objects.requireNonNull(call.claims).held++;
+        }
+        p.pttl = anyPresent ? (Long) r.get(2 + held + j) : -2;
+      }
+    }
+
+    // The per-key loops of a batch each live in a method of their own, apart from the batch's
+    // I/O: the JIT compiles a loop with the method around it, and one large method with a loop
+    // per step was compiled again for each loop (C2 spent ~1.4 s of CPU on it per million keys,
+    // taken from the Redis server on a small machine).
+
+    /**
+     * The keys of a checked batch to load: absent keys and keys present with too little TTL, that
+     * this run claimed (or no claims are taken); the others end here or wait for their claim.
+     */
+    private List<Pending> toLoad(List<Pending> pending, boolean retrying) {
+      List<Pending> out = new ArrayList<>(pending.size());
+      for (int i = 0; i < pending.size(); i++) {
+        Pending p = pending.get(i);
+        if (p.pttl == -2 && (lockTtl == null || p.locked)) {
+          if (!waiting.isEmpty()) {
+            waiting.remove(p.key);
           }
-          p.pttl = anyPresent ? (Long) r.get(2 + held + j) : -2;
+          out.add(p);
+        } else if (loadable(p, retrying)) {
+          out.add(p);
         }
       }
+      return out;
+    }
+
+    /**
+     * Whether a key present, or claimed by another run, is still to be loaded by this run; a
+     * fresh key ends {@code ALREADY_CACHED}, a key claimed elsewhere waits (or fails after {@code
+     * lockWait}).
+     */
+    private boolean loadable(Pending p, boolean retrying) {
+      long pttl = p.pttl;
+      boolean present = pttl != -2;
+      String fresh = null;
+      if (pttl == -1) {
+        fresh = "present without TTL";
+      } else if (present && retrying && waiting.containsKey(p.key)) {
+        fresh = "written by another primer (" + pttl + " ms TTL left)";
+      } else if (present && freshAtLeast != null && pttl >= freshAtLeast.toMillis()) {
+        fresh = "fresh: " + pttl + " ms TTL left";
+      }
+      if (fresh != null) {
+        if (p.locked) {
+          releases.add(p);
+        }
+        waiting.remove(p.key);
+        endP(p, Outcome.ALREADY_CACHED, null, fresh);
+        return false;
+      }
+      if (lockTtl != null && !p.locked) {
+        everContended.add(p.key);
+        Instant since = waiting.computeIfAbsent(p.key, k -> clock.instant());
+        if (Duration.between(since, clock.instant()).compareTo(lockWait) >= 0) {
+          waiting.remove(p.key);
+          endP(p, Outcome.FAILED, null, "another primer held the claim on " + p.key + " ("
+              + claimTable(p.key) + ") for longer than " + lockWait
+              + "; its holder may be stuck: check it, or raise lockWait");
+        }
+        return false;
+      }
+      waiting.remove(p.key);
+      return true;
     }
 
     /** Awaits a batch's check, then loads and writes the keys that need it. */
     private void complete(Check c)
         throws InterruptedException, ExecutionException, TimeoutException {
-      var async = link.async();
       List<Pending> pending = c.pending;
       boolean check = c.check;
       boolean retrying = c.retrying;
@@ -944,62 +982,12 @@ public final class RedisPrimer<V> {
         awaitAll(futures(c.calls));
         apply(pending, c.calls);
       }
-      List<Pending> toLoad = new ArrayList<>(pending.size());
-      for (int idx = 0; idx < pending.size(); idx++) {
-        Pending p = pending.get(idx);
-        if (check) {
-          long pttl = p.pttl;
-          boolean present = pttl != -2;
-          String fresh = null;
-          if (pttl == -1) {
-            fresh = "present without TTL";
-          } else if (present && retrying && waiting.containsKey(p.key)) {
-            fresh = "written by another primer (" + pttl + " ms TTL left)";
-          } else if (present && freshAtLeast != null && pttl >= freshAtLeast.toMillis()) {
-            fresh = "fresh: " + pttl + " ms TTL left";
-          }
-          if (fresh != null) {
-            if (p.locked) {
-              releases.add(p);
-            }
-            waiting.remove(p.key);
-            endP(p, Outcome.ALREADY_CACHED, null, fresh);
-            continue;
-          }
-          if (lockTtl != null && !p.locked) {
-            everContended.add(p.key);
-            Instant since = waiting.computeIfAbsent(p.key, k -> clock.instant());
-            if (Duration.between(since, clock.instant()).compareTo(lockWait) >= 0) {
-              waiting.remove(p.key);
-              endP(p, Outcome.FAILED, null, "another primer held the claim on " + p.key + " ("
-                  + claimTable(p.key) + ") for longer than " + lockWait
-                  + "; its holder may be stuck: check it, or raise lockWait");
-            }
-            continue;
-          }
-          waiting.remove(p.key);
-        }
-        toLoad.add(p);
-      }
+      List<Pending> toLoad = check ? toLoad(pending, retrying) : pending;
       if (toLoad.isEmpty()) {
         return;
       }
-      // Load budget: keys beyond it are skipped, as the engine's request budget does.
       if (loads + toLoad.size() > maxLoads) {
-        int allowed = (int) Math.max(0, maxLoads - loads);
-        for (Pending p : toLoad.subList(allowed, toLoad.size())) {
-          if (p.locked) {
-            releases.add(p);
-          }
-          endP(p, Outcome.SKIPPED, SkipReason.BUDGET, null);
-        }
-        toLoad = new ArrayList<>(toLoad.subList(0, allowed));
-        if (stopReason == null) {
-          tally.pause("budget");
-          listener.paused("*", "load budget of " + maxLoads + " loader calls reached",
-              Duration.ZERO);
-        }
-        stopReason = "request budget";
+        toLoad = withinLoadBudget(toLoad);
       }
       if (toLoad.isEmpty()) {
         return;
@@ -1014,7 +1002,45 @@ public final class RedisPrimer<V> {
       Map<String, Object> values = loader.loadEach(names);
       List<Pending> writes = new ArrayList<>(toLoad.size());
       List<byte[]> payloads = new ArrayList<>(toLoad.size());
-      for (Pending p : toLoad) {
+      serialize(toLoad, values, writes, payloads);
+      if (writes.isEmpty()) {
+        return;
+      }
+      if (writeRate != null) {
+        RateLimiter.acquire(writeRate, writes.size());
+      }
+      write(c, writes, payloads);
+    }
+
+    /**
+     * The keys within the load budget; those beyond it are skipped, as the engine's request
+     * budget does, and the run stops.
+     */
+    private List<Pending> withinLoadBudget(List<Pending> toLoad) {
+      int allowed = (int) Math.max(0, maxLoads - loads);
+      for (Pending p : toLoad.subList(allowed, toLoad.size())) {
+        if (p.locked) {
+          releases.add(p);
+        }
+        endP(p, Outcome.SKIPPED, SkipReason.BUDGET, null);
+      }
+      if (stopReason == null) {
+        tally.pause("budget");
+        listener.paused("*", "load budget of " + maxLoads + " loader calls reached",
+            Duration.ZERO);
+      }
+      stopReason = "request budget";
+      return new ArrayList<>(toLoad.subList(0, allowed));
+    }
+
+    /**
+     * Serializes the loaded values into {@code writes} and {@code payloads} (in step); keys
+     * without a value, whose value fails to serialize or beyond the byte budget end here.
+     */
+    private void serialize(List<Pending> toLoad, Map<String, Object> values,
+        List<Pending> writes, List<byte[]> payloads) {
+      for (int i = 0; i < toLoad.size(); i++) {
+        Pending p = toLoad.get(i);
         Object v = values.get(p.key);
         if (v instanceof KeyFailure f) {
           fail(p, f.describe());
@@ -1037,15 +1063,7 @@ public final class RedisPrimer<V> {
           continue;
         }
         if (maxBytes != Long.MAX_VALUE && bytesWritten + bytes.length > maxBytes) {
-          if (p.locked) {
-            releases.add(p);
-          }
-          if (!"byte budget".equals(stopReason)) {
-            tally.pause("budget");
-            listener.paused("*", "byte budget of " + maxBytes + " bytes reached", Duration.ZERO);
-          }
-          stopReason = "byte budget";
-          endP(p, Outcome.SKIPPED, SkipReason.BUDGET, null);
+          overByteBudget(p);
           continue;
         }
         bytesWritten += bytes.length;
@@ -1053,12 +1071,24 @@ public final class RedisPrimer<V> {
         writes.add(p);
         payloads.add(bytes);
       }
-      if (writes.isEmpty()) {
-        return;
+    }
+
+    /** Skips a key whose value would exceed the byte budget; the run stops. */
+    private void overByteBudget(Pending p) {
+      if (p.locked) {
+        releases.add(p);
       }
-      if (writeRate != null) {
-        RateLimiter.acquire(writeRate, writes.size());
+      if (!"byte budget".equals(stopReason)) {
+        tally.pause("budget");
+        listener.paused("*", "byte budget of " + maxBytes + " bytes reached", Duration.ZERO);
       }
+      stopReason = "byte budget";
+      endP(p, Outcome.SKIPPED, SkipReason.BUDGET, null);
+    }
+
+    /** Sends a batch's writes (plain or by script, see below) behind its check. */
+    private void write(Check c, List<Pending> writes, List<byte[]> payloads)
+        throws InterruptedException {
       long ttlMs = ttl.toMillis();
       long jitterMs = jitter.toMillis();
       // Fencing: the plain writes below are sent only while the batch's claims are young (taken
@@ -1070,17 +1100,7 @@ public final class RedisPrimer<V> {
       if (!endpoint.isCluster() && !fenced) {
         // One plain PSETEX per key, pipelined: costs the server what redis-cli --pipe's SETs
         // do, where the same writes inside a script cost ~1.4 times as much.
-        int size = 64;
-        for (int j = 0; j < writes.size(); j++) {
-          size += writes.get(j).key.length() + payloads.get(j).length + 64;
-        }
-        CommandBatch plain = new CommandBatch(CommandType.PSETEX, size);
-        for (int j = 0; j < writes.size(); j++) {
-          plain.command(CommandType.PSETEX, 3).key(writes.get(j).key)
-              .number(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0))
-              .bytes(payloads.get(j));
-          writes.get(j).sent = true;
-        }
+        CommandBatch plain = plainWrites(writes, payloads, ttlMs, jitterMs);
         RedisFuture<String> info = null;
         if (errorReplies >= 0) {
           // Sent with replies off, followed by INFO: Lettuce handles one command and one reply per
@@ -1092,16 +1112,6 @@ public final class RedisPrimer<V> {
         } else {
           link.connection().dispatch(plain.commands());
           tally.commands += plain.size();
-        }
-        // The claims are released right behind the writes: the server runs this connection's
-        // commands in order, so a run claiming a key after its release sees the value written
-        // (or, if the write failed, rightly loads the key itself). The claim lists left are
-        // then those of the batches checked ahead.
-        for (Pending p : writes) {
-          if (p.locked) {
-            releases.add(p);
-            p.locked = false;
-          }
         }
         flushReleasesInto();
         link.connection().flushCommands();
@@ -1145,6 +1155,34 @@ public final class RedisPrimer<V> {
       while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
         drain(inFlight.poll());
       }
+    }
+
+    /**
+     * One {@code PSETEX} per key of {@code writes}, with its TTL plus jitter. The keys' claims are
+     * queued for release right behind the writes: the server runs this connection's commands in
+     * order, so a run claiming a key after its release sees the value written (or, if the write
+     * failed, rightly loads the key itself). The claim lists left are then those of the batches
+     * checked ahead.
+     */
+    private CommandBatch plainWrites(List<Pending> writes, List<byte[]> payloads, long ttlMs,
+        long jitterMs) {
+      int size = 64;
+      for (int j = 0; j < writes.size(); j++) {
+        size += writes.get(j).key.length() + payloads.get(j).length + 64;
+      }
+      CommandBatch plain = new CommandBatch(CommandType.PSETEX, size);
+      for (int j = 0; j < writes.size(); j++) {
+        Pending p = writes.get(j);
+        plain.command(CommandType.PSETEX, 3).key(p.key)
+            .number(ttlMs + (jitterMs > 0 ? random.nextLong(jitterMs + 1) : 0))
+            .bytes(payloads.get(j));
+        p.sent = true;
+        if (p.locked) {
+          releases.add(p);
+          p.locked = false;
+        }
+      }
+      return plain;
     }
 
     /** Ends a key whose write was sent: warmed, or failed with {@code why}; true if warmed. */
@@ -1294,12 +1332,21 @@ public final class RedisPrimer<V> {
       } catch (TimeoutException e) {
         timedOut = "no reply within " + wait + " ms";
       }
+      endPlain(batch.pending, plain, allFailed, timedOut);
+    }
+
+    /**
+     * Ends the keys of a batch of plain writes: each by its own reply, or all failed with {@code
+     * allFailed}, or (no reply) {@code timedOut}.
+     */
+    private void endPlain(List<Pending> pending, CommandBatch plain, @Nullable String allFailed,
+        @Nullable String timedOut) {
       int failed = 0;
       String firstError = null;
-      for (int j = 0; j < batch.pending.size(); j++) {
-        Pending p = batch.pending.get(j);
-        String why = allFailed != null ? allFailed
-            : plain.done().isDone() ? plain.error(j) : timedOut;
+      boolean done = plain.done().isDone();
+      for (int j = 0; j < pending.size(); j++) {
+        Pending p = pending.get(j);
+        String why = allFailed != null ? allFailed : done ? plain.error(j) : timedOut;
         if (!endWrite(p, why)) {
           failed++;
           if (firstError == null) {
@@ -1310,7 +1357,7 @@ public final class RedisPrimer<V> {
           releases.add(p);
         }
       }
-      countBroken(failed == batch.pending.size(), firstError);
+      countBroken(failed == pending.size(), firstError);
     }
 
     /**
@@ -1354,19 +1401,28 @@ public final class RedisPrimer<V> {
         return;
       }
       releasesSent.removeIf(f -> f.toCompletableFuture().isDone());
-      for (Pending p : releases) {
+      for (ClaimSet cs : releasable()) {
+        release(CommandType.DEL, new RawArgs(cs.name.length() + 16).key(cs.name));
+        release(CommandType.ZREM, new RawArgs(cs.registry.length() + cs.name.length() + 32)
+            .key(cs.registry).key(cs.name));
+      }
+    }
+
+    /** Takes the queued releases: the claim lists left with no key held, to delete. */
+    private List<ClaimSet> releasable() {
+      List<ClaimSet> empty = new ArrayList<>(2);
+      for (int i = 0; i < releases.size(); i++) {
+        Pending p = releases.get(i);
         ClaimSet cs = p.claims;
-        if (cs == null) {
-          continue;
-        }
-        p.claims = null;
-        if (--cs.held == 0) {
-          release(CommandType.DEL, new RawArgs(cs.name.length() + 16).key(cs.name));
-          release(CommandType.ZREM, new RawArgs(cs.registry.length() + cs.name.length() + 32)
-              .key(cs.registry).key(cs.name));
+        if (cs != null) {
+          p.claims = null;
+          if (--cs.held == 0) {
+            empty.add(cs);
+          }
         }
       }
       releases.clear();
+      return empty;
     }
 
     private void release(CommandType type, RawArgs args) {
