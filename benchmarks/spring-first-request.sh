@@ -138,7 +138,8 @@ fi
 [ -n "${ONLY_FIRST:-}" ] && exit 0
 echo
 echo "startup overhead, nothing to warm ($RUNS starts per mode, alternating):"
-mkdir -p "$work/app" && (cd "$work/app" && unzip -q "$OLDPWD/$JAR")
+jar_abs=$(realpath "$JAR")
+mkdir -p "$work/app" && (cd "$work/app" && unzip -q "$jar_abs")
 starter_jar() {
   case "$1" in
     preheat-*|okhttp-*|okio-*|kotlin-stdlib-*|annotations-13.*|failsafe-*|jackson-databind-2.*|jackson-core-2.*) return 0 ;;
