@@ -124,6 +124,19 @@ public class PreheatAutoConfiguration {
         properties.getStartup().getTimeout(), properties.getStartup().getOrder());
   }
 
+  /**
+   * Mode blocking, {@code preheat.startup.settle} (default): a GC and a wait for the JIT
+   * compilers when readiness is about to flip, after a round that warmed something.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "preheatReadySettle")
+  @Conditional(StartupModeCondition.Blocking.class)
+  @ConditionalOnBooleanProperty(name = "preheat.startup.settle", matchIfMissing = true)
+  public StartupWarmers.ReadySettle preheatReadySettle(Preheater preheater,
+      PreheatProperties properties) {
+    return new StartupWarmers.ReadySettle(preheater, properties.getStartup().getSettleMax());
+  }
+
   /** Mode background: warming starts after startup. */
   @Bean
   @ConditionalOnMissingBean(name = "preheatStartupRunner")
