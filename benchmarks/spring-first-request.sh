@@ -7,6 +7,7 @@
 #   benchmarks/spring-first-request.sh [startup pairs, default 20] [first-request runs, default 3]
 #   ONLY_STARTUP=1 benchmarks/spring-first-request.sh   # only the startup overhead
 #   ONLY_FIRST=1 benchmarks/spring-first-request.sh     # only the first-request figures
+#   JAR=/tmp/x/spring-boot-app.jar CLI=/tmp/x/preheat.jar benchmarks/spring-first-request.sh  # other builds
 #
 # Hot paths: `preheat hotset` on the app's bundled access log (the same selection the app's
 # Preheat uses: 80% of demand; the script checks the app warmed exactly that many). Latencies
@@ -18,8 +19,8 @@
 # steady state is a few tenths of a ms: with one decimal the ratio moved by up to 30% on rounding).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=samples/spring-boot-app/target/spring-boot-app.jar
-CLI=samples/cli/target/preheat.jar
+JAR=${JAR:-samples/spring-boot-app/target/spring-boot-app.jar}
+CLI=${CLI:-samples/cli/target/preheat.jar}
 LOG=samples/spring-boot-app/src/main/resources/access.log.gz
 RUNS=${1:-20}
 FIRST_RUNS=${2:-3}
@@ -137,7 +138,8 @@ fi
 [ -n "${ONLY_FIRST:-}" ] && exit 0
 echo
 echo "startup overhead, nothing to warm ($RUNS starts per mode, alternating):"
-mkdir -p "$work/app" && (cd "$work/app" && unzip -q "$OLDPWD/$JAR")
+jar_abs=$(realpath "$JAR")
+mkdir -p "$work/app" && (cd "$work/app" && unzip -q "$jar_abs")
 starter_jar() {
   case "$1" in
     preheat-*|okhttp-*|okio-*|kotlin-stdlib-*|annotations-13.*|failsafe-*|jackson-databind-2.*|jackson-core-2.*) return 0 ;;

@@ -26,6 +26,8 @@ import dev.preheat.spring.internal.HttpWarmTask;
 import dev.preheat.spring.internal.IdleRewarmFilter;
 import dev.preheat.spring.internal.StartupWarmers;
 import dev.preheat.spring.internal.WarmCacheMethods;
+import dev.preheat.spring.internal.RequestMeters;
+import dev.preheat.spring.internal.WarmRequestObservations;
 import dev.preheat.spring.internal.WarmTraffic;
 import dev.preheat.spring.internal.WebhookFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -60,6 +63,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 /**
@@ -118,6 +122,19 @@ public class PreheatAutoConfiguration {
       PreheatProperties properties) {
     return new StartupWarmers.Blocking(preheater, properties.getStartup().getOnTimeout(),
         properties.getStartup().getTimeout(), properties.getStartup().getOrder());
+  }
+
+  /**
+   * Mode blocking, {@code preheat.startup.settle} (default): a GC and a wait for the JIT
+   * compilers when readiness is about to flip, after a round that warmed something.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "preheatReadySettle")
+  @Conditional(StartupModeCondition.Blocking.class)
+  @ConditionalOnBooleanProperty(name = "preheat.startup.settle", matchIfMissing = true)
+  public StartupWarmers.ReadySettle preheatReadySettle(Preheater preheater,
+      PreheatProperties properties) {
+    return new StartupWarmers.ReadySettle(preheater, properties.getStartup().getSettleMax());
   }
 
   /** Mode background: warming starts after startup. */
@@ -310,7 +327,10 @@ public class PreheatAutoConfiguration {
    * {@value WarmTraffic#WARM_REQUESTS} (an {@code ObservationFilter} renames them), so the
    * request-metrics code is compiled by the JIT before the first user, not during the first
    * requests. With Micrometer Tracing on the classpath (spans of warm requests would be
-   * exported) they are not observed at all (an {@code ObservationPredicate}).
+   * exported) they are not observed at all (an {@code ObservationPredicate}). With {@code
+   * preheat.self.request-meters} (default) the app's request timers for the warm requests' tag
+   * combinations are registered (count 0) while warming, so the first users do not create them
+   * ({@link RequestMeters}).
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({ObservationPredicate.class, ServerRequestObservationContext.class,
@@ -330,14 +350,17 @@ public class PreheatAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = {"preheatObservationPredicate", "preheatObservationFilter"})
     @ConditionalOnMissingClass("io.micrometer.tracing.Tracer")
-    ObservationFilter preheatObservationFilter() {
-      return context -> {
-        if (context instanceof ServerRequestObservationContext server
-            && WarmTraffic.isWarmRequest(server.getCarrier())) {
-          context.setName(WarmTraffic.WARM_REQUESTS);
-        }
-        return context;
-      };
+    ObservationFilter preheatObservationFilter(PreheatProperties properties,
+        BeanFactory beanFactory) {
+      boolean meters = properties.getSelf().isRequestMeters() && ClassUtils.isPresent(
+          "io.micrometer.core.instrument.MeterRegistry", beanFactory.getClass().getClassLoader());
+      return new WarmRequestObservations(meters ? requestMeters(beanFactory) : null);
+    }
+
+    /** Only called with Micrometer's core on the classpath. */
+    private static RequestMeters requestMeters(BeanFactory beanFactory) {
+      ObjectProvider<MeterRegistry> registry = beanFactory.getBeanProvider(MeterRegistry.class);
+      return new RequestMeters(registry::getIfUnique);
     }
   }
 

@@ -5,11 +5,15 @@ import dev.preheat.spring.PreheatReport;
 import dev.preheat.spring.Preheater;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.Ordered;
 
@@ -70,6 +74,65 @@ public final class StartupWarmers {
     @Override
     public int getOrder() {
       return order;
+    }
+  }
+
+  /**
+   * Mode blocking: runs first when Spring Boot publishes readiness {@code ACCEPTING_TRAFFIC}
+   * (after the runners and the {@code ApplicationReadyEvent}), before {@code
+   * ApplicationAvailabilityBean} records it, so probes read {@code REFUSING_TRAFFIC} until it
+   * returns. Only after a startup round that warmed something, once: a garbage collection
+   * (warming's garbage is collected now, not in a pause during the first users' requests) and a
+   * wait, at most {@code max}, for the JIT compilers to go idle. Why the wait here and not at the
+   * end of warming: the end of startup runs code for the first time (class loading from the
+   * application's jar, lambda linkage, event type resolution for the ready and availability
+   * events) that pushes widely used methods, which sit in profiling code past their compile
+   * threshold, to a C2 compilation (e.g. {@code MethodType.makeImpl}, 163 ms, queued at the
+   * ready event): without the wait it runs on a core the first requests need.
+   */
+  public static final class ReadySettle
+      implements ApplicationListener<AvailabilityChangeEvent<ReadinessState>>, Ordered {
+    private final Preheater preheater;
+    private final Duration max;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    /** A listener. */
+    public ReadySettle(Preheater preheater, Duration max) {
+      this.preheater = preheater;
+      this.max = max;
+    }
+
+    @Override
+    public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
+      if (event.getState() != ReadinessState.ACCEPTING_TRAFFIC || done.get()
+          || !done.compareAndSet(false, true)) {
+        return;
+      }
+      PreheatReport report = preheater.lastReport();
+      if (report == null || report.tasks().stream().noneMatch(t -> t.items() > 0)) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      System.gc();
+      long gc = System.nanoTime() - t0;
+      JitActivity jit = JitActivity.of();
+      long busy0 = jit == null ? 0 : jit.busyNanos();
+      long waited = 0;
+      if (jit != null) {
+        try {
+          waited = jit.awaitIdle(System.nanoTime() + max.toNanos());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      log.info("Preheat: before readiness: GC in {} ms; JIT compilers idle after {} ms ({} ms "
+          + "compiling)", gc / 1_000_000, waited / 1_000_000,
+          jit == null ? "?" : (jit.busyNanos() - busy0) / 1_000_000);
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.HIGHEST_PRECEDENCE;
     }
   }
 
