@@ -7,6 +7,9 @@
 #   env: SYNC_KEYS=100000   keys of the synchronous loop (it is slow; keys/s is what counts)
 #        OUT=benchmarks/work/redis   where the RESP file and logs are kept
 #        JAR=benchmarks/target/benchmarks.jar   the build to time (to compare two builds)
+#        WARM_RUNS=1         the primer rows run prime() this many times untimed first (FLUSHALL
+#                             after each), so the timed run is a JVM that has primed before
+#                             (default 0: a fresh JVM, start-up and JIT included)
 #        LOADER=generate     the primer's loader builds each value when asked (default: values
 #                             are built before the clock starts, as the pipe's file is)
 #        JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  JVM options of every Java row, the
