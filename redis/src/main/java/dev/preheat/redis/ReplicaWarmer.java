@@ -1,6 +1,7 @@
 package dev.preheat.redis;
 
 import dev.preheat.redis.RedisEndpoint.Link;
+import dev.preheat.redis.internal.PrimeKeys;
 import dev.preheat.redis.internal.RunTally;
 import dev.preheat.spi.CheckpointStore;
 import dev.preheat.spi.WarmListener;
@@ -13,14 +14,11 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -210,17 +208,7 @@ public final class ReplicaWarmer {
   }
 
   private String planHash(List<String> keys) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(("redis-replica\n" + from + "\n" + to + "\n").getBytes(StandardCharsets.UTF_8));
-      for (String k : keys) {
-        d.update(k.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) '\n');
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+    return PrimeKeys.planHash("redis-replica\n" + from + "\n" + to + "\n", keys);
   }
 
   private RedisReport copy(Link src, Link dst, HotKeys hot) {

@@ -104,7 +104,7 @@ public final class StartupWarmers {
 
     @Override
     public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
-      if (event.getState() != ReadinessState.ACCEPTING_TRAFFIC || done.get()
+      if (event.getState() != ReadinessState.ACCEPTING_TRAFFIC
           || !done.compareAndSet(false, true)) {
         return;
       }
