@@ -22,7 +22,8 @@
 #   primer-overwrite = RedisPrimer without lock or freshness check (the same commands as the pipe);
 #   primer-nolock = with the PTTL freshness check (one instance);
 #   primer = the defaults: per-key claims (a claim set per batch) and freshness check (many instances);
-#   (per batch the primer sends one Lua script call, by digest, for claims + EXISTS; the writes are
+#   (per batch the primer sends one Lua script call, by digest, for the claims (its lean form,
+#   without the keys, as no other run is live) and a plain EXISTS of the keys; the writes are
 #   plain PSETEXes between CLIENT REPLY OFF and ON, then INFO stats; the release is DEL + ZREM)
 #   sync = one synchronous SET ... EX per key (Lettuce sync API).
 # Primer rows are timed inside the JVM around prime(), after start-up; they also print the

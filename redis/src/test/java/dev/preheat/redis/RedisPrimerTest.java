@@ -83,16 +83,33 @@ class RedisPrimerTest {
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofSeconds(60)).batchSize(1000).build();
     server.cli("CONFIG", "RESETSTAT");
+    server.cli("CONFIG", "SET", "slowlog-log-slower-than", "0");
+    server.cli("CONFIG", "SET", "slowlog-max-len", "10000");
+    server.cli("SLOWLOG", "RESET");
     RedisReport r = primer.prime(keys("c:", 2500), echo(new AtomicInteger()));
+    String log = server.cli("SLOWLOG", "GET", "10000");
+    server.cli("CONFIG", "SET", "slowlog-log-slower-than", "10000");
 
     assertThat(r.warm().totals().count(Outcome.WARMED)).isEqualTo(2500);
     String stats = server.cli("INFO", "commandstats");
-    // Per batch of 1000: one claim-and-EXISTS script call, by digest (SCRIPT LOAD first),
-    // storing the batch's claim list (the keys' hashes) with one SET; with no other run there is
-    // nothing to compare. Once written, the batch's claims are released by deleting its list (DEL)
-    // and its registry entry (ZREM), no per-key release.
+    // Per batch of 1000: one claim script call, by digest (SCRIPT LOAD first), in the lean form
+    // (the registry and the batch's claim list its only keys), storing the batch's claim list
+    // (the keys' hashes) with one SET; with no other run there is nothing to compare. Behind it
+    // a plain EXISTS of the batch's keys. Once written, the batch's claims are released by
+    // deleting its list (DEL) and its registry entry (ZREM), no per-key release.
     long scripts = stat(stats, "evalsha");
     assertThat(scripts).isEqualTo(3);
+    // redis-cli prints each logged command's arguments on lines of their own: EVALSHA, the
+    // digest, then the number of keys.
+    List<String> lines = log.lines().toList();
+    List<String> numKeys = new ArrayList<>();
+    for (int j = 0; j + 2 < lines.size(); j++) {
+      if (lines.get(j).equalsIgnoreCase("evalsha")) {
+        numKeys.add(lines.get(j + 2));
+      }
+    }
+    assertThat(numKeys).containsExactly("2", "2", "2");
+    assertThat(log.lines().filter(l -> l.equalsIgnoreCase("exists")).count()).isEqualTo(3);
     assertThat(stats).doesNotContain("cmdstat_eval:");
     assertThat(stat(stats, "set")).isEqualTo(3);
     assertThat(stats).doesNotContain("cmdstat_get:").doesNotContain("cmdstat_sadd:")
@@ -106,7 +123,8 @@ class RedisPrimerTest {
     assertThat(stat(stats, "psetex")).isEqualTo(2500);
     assertThat(stat(stats, "client|reply")).isEqualTo(2 + 3 * 2);
     assertThat(stat(stats, "info")).isEqualTo(1 + 3);
-    assertThat(r.warm().totals().requestsSent()).isEqualTo(scripts + releases + 2500 + 3 * 3);
+    assertThat(r.warm().totals().requestsSent())
+        .isEqualTo(scripts + 3 + releases + 2500 + 3 * 3);
     assertThat(server.cli("DBSIZE")).as("every claim released").isEqualTo("2500");
   }
 
@@ -226,6 +244,75 @@ class RedisPrimerTest {
   }
 
   @Test
+  void batchesFindingFreshKeysSwitchTheRunToTheFullCheckThatReadsTtlsInOneCall() {
+    for (int i = 0; i < 500; i++) {
+      server.cli("SET", "warm:" + i, "old", "EX", "1000");
+    }
+    server.cli("CONFIG", "SET", "slowlog-log-slower-than", "0");
+    server.cli("CONFIG", "SET", "slowlog-max-len", "10000");
+    server.cli("SLOWLOG", "RESET");
+    AtomicInteger loads = new AtomicInteger();
+    RedisReport r = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(60)).batchSize(100).build().prime(keys("warm:", 500), echo(loads));
+    String log = server.cli("SLOWLOG", "GET", "10000");
+    server.cli("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+
+    assertThat(r.warm().totals().count(Outcome.ALREADY_CACHED)).as(r.text()).isEqualTo(500);
+    assertThat(loads.get()).isZero();
+    // SLOWLOG lists the newest first: the three batches sent ahead at the start were lean (2
+    // keys: the registry and the claim list), then the first one's keys were found present and
+    // the two batches sent after it carry their keys.
+    List<String> lines = log.lines().toList();
+    List<String> numKeys = new ArrayList<>();
+    for (int j = 0; j + 2 < lines.size(); j++) {
+      if (lines.get(j).equalsIgnoreCase("evalsha")) {
+        numKeys.add(0, lines.get(j + 2));
+      }
+    }
+    assertThat(numKeys).containsExactly("2", "2", "2", "102", "102");
+    // The lean batches' keys were read fresh by a plain PTTL each (all 500 ended already
+    // cached, none loaded); Redis 7 also logs the commands a script runs, so count at least.
+    assertThat(log.lines().filter(l -> l.equalsIgnoreCase("pttl")).count())
+        .isGreaterThanOrEqualTo(300);
+  }
+
+  @Test
+  void aServerRefusingScriptsFailsTheClaimsClearlyAndPrimesWithoutThem() {
+    try (RedisServer noLua = RedisServer.start("rename-command", "EVALSHA renamed-evalsha",
+        "rename-command", "EVAL renamed-eval", "rename-command", "SCRIPT renamed-script");
+        RedisEndpoint ep = RedisEndpoint.open(noLua.uri(), Duration.ofSeconds(3))) {
+      RedisReport r = RedisPrimer.builder(ep, ValueSerializer.strings())
+          .ttl(Duration.ofSeconds(60)).build().prime(keys("lua:", 300), echo(new AtomicInteger()));
+      assertThat(r.warm().totals().count(Outcome.CANCELLED)).isEqualTo(300);
+      assertThat(r.warm().stopReason()).isEqualTo("redis unavailable");
+      assertThat(String.join("\n", r.notes())).contains("refuses Lua scripts")
+          .contains("unknown command").contains("noLock()");
+      assertThat(noLua.cli("DBSIZE")).isEqualTo("0");
+      // Without claims the check is a plain EXISTS: no script at all.
+      noLua.cli("SET", "lua:7", "old", "EX", "1000");
+      AtomicInteger loads = new AtomicInteger();
+      r = RedisPrimer.builder(ep, ValueSerializer.strings()).ttl(Duration.ofSeconds(60)).noLock()
+          .build().prime(keys("lua:", 300), echo(loads));
+      assertThat(r.warm().totals().count(Outcome.WARMED)).as(r.text()).isEqualTo(299);
+      assertThat(r.warm().totals().count(Outcome.ALREADY_CACHED)).isEqualTo(1);
+      assertThat(loads.get()).isEqualTo(299);
+      assertThat(noLua.cli("GET", "lua:7")).isEqualTo("old");
+    }
+  }
+
+  @Test
+  void scriptRefusalsAreToldApartFromOtherErrors() {
+    assertThat(RedisPrimer.refusesScripts(
+        "NOPERM User primer has no permissions to run the 'evalsha' command")).isTrue();
+    assertThat(RedisPrimer.refusesScripts("ERR unknown command 'EVAL', with args beginning with:"))
+        .isTrue();
+    assertThat(RedisPrimer.refusesScripts(
+        "OOM command not allowed when used memory > 'maxmemory'.")).isFalse();
+    assertThat(RedisPrimer.refusesScripts("ERR unknown command 'PSETEX'")).isFalse();
+    assertThat(RedisPrimer.refusesScripts("NOSCRIPT No matching script.")).isFalse();
+  }
+
+  @Test
   void writesValuesWithTtlPlusJitterSoKeysDoNotExpireTogether() {
     RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
         .ttl(Duration.ofSeconds(60)).jitter(Duration.ofSeconds(10)).batchSize(64)
@@ -248,13 +335,15 @@ class RedisPrimerTest {
     assertThat(r.text()).contains("warmed 300");
   }
 
-  @Test
-  void skipsKeysThatAreFreshAndRewritesKeysAboutToExpire() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "claims {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void skipsKeysThatAreFreshAndRewritesKeysAboutToExpire(boolean claims) {
     server.cli("SET", "f:fresh", "old", "EX", "1000");
     server.cli("SET", "f:stale", "old", "PX", "5000");
     server.cli("SET", "f:forever", "old");
-    RedisPrimer<String> primer = RedisPrimer.builder(endpoint, ValueSerializer.strings())
-        .ttl(Duration.ofSeconds(600)).skipIfTtlAtLeast(Duration.ofSeconds(60)).build();
+    RedisPrimer.Builder<String> b = RedisPrimer.builder(endpoint, ValueSerializer.strings())
+        .ttl(Duration.ofSeconds(600)).skipIfTtlAtLeast(Duration.ofSeconds(60));
+    RedisPrimer<String> primer = (claims ? b : b.noLock()).build();
     List<String> asked = new ArrayList<>();
     RedisReport r = primer.prime(List.of("f:fresh", "f:stale", "f:forever", "f:missing"),
         ks -> {
@@ -378,6 +467,41 @@ class RedisPrimerTest {
     assertThat(r).containsExactly((Object[]) new Long[] {0L, 2L, 0L, 1L});
     assertThat(server.cli("EXISTS", reg + ":fourth:0")).isEqualTo("0");
     assertThat(server.cli("ZSCORE", reg, reg + ":fourth:0")).isEmpty();
+  }
+
+  @Test
+  void theClaimScriptsLeanFormTakesARunAlonesClaimsWithoutItsKeysAndStepsAsideOtherwise()
+      throws Exception {
+    String reg = "preheat:lock:claimlists";
+    server.cli("SET", "lean:1", "v");
+    // Alone: the claims are stored as in the full form, and no existence is read (lean:1 exists).
+    List<Object> r = leanClaimScript(reg, "first", 0, List.of("lean:1", "lean:2"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 0L});
+    assertThat(claimList(reg + ":first:0"))
+        .isEqualTo(hex(ClaimHashes.list(List.of("lean:1", "lean:2"))));
+    assertThat(server.cli("ZSCORE", reg, reg + ":first:0")).isNotEmpty();
+    // Its own earlier lists never hold a run back.
+    assertThat(leanClaimScript(reg, "first", 1, List.of("lean:3")))
+        .containsExactly((Object[]) new Long[] {0L, 0L});
+    // Another run finds first's list live: it gets -1 and nothing is stored for it.
+    r = leanClaimScript(reg, "second", 0, List.of("lean:2", "lean:4"));
+    assertThat(r).containsExactly((Object[]) new Long[] {-1L});
+    assertThat(server.cli("EXISTS", reg + ":second:0")).isEqualTo("0");
+    assertThat(server.cli("ZSCORE", reg, reg + ":second:0")).isEmpty();
+    // The full form then holds lean:2 back (first's claim) and claims lean:4.
+    r = claimScript(reg, "second", List.of("lean:2", "lean:4"));
+    assertThat(r).containsExactly((Object[]) new Long[] {0L, 1L, 0L});
+  }
+
+  /** Calls {@link Scripts#CLAIM}'s lean form as run {@code run} would for its batch {@code n}. */
+  static List<Object> leanClaimScript(String reg, String run, int n, List<String> keys)
+      throws Exception {
+    return endpoint.shared().async().<List<Object>>eval(Scripts.CLAIM,
+            io.lettuce.core.ScriptOutputType.MULTI,
+            new String[] {reg, reg + ":" + run + ":" + n},
+            (reg + ":" + run + ":").getBytes(), "30000".getBytes(), ClaimHashes.list(keys),
+            "1".getBytes())
+        .get(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Calls {@link Scripts#CLAIM} as run {@code run} would for its first batch, {@code keys}. */

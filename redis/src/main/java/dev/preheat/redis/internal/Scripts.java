@@ -81,6 +81,16 @@ public final class Scripts {
    * exists > 0}). A cold batch of a run alone costs the server a share of one multi-key command
    * per key ({@code EXISTS}) and a few per batch, and its reply is two integers; releasing it is
    * a {@code DEL}, whatever its form.
+   *
+   * <p><b>Lean form</b> (a standalone server): with ARGV[4] present the call carries only KEYS[1]
+   * and KEYS[2] (no data keys; their number is taken from ARGV[3]) and checks no existence. A run
+   * alone stores its claims as above and gets {@code {0, 0}}; if another run's list is live,
+   * nothing is changed and the reply is {@code {-1}}: the caller sends the full form instead. The
+   * caller reads existence with a plain {@code EXISTS} pipelined right behind the call: as a
+   * holder releases its claims only behind its writes, a key claimed here shows any value its
+   * previous holder wrote to that command as well. Redis turns every key a script call carries
+   * into a Lua string and back into a command argument; the lean form saves that, about 70% of
+   * the check's server work on a cold batch.
    */
   public static final String CLAIM =
       "if redis.replicate_commands then redis.replicate_commands() end "
@@ -88,11 +98,13 @@ public final class Scripts {
           + "local first = 1 local r = {0, 0} "
           + "if px > 0 then first = 3 local reg = K[1] local set = K[2] "
           + "local own = ARGV[1] local ol = #own local hs = ARGV[3] local n = #K - 2 "
+          + "if ARGV[4] then n = #hs / 8 end "
           + "local sub = string.sub "
           + "local t = c('time') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
           + "c('zremrangebyscore', reg, '-inf', now) "
           + "local live = {} for _, o in ipairs(c('zrange', reg, 0, -1)) do "
           + "if sub(o, 1, ol) ~= own then live[#live + 1] = o end end "
+          + "if ARGV[4] and #live > 0 then return {-1} end "
           + "local held = {} local any = false "
           + "if #live == 0 then c('set', set, hs) c('pexpireat', set, now + px) "
           + "else for a = 3, #K, 1000 do c('sadd', set, unpack(K, a, math.min(#K, a + 999))) end "

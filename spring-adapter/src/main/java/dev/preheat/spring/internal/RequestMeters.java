@@ -40,12 +40,11 @@ public final class RequestMeters {
     if (!attached.get() && attached.compareAndSet(false, true)) {
       MeterRegistry r = registry.get();
       if (r != null) {
-        r.config().onMeterAdded(m -> {
-          if (m.getId().getType() == Meter.Type.TIMER
-              && WarmTraffic.WARM_REQUESTS.equals(m.getId().getName())) {
-            pending.add(m.getId());
-          }
-        });
+        r.config().onMeterAdded(this::added);
+        // Warm requests ending on other threads while this one attached went on (target still
+        // null) and may have created their warm timers before the listener was added: taken
+        // from the registry (a timer seen twice is registered once).
+        r.getMeters().forEach(this::added);
         target = r;
       }
     }
@@ -55,6 +54,13 @@ public final class RequestMeters {
     }
     for (Meter.Id id = pending.poll(); id != null; id = pending.poll()) {
       r.timer(name, id.getTags());
+    }
+  }
+
+  private void added(Meter m) {
+    if (m.getId().getType() == Meter.Type.TIMER
+        && WarmTraffic.WARM_REQUESTS.equals(m.getId().getName())) {
+      pending.add(m.getId());
     }
   }
 }
