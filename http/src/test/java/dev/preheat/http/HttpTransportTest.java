@@ -88,6 +88,32 @@ class HttpTransportTest {
     throw new AssertionError("expected the request to fail but it succeeded");
   }
 
+  /** A body for {@link #answerByPath}: the response stalls before its first byte. */
+  private static final String STALLS = "(stalls)";
+
+  /**
+   * Serves each path its own body ({@link #STALLS}: a response that never starts). Tests where a
+   * cancelled request's connection and the next request's race use this rather than the queue:
+   * MockWebServer records a request (releasing {@code takeRequest}) before it takes the queue's
+   * next response, so a request arriving meanwhile on another connection could take the stalled
+   * response meant for the first (seen: ~1% of rounds on a loaded machine).
+   */
+  private void answerByPath(Map<String, String> bodies) {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        String body = bodies.get(request.getTarget());
+        if (body == null) {
+          return new MockResponse.Builder().code(404).build();
+        }
+        return STALLS.equals(body)
+            ? new MockResponse.Builder().body("stuck")
+                .onResponseStart(SocketEffect.Stall.INSTANCE).build()
+            : new MockResponse.Builder().body(body).build();
+      }
+    });
+  }
+
   private RecordedRequest taken() throws InterruptedException {
     RecordedRequest recorded = server.takeRequest(WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(recorded).as("request reached the server").isNotNull();
@@ -379,10 +405,7 @@ class HttpTransportTest {
   void aCancelOnAReusedConnectionClosesItAndFreesTheSlot() throws Exception {
     transport.close();
     transport = kind.builder().maxConcurrency(1).build();
-    server.enqueue(new MockResponse.Builder().body("warm").build());
-    server.enqueue(new MockResponse.Builder().body("stuck")
-        .onResponseStart(SocketEffect.Stall.INSTANCE).build());
-    server.enqueue(new MockResponse.Builder().body("next").build());
+    answerByPath(Map.of("/1", "warm", "/2", STALLS, "/3", "next"));
 
     assertThat(await(transport.send(WarmRequest.get(uri("/1"), Map.of()))).bodyBytes())
         .isEqualTo(4);
@@ -470,9 +493,7 @@ class HttpTransportTest {
   void cancellingTheFutureCancelsTheCallAndFreesItsSlot() throws Exception {
     transport.close();
     transport = kind.builder().maxConcurrency(1).build();
-    server.enqueue(new MockResponse.Builder().body("stuck")
-        .onResponseStart(SocketEffect.Stall.INSTANCE).build());
-    server.enqueue(new MockResponse.Builder().body("next").build());
+    answerByPath(Map.of("/1", STALLS, "/2", "next"));
 
     CompletableFuture<WarmResponse> stuck = transport.send(WarmRequest.get(uri("/1"), Map.of()));
     taken();
