@@ -114,6 +114,16 @@ for run in $(seq 1 "$FIRST_RUNS"); do
   printf "  run %s: p99 off %s, on %s, steady %s\n" "$run" "$b" "$e" "$h"
 done
 echo "  slowest first requests with Preheat on (run, position in the pass, path): $(for r in $(seq 1 "$FIRST_RUNS"); do nl -ba "$work/paths" | paste "$work/first-on-$r" - | sed "s/^/$r /"; done | sort -k2,2 -rn | head -5 | awk '{printf "run %s #%s %s %.1f ms; ", $1, $3, $4, $2}')"
+# Control: the same statistic for passes that are warm by any account. Steady pass j of every
+# run, pooled like the first passes (one pass per start, the same count of requests), divided by
+# the steady-state p99: how far a pass over paths the app has served before strays from
+# the pooled steady state by chance alone. The first pass's ratio is read against this spread.
+controls=$(for j in $(seq 1 "$STEADY"); do
+  for r in $(seq 1 "$FIRST_RUNS"); do cat "$work/steady-on-$r-$j"; done > "$work/control"
+  read -r _ c99 _ <<< "$(stats "$work/control")"
+  awk -v c="$c99" -v s="$st99" 'BEGIN {printf "%.2f\n", c/s}'
+done | sort -n)
+echo "  control: steady passes 1-$STEADY, each pooled over the runs like the first pass, p99 / steady-state p99: $(echo $controls | tr ' ' ',') ($(echo "$controls" | awk '$1 > 1.2' | wc -l) of $(echo "$controls" | wc -l) above 1.2x)"
 awk -v a="$off99" -v b="$on99" -v s="$st99" 'BEGIN {
   printf "  first-request p99 reduced by %.1f%% (target >= 95%%)\n", (a-b)/a*100
   printf "  first-request p99 / steady-state p99 = %.2fx (target <= 1.2x)\n", b/s
