@@ -6,7 +6,7 @@
 #   2nd pass body bytes of a second warm pass with the first pass's validators (warm-vs-peers.sh)
 #   redis    the Redis primer vs `redis-cli --pipe`                (benchmarks/redis*.sh, if built)
 #   spring   the sample app's first-request p99 with and without Preheat
-#                                                     (benchmarks/spring*.sh, if built)
+#                                                 (benchmarks/spring-first-request.sh, if built)
 #
 # A comparison whose script is not in benchmarks/ yet prints "not built"; one whose peer tool is
 # missing prints "not run" with the package to install. Never a made-up figure: every number in
@@ -194,7 +194,8 @@ if [ -f benchmarks/redis-prime-vs-pipe.sh ]; then
 else
   extra "redis primer vs redis-cli --pipe" 'benchmarks/redis*.sh'
 fi
-extra "spring sample app first-request p99, with vs without Preheat" 'benchmarks/spring*.sh' 'benchmarks/*first-request*.sh'
+# by name: the glob spring*.sh also matches spring-first-pass-trace.sh, a diagnosis sorted first
+extra "spring sample app first-request p99, with vs without Preheat" 'benchmarks/spring-first-request.sh'
 
 # --- the table --------------------------------------------------------------------------------
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
