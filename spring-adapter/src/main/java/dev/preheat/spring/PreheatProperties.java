@@ -87,14 +87,21 @@ public class PreheatProperties implements org.springframework.beans.factory.Init
     /**
      * Mode blocking, after a startup round that warmed something: when Spring Boot publishes
      * readiness ACCEPTING_TRAFFIC, before the app's availability state changes (probes still
-     * read REFUSING_TRAFFIC), a garbage collection ({@code System.gc()}: the first users do not
-     * pay for collecting warming's garbage) and a wait, at most {@code settle-max}, for the JIT
-     * compilers to finish what the end of startup queued (its new code pushes hot JDK and
-     * Spring methods, e.g. class loading and lambda linkage, over their compile thresholds).
+     * read REFUSING_TRAFFIC): after self-warming, its paced sweeps over the hot paths again (the
+     * ready event's code deoptimizes compiled request code, e.g. Micrometer's meter lookup when
+     * Spring Boot adds its {@code application.ready.time} gauge; the sweeps have it compiled
+     * again now rather than during the first users' requests), a garbage collection ({@code
+     * System.gc()}: the first users do not pay for collecting warming's garbage) and a wait, at
+     * most {@code settle-max}, for the JIT compilers to finish what the end of startup queued
+     * (its new code pushes hot JDK and Spring methods, e.g. class loading and lambda linkage,
+     * over their compile thresholds).
      */
     private boolean settle = true;
 
-    /** The longest wait for the JIT compilers with {@code settle}. */
+    /**
+     * The longest wait for the JIT compilers with {@code settle}; the sweeps after the ready event
+     * (with their own waits) take at most as long again.
+     */
     private Duration settleMax = Duration.ofSeconds(1);
 
     public boolean isSettle() {

@@ -24,11 +24,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.Ordered;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -74,6 +80,39 @@ class ReadinessTest {
 
     /** Client ports of warm requests, in order. */
     static final List<Integer> warmPorts = new CopyOnWriteArrayList<>();
+
+    /** Warm requests seen when the ready event was published. */
+    static final AtomicInteger warmAtReady = new AtomicInteger(-1);
+
+    /** Warm requests seen right after the settle, and the readiness the app reported then. */
+    static final AtomicInteger warmAfterSettle = new AtomicInteger(-1);
+    static final AtomicReference<ReadinessState> readinessAfterSettle = new AtomicReference<>();
+
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> countAtReady() {
+      return event -> warmAtReady.set(warmPorts.size());
+    }
+
+    @Bean
+    ApplicationListener<AvailabilityChangeEvent<ReadinessState>> countAfterSettle(
+        ApplicationAvailability availability) {
+      class After implements ApplicationListener<AvailabilityChangeEvent<ReadinessState>>,
+          Ordered {
+        @Override
+        public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
+          if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+            warmAfterSettle.set(warmPorts.size());
+            readinessAfterSettle.set(availability.getReadinessState());
+          }
+        }
+
+        @Override
+        public int getOrder() {
+          return Ordered.HIGHEST_PRECEDENCE + 1; // right after the settle
+        }
+      }
+      return new After();
+    }
 
     @GetMapping("/hello")
     String hello(HttpServletRequest request) {
@@ -186,8 +225,9 @@ class ReadinessTest {
     assertThat(m.find()).as(report).isTrue();
     int sweeps = Integer.parseInt(m.group(1));
     List<Integer> ports = List.copyOf(App.warmPorts);
-    List<Integer> paced = ports.subList(104, ports.size());
-    assertThat(paced).hasSize(Integer.parseInt(m.group(2)));
+    // warming's sweeps; then the settle's (after the ready event)
+    assertThat(App.warmAtReady.get()).isEqualTo(104 + Integer.parseInt(m.group(2)));
+    List<Integer> paced = ports.subList(104, App.warmAtReady.get());
     // none of the batch's connections
     Set<Integer> batch = new HashSet<>(ports.subList(2, 104));
     assertThat(paced).doesNotContainAnyElementsOf(batch);
@@ -206,6 +246,43 @@ class ReadinessTest {
     // new connections for each sweep: the client closed the last sweep's (the last sweep
     // may end after one request, on one connection)
     assertThat(seen.size()).isBetween(2 * sweeps - 1, 2 * sweeps);
+  }
+
+  @Test
+  void afterTheReadyEventTheSettleSweepsAgainBeforeReadinessIsRecorded() throws Exception {
+    App.warmPorts.clear();
+    start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
+        "--preheat.self.jit-max-requests=102", "--preheat.self.jit-paced-max=1s",
+        "--preheat.startup.settle-max=500ms", "--server.tomcat.max-keep-alive-requests=-1");
+    awaitWarming();
+    LATCHES.get().release().countDown();
+    running.get(60, TimeUnit.SECONDS);
+
+    int atReady = App.warmAtReady.get();
+    int afterSettle = App.warmAfterSettle.get();
+    assertThat(atReady).isGreaterThan(104);
+    // the settle's sweep ran between the ready event and the readiness change, while probes
+    // still read REFUSING_TRAFFIC, and nothing was sent after it
+    assertThat(afterSettle).isGreaterThan(atReady);
+    assertThat(App.readinessAfterSettle.get()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+    assertThat(App.warmPorts).hasSize(afterSettle);
+    // on connections of its own, two in turn, closed by the client
+    List<Integer> settle = App.warmPorts.subList(atReady, afterSettle);
+    assertThat(settle).doesNotContainAnyElementsOf(App.warmPorts.subList(0, atReady));
+    assertThat(new HashSet<>(settle)).hasSizeBetween(1, 2 * (settle.size() / 2048 + 1));
+  }
+
+  @Test
+  void noSweepAfterTheReadyEventWithoutPacedSweeps() throws Exception {
+    App.warmPorts.clear();
+    start("--preheat.self.enabled=true", "--preheat.hotset.paths=/hello,/hello?x=1",
+        "--preheat.self.jit-max-requests=102", "--preheat.self.jit-paced-max=0");
+    awaitWarming();
+    LATCHES.get().release().countDown();
+    running.get(60, TimeUnit.SECONDS);
+
+    assertThat(App.warmAtReady.get()).isEqualTo(104);
+    assertThat(App.warmAfterSettle.get()).isEqualTo(104);
   }
 
   @Test

@@ -367,8 +367,49 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     if (jit == null || requests.isEmpty() || !"http".equalsIgnoreCase(baseUri.getScheme())) {
       return "";
     }
+    long end = System.nanoTime()
+        + Math.min(settings.jitPacedMax().toNanos(), context.remaining().toNanos());
+    String swept = sweeps(jit, baseUri, requests, end, context::isCancelled);
+    lastSweeps = new Sweeps(baseUri, List.copyOf(requests));
+    return "; paced: " + swept;
+  }
+
+  /**
+   * After the ready event ({@link StartupWarmers.ReadySettle}, before readiness is recorded):
+   * paced sweeps over the hot paths again, when this task ran paced sweeps in its last round,
+   * until they converge (as in warming) or {@code endNanos}. Why: the end of startup (after warming) runs code
+   * that deoptimizes compiled request-path code: Spring Boot registers its {@code
+   * application.ready.time} gauge at the ready event, the first meter added since Micrometer's
+   * {@code MeterRegistry.getOrCreateMeter} was compiled from warm traffic, which only found
+   * existing meters; its C2 code then traps (seen as {@code null_check}, made not entrant) and
+   * the method was compiled again (78 ms of C2 on one of two cores) during the first users'
+   * requests. The sweep brings such methods back to their compile thresholds now.
+   *
+   * @param endNanos when to stop sending ({@link System#nanoTime()})
+   * @return what the sweep did, or null when there was nothing to sweep
+   */
+  public @Nullable String sweepAfterReady(long endNanos) throws InterruptedException {
+    Sweeps last = lastSweeps;
+    JitActivity jit = JitActivity.of();
+    if (last == null || jit == null) {
+      return null;
+    }
+    return sweeps(jit, last.baseUri(), last.requests(), endNanos,
+        () -> Thread.currentThread().isInterrupted());
+  }
+
+  /** The hot paths the last paced sweeps sent, for {@link #sweepAfterReady}. */
+  private record Sweeps(URI baseUri, List<String> requests) {}
+
+  private volatile @Nullable Sweeps lastSweeps;
+
+  /**
+   * Paced sweeps (see {@link #pacedSweeps}) of {@code requests} to {@code baseUri} until they
+   * converge, {@code end} passes or {@code cancelled}; returns what they did.
+   */
+  private String sweeps(JitActivity jit, URI baseUri, List<String> requests, long end,
+      java.util.function.BooleanSupplier cancelled) throws InterruptedException {
     long start = System.nanoTime();
-    long end = start + Math.min(settings.jitPacedMax().toNanos(), context.remaining().toNanos());
     int perSweep = Math.max(sweepRequests(), requests.size());
     List<String> sweeps = new ArrayList<>();
     String stop = "cap reached";
@@ -386,16 +427,16 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     try {
       int next = 0;
       while (true) {
-        if (System.nanoTime() >= end || context.isCancelled()) {
+        if (System.nanoTime() >= end || cancelled.getAsBoolean()) {
           // no sweep of no requests: the last one ended at the cap (or warming was cancelled)
-          stop = context.isCancelled() ? "cancelled" : stop;
+          stop = cancelled.getAsBoolean() ? "cancelled" : stop;
           break;
         }
         jit.rescan();
         long busy0 = jit.busyNanos();
         long t0 = System.nanoTime();
         int i = 0;
-        for (; i < perSweep && System.nanoTime() < end && !context.isCancelled(); i++) {
+        for (; i < perSweep && System.nanoTime() < end && !cancelled.getAsBoolean(); i++) {
           try {
             connections[(int) (sent % connections.length)].get(requests.get(next), headers);
           } catch (java.io.IOException | RuntimeException e) {
@@ -416,7 +457,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
         long busy = jit.busyNanos() - busy0;
         sweeps.add(String.format(Locale.ROOT, "%d/%d", busy / 1_000_000, work / 1_000_000));
         if (i < perSweep) {
-          if (stop.equals("cap reached") && context.isCancelled()) {
+          if (stop.equals("cap reached") && cancelled.getAsBoolean()) {
             stop = "cancelled";
           }
           break;
@@ -431,7 +472,7 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
         c.close();
       }
     }
-    return String.format(Locale.ROOT, "; paced: %d sweep(s), %d request(s) in %d ms (compiler "
+    return String.format(Locale.ROOT, "%d sweep(s), %d request(s) in %d ms (compiler "
         + "ms/request ms per sweep: %s), %s", sweeps.size(), sent,
         (System.nanoTime() - start) / 1_000_000, String.join(", ", sweeps), stop);
   }

@@ -3,7 +3,9 @@ package dev.preheat.spring.internal;
 import dev.preheat.spring.OnTimeout;
 import dev.preheat.spring.PreheatReport;
 import dev.preheat.spring.Preheater;
+import dev.preheat.spring.WarmTask;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -81,9 +83,12 @@ public final class StartupWarmers {
    * Mode blocking: runs first when Spring Boot publishes readiness {@code ACCEPTING_TRAFFIC}
    * (after the runners and the {@code ApplicationReadyEvent}), before {@code
    * ApplicationAvailabilityBean} records it, so probes read {@code REFUSING_TRAFFIC} until it
-   * returns. Only after a startup round that warmed something, once: a garbage collection
-   * (warming's garbage is collected now, not in a pause during the first users' requests) and a
-   * wait, at most {@code max}, for the JIT compilers to go idle. Why the wait here and not at the
+   * returns. Only after a startup round that warmed something, once: when self-warming ran paced
+   * sweeps, the sweeps again until they converge ({@link HttpWarmTask#sweepAfterReady}: the
+   * ready event's own code deoptimizes compiled request code), then a garbage collection (warming's
+   * garbage is collected now, not in a pause during the first users' requests) and a wait, at
+   * most {@code max}, for the JIT compilers to go idle (the sweeps, with their own waits, also
+   * take at most {@code max}). Why the wait here and not at the
    * end of warming: the end of startup runs code for the first time (class loading from the
    * application's jar, lambda linkage, event type resolution for the ready and availability
    * events) that pushes widely used methods, which sit in profiling code past their compile
@@ -112,21 +117,34 @@ public final class StartupWarmers {
       if (report == null || report.tasks().stream().noneMatch(t -> t.items() > 0)) {
         return;
       }
+      List<String> swept = new ArrayList<>();
+      try {
+        long sweepEnd = System.nanoTime() + max.toNanos();
+        for (WarmTask task : preheater.tasks()) {
+          String s = task instanceof HttpWarmTask http ? http.sweepAfterReady(sweepEnd) : null;
+          if (s != null) {
+            swept.add(task.name() + ": " + s);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       long t0 = System.nanoTime();
       System.gc();
       long gc = System.nanoTime() - t0;
       JitActivity jit = JitActivity.of();
       long busy0 = jit == null ? 0 : jit.busyNanos();
       long waited = 0;
-      if (jit != null) {
+      if (jit != null && !Thread.currentThread().isInterrupted()) {
         try {
           waited = jit.awaitIdle(System.nanoTime() + max.toNanos());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
-      log.info("Preheat: before readiness: GC in {} ms; JIT compilers idle after {} ms ({} ms "
-          + "compiling)", gc / 1_000_000, waited / 1_000_000,
+      log.info("Preheat: before readiness: {}GC in {} ms; JIT compilers idle after {} ms ({} ms "
+          + "compiling)", swept.isEmpty() ? "" : "sweep after the ready event ("
+          + String.join("; ", swept) + "); ", gc / 1_000_000, waited / 1_000_000,
           jit == null ? "?" : (jit.busyNanos() - busy0) / 1_000_000);
     }
 
