@@ -34,7 +34,6 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextRefreshedEvent;
-import org.springframework.core.Ordered;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -96,22 +95,10 @@ class ReadinessTest {
     @Bean
     ApplicationListener<AvailabilityChangeEvent<ReadinessState>> countAfterSettle(
         ApplicationAvailability availability) {
-      class After implements ApplicationListener<AvailabilityChangeEvent<ReadinessState>>,
-          Ordered {
-        @Override
-        public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
-          if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-            warmAfterSettle.set(warmPorts.size());
-            readinessAfterSettle.set(availability.getReadinessState());
-          }
-        }
-
-        @Override
-        public int getOrder() {
-          return Ordered.HIGHEST_PRECEDENCE + 1; // right after the settle
-        }
-      }
-      return new After();
+      return ReadySettleTest.rightAfterTheSettle(() -> {
+        warmAfterSettle.set(warmPorts.size());
+        readinessAfterSettle.set(availability.getReadinessState());
+      });
     }
 
     @GetMapping("/hello")

@@ -104,23 +104,34 @@ class ReadySettleTest {
     @Bean
     ApplicationListener<AvailabilityChangeEvent<ReadinessState>> afterSettle(
         ApplicationAvailability availability) {
-      class After implements ApplicationListener<AvailabilityChangeEvent<ReadinessState>>,
-          Ordered {
-        @Override
-        public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
-          if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-            SEEN.set(availability.getReadinessState());
-            GCS.set(collections());
-          }
-        }
+      return rightAfterTheSettle(() -> {
+        SEEN.set(availability.getReadinessState());
+        GCS.set(collections());
+      });
+    }
+  }
 
-        @Override
-        public int getOrder() {
-          return Ordered.HIGHEST_PRECEDENCE + 1;
+  /**
+   * A listener that runs {@code action} when readiness {@code ACCEPTING_TRAFFIC} is published,
+   * right after the settle (whose order is {@link Ordered#HIGHEST_PRECEDENCE}) and before the
+   * app's availability state records it.
+   */
+  static ApplicationListener<AvailabilityChangeEvent<ReadinessState>> rightAfterTheSettle(
+      Runnable action) {
+    class After implements ApplicationListener<AvailabilityChangeEvent<ReadinessState>>, Ordered {
+      @Override
+      public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
+        if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+          action.run();
         }
       }
-      return new After();
+
+      @Override
+      public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 1;
+      }
     }
+    return new After();
   }
 
   @Test

@@ -377,16 +377,17 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   /**
    * After the ready event ({@link StartupWarmers.ReadySettle}, before readiness is recorded):
    * paced sweeps over the hot paths again, when this task ran paced sweeps in its last round,
-   * until they converge (as in warming) or {@code endNanos}. Why: the end of startup (after warming) runs code
-   * that deoptimizes compiled request-path code: Spring Boot registers its {@code
-   * application.ready.time} gauge at the ready event, the first meter added since Micrometer's
-   * {@code MeterRegistry.getOrCreateMeter} was compiled from warm traffic, which only found
-   * existing meters; its C2 code then traps (seen as {@code null_check}, made not entrant) and
-   * the method was compiled again (78 ms of C2 on one of two cores) during the first users'
-   * requests. The sweep brings such methods back to their compile thresholds now.
+   * until they converge (as in warming) or {@code endNanos}. Why: the end of startup (after
+   * warming) runs code that deoptimizes compiled request-path code. Spring Boot registers its
+   * {@code application.ready.time} gauge at the ready event, the first meter added since
+   * Micrometer's {@code MeterRegistry.getOrCreateMeter} was compiled from warm traffic, which
+   * only found existing meters; its C2 code then traps (seen once in seven starts as {@code
+   * null_check}, made not entrant) and the method was compiled again (78 ms of C2 on one of two
+   * cores) during the first users' requests. The sweeps bring such methods back to their compile
+   * thresholds now, and wait for the compilers.
    *
    * @param endNanos when to stop sending ({@link System#nanoTime()})
-   * @return what the sweep did, or null when there was nothing to sweep
+   * @return what the sweeps did, or null when this task ran no paced sweeps
    */
   public @Nullable String sweepAfterReady(long endNanos) throws InterruptedException {
     Sweeps last = lastSweeps;

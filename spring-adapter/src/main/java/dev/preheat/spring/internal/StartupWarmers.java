@@ -85,11 +85,11 @@ public final class StartupWarmers {
    * ApplicationAvailabilityBean} records it, so probes read {@code REFUSING_TRAFFIC} until it
    * returns. Only after a startup round that warmed something, once: when self-warming ran paced
    * sweeps, the sweeps again until they converge ({@link HttpWarmTask#sweepAfterReady}: the
-   * ready event's own code deoptimizes compiled request code), then a garbage collection (warming's
-   * garbage is collected now, not in a pause during the first users' requests) and a wait, at
-   * most {@code max}, for the JIT compilers to go idle (the sweeps, with their own waits, also
-   * take at most {@code max}). Why the wait here and not at the
-   * end of warming: the end of startup runs code for the first time (class loading from the
+   * ready event's own code deoptimizes compiled request code), then a garbage collection
+   * (warming's garbage is collected now, not in a pause during the first users' requests) and a
+   * wait, at most {@code max}, for the JIT compilers to go idle (the sweeps, with their own
+   * waits, also take at most {@code max}). Why the wait here and not at the end of warming: the
+   * end of startup runs code for the first time (class loading from the
    * application's jar, lambda linkage, event type resolution for the ready and availability
    * events) that pushes widely used methods, which sit in profiling code past their compile
    * threshold, to a C2 compilation (e.g. {@code MethodType.makeImpl}, 163 ms, queued at the
