@@ -84,6 +84,11 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
   private final WarmListener listener;
   private final Set<ApacheHttpTransport> open = ConcurrentHashMap.newKeySet();
 
+  /** The hot paths the last paced sweeps sent, for {@link #sweepAfterReady}. */
+  private record Sweeps(URI baseUri, List<String> requests) {}
+
+  private volatile @Nullable Sweeps lastSweeps;
+
   /**
    * A task.
    *
@@ -398,11 +403,6 @@ public final class HttpWarmTask implements WarmTask, AutoCloseable {
     return sweeps(jit, last.baseUri(), last.requests(), endNanos,
         () -> Thread.currentThread().isInterrupted());
   }
-
-  /** The hot paths the last paced sweeps sent, for {@link #sweepAfterReady}. */
-  private record Sweeps(URI baseUri, List<String> requests) {}
-
-  private volatile @Nullable Sweeps lastSweeps;
 
   /**
    * Paced sweeps (see {@link #pacedSweeps}) of {@code requests} to {@code baseUri} until they
